@@ -1,0 +1,19 @@
+// Derives the TypeScript types of a project record from the JSON Schema, the single source of truth.
+// Run `npm run gen:types` after editing src/schemas/project.schema.json; a test fails when they drift.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generateRecordTypes } from '../src/records/gen-types.ts';
+
+const target = fileURLToPath(new URL('../src/records/types.gen.ts', import.meta.url));
+const source = await generateRecordTypes();
+const check = process.argv.includes('--check');
+if (check) {
+  const current = readFileSync(target, 'utf8');
+  if (current !== source) {
+    console.error('src/records/types.gen.ts is out of date: run npm run gen:types');
+    process.exit(1);
+  }
+} else {
+  writeFileSync(target, source);
+  console.log(`wrote ${target}`);
+}

@@ -1,0 +1,26 @@
+/** The only place that writes to stdout/stderr, so commands stay testable with a fake. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is an interactive terminal (progress bars, colour). */
+  readonly isTty: boolean;
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+/** Collects output in memory, for tests. */
+export function memoryIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    isTty: false,
+    out: (text) => void stdout.push(text),
+    err: (text) => void stderr.push(text),
+  };
+}

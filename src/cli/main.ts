@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from './exit-codes.ts';
+import { processIo, type CliIo } from './io.ts';
+import { UsageError } from './usage-error.ts';
+import { registerValidate } from './commands/validate.ts';
+
+/**
+ * Each command module exports `register(program, io, setExit)`.
+ * A command reports its exit code through setExit; it never calls process.exit.
+ */
+export type SetExit = (code: number) => void;
+
+export function buildProgram(io: CliIo, setExit: SetExit): Command {
+  const program = new Command('docpack')
+    .description('Validate project records, compute deadlines, raise warnings and render document packs.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  registerValidate(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const setExit: SetExit = (code) => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = buildProgram(io, setExit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; bad usage is invalid input.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+    }
+    if (error instanceof UsageError) {
+      io.err(`docpack: ${error.message}`);
+      return ExitCode.invalidInput;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.err(`docpack: internal error, please report it with the command you ran:\n${detail}`);
+    return ExitCode.internal;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}
