@@ -37,7 +37,8 @@ export class DocpackError extends Error {
 /** `file:line:column field: message (hint)` — the format every command prints. */
 export function formatProblem(problem: Problem): string {
   const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':');
-  const head = [where, problem.field].filter((part) => part !== undefined && part !== '').join(' ');
+  const field = problem.field && problem.field.length > 80 ? `${problem.field.slice(0, 38)}…${problem.field.slice(-38)}` : problem.field;
+  const head = [where, field].filter((part) => part !== undefined && part !== '').join(' ');
   const text = head ? `${head}: ${problem.message}` : problem.message;
   return problem.hint ? `${text}\n    hint: ${problem.hint}` : text;
 }

@@ -10,6 +10,8 @@ export interface DayInfo {
   kind: DayKind;
   /** Name of the holiday (e.g. 国庆节), set for holidays and for the make-up days that belong to one. */
   holidayName?: string;
+  /** English name of the same holiday (e.g. National Day). */
+  holidayNameEn?: string;
   /** ISO weekday, 1 = Monday ... 7 = Sunday. */
   weekday: number;
 }

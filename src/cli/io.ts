@@ -1,3 +1,6 @@
+/** Commands report their exit code through this; the highest one wins. */
+export type SetExit = (code: number) => void;
+
 /** The only place that writes to stdout/stderr, so commands stay testable with a fake. */
 export interface CliIo {
   out(text: string): void;

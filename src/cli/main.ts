@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.ts';
-import { processIo, type CliIo } from './io.ts';
+import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { registerValidate } from './commands/validate.ts';
 
@@ -8,7 +8,7 @@ import { registerValidate } from './commands/validate.ts';
  * Each command module exports `register(program, io, setExit)`.
  * A command reports its exit code through setExit; it never calls process.exit.
  */
-export type SetExit = (code: number) => void;
+export type { SetExit } from './io.ts';
 
 export function buildProgram(io: CliIo, setExit: SetExit): Command {
   const program = new Command('docpack')

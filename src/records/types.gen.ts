@@ -230,7 +230,7 @@ export interface RequirementSection {
  */
 export interface Problem {
   id: SafeId;
-  description: LongText;
+  description: string;
   target: LongText;
   suggestedResolution?: LongText;
   owner: Person;

@@ -1,0 +1,317 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { DocpackError, escapePointerSegment, pointerToField } from '../errors.ts';
+import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
+import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
+
+/** One holiday of one year, as rules/calendars/<year>.json writes it (see calendar.schema.json). */
+export interface CalendarHoliday {
+  /** As the State Council notice names it, e.g. 国庆节, or 国庆节、中秋节 when they are taken together. */
+  name: string;
+  nameEn: string;
+  /** Days off, weekends inside the holiday included. */
+  days: IsoDate[];
+  /** Saturdays and Sundays worked in exchange (调休上班). */
+  makeupWorkdays: IsoDate[];
+}
+
+/** The contents of rules/calendars/<year>.json; calendar.schema.json is the authority, this mirrors it. */
+export interface CalendarYear {
+  $schema?: string;
+  year: number;
+  source: { notice: string; url?: string; importedFrom: string };
+  holidays: CalendarHoliday[];
+}
+
+/** A working calendar that also keeps the year files it was built from (for `docpack calendar list`). */
+export interface LoadedCalendar extends WorkingCalendar {
+  readonly years: readonly CalendarYear[];
+}
+
+export interface CreateCalendarOptions {
+  /** File of each year, named in error messages. */
+  files?: ReadonlyMap<number, string>;
+  /** The calendar folder as the user knows it, named in coverage hints. Default: rules/calendars. */
+  dir?: string;
+}
+
+const DEFAULT_DIR_URL = new URL('../../rules/calendars/', import.meta.url);
+const SCHEMA_URL = new URL('../../rules/calendars/calendar.schema.json', import.meta.url);
+const DEFAULT_DIR_LABEL = 'rules/calendars';
+const YEAR_FILE = /^(\d{4})\.json$/;
+
+const KIND_WORKDAY = 0;
+const KIND_WEEKEND = 1;
+const KIND_HOLIDAY = 2;
+const KIND_MAKEUP = 3;
+const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
+
+/** The repo's calendar folder, found from this module so it works from any working directory. */
+export function defaultCalendarDir(): string {
+  return fileURLToPath(DEFAULT_DIR_URL);
+}
+
+let compiledSchema: ValidateFunction | undefined;
+function calendarSchema(): ValidateFunction {
+  if (!compiledSchema) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    compiledSchema = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
+  }
+  return compiledSchema;
+}
+
+function schemaProblem(file: string, errors: readonly ErrorObject[]): DocpackError {
+  const first = errors[0];
+  const pointer = first?.instancePath ?? '';
+  const detail = first ? `${first.message ?? 'is invalid'}${paramsText(first)}` : 'is invalid';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  return new DocpackError({
+    code: 'calendar-invalid',
+    file,
+    pointer,
+    field: pointerToField(pointer) || undefined,
+    message: `${detail}${more}`,
+    hint: 'the file must match rules/calendars/calendar.schema.json; regenerate it with scripts/import-calendar.ts',
+  });
+}
+
+function paramsText(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (typeof params.additionalProperty === 'string') return `: "${params.additionalProperty}"`;
+  if (params.allowedValue !== undefined) return `: ${JSON.stringify(params.allowedValue)}`;
+  return '';
+}
+
+/**
+ * Reads every rules/calendars/<year>.json (or those of `dir`), validates each against
+ * calendar.schema.json and builds the calendar. Errors are DocpackErrors naming the file.
+ */
+export function loadCalendar(dir?: string): LoadedCalendar {
+  const folder = dir ?? defaultCalendarDir();
+  const label = (name: string): string => (dir === undefined ? `${DEFAULT_DIR_LABEL}/${name}` : join(dir, name));
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => YEAR_FILE.test(name)).sort();
+  } catch (error) {
+    throw new DocpackError({
+      code: 'calendar-missing',
+      file: dir ?? DEFAULT_DIR_LABEL,
+      message: `cannot read the calendar folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      hint: 'point --calendar-dir at a folder of <year>.json calendar files',
+    });
+  }
+  if (names.length === 0) {
+    throw new DocpackError({
+      code: 'calendar-missing',
+      file: dir ?? DEFAULT_DIR_LABEL,
+      message: 'no <year>.json calendar file in this folder',
+      hint: 'add one: npx tsx scripts/import-calendar.ts <year> (see README, "Adding a calendar year")',
+    });
+  }
+  const validate = calendarSchema();
+  const years: CalendarYear[] = [];
+  const files = new Map<number, string>();
+  for (const name of names) {
+    const file = label(name);
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(join(folder, name), 'utf8'));
+    } catch (error) {
+      throw new DocpackError({
+        code: 'calendar-invalid',
+        file,
+        message: `cannot read the calendar: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    if (!validate(data)) throw schemaProblem(file, validate.errors ?? []);
+    const calendarYear = data as CalendarYear;
+    const fileYear = Number(YEAR_FILE.exec(name)?.[1]);
+    if (calendarYear.year !== fileYear) {
+      throw new DocpackError({
+        code: 'calendar-invalid',
+        file,
+        pointer: '/year',
+        field: 'year',
+        message: `year ${calendarYear.year} does not match the file name (${fileYear})`,
+        hint: `rename the file to ${calendarYear.year}.json or fix "year"`,
+      });
+    }
+    years.push(calendarYear);
+    files.set(fileYear, file);
+  }
+  return createCalendar(years, { files, dir: dir ?? DEFAULT_DIR_LABEL });
+}
+
+/**
+ * Builds a calendar from year data (already schema-valid) and checks that it is consistent:
+ * years contiguous, every date real and inside its year, make-up days on a weekend,
+ * no date listed twice. Everything is precomputed here so that the queries are O(1).
+ */
+export function createCalendar(years: readonly CalendarYear[], options: CreateCalendarOptions = {}): LoadedCalendar {
+  const dirLabel = options.dir ?? DEFAULT_DIR_LABEL;
+  const fileOf = (year: number): string | undefined => options.files?.get(year);
+  if (years.length === 0) {
+    throw new DocpackError({ code: 'calendar-missing', message: 'the working-day calendar has no year' });
+  }
+  const sorted = [...years].sort((a, b) => a.year - b.year);
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1]!.year;
+    const year = sorted[i]!.year;
+    if (year === previous) {
+      throw new DocpackError({ code: 'calendar-invalid', file: fileOf(year), message: `year ${year} is given twice` });
+    }
+    if (year !== previous + 1) {
+      const missing = year === previous + 2 ? `${previous + 1}` : `${previous + 1}-${year - 1}`;
+      throw new DocpackError({
+        code: 'calendar-invalid',
+        file: fileOf(year),
+        message: `calendar years must be contiguous: ${missing} missing between ${previous} and ${year}`,
+        hint: `add ${dirLabel}/${previous + 1}.json: npx tsx scripts/import-calendar.ts ${previous + 1}`,
+      });
+    }
+  }
+  const from = sorted[0]!.year;
+  const to = sorted[sorted.length - 1]!.year;
+  const start = dayNumber(from, 1, 1);
+  const size = dayNumber(to, 12, 31) - start + 1;
+
+  const kind = new Uint8Array(size);
+  const holidayOf = new Int16Array(size).fill(-1);
+  const names: { name: string; nameEn: string }[] = [];
+  for (let i = 0; i < size; i++) kind[i] = isoWeekday(start + i) >= 6 ? KIND_WEEKEND : KIND_WORKDAY;
+
+  for (const calendarYear of sorted) {
+    const file = fileOf(calendarYear.year);
+    const seen = new Map<number, string>();
+    calendarYear.holidays.forEach((holiday, h) => {
+      const ref = names.push({ name: holiday.name, nameEn: holiday.nameEn }) - 1;
+      const mark = (date: IsoDate, list: 'days' | 'makeupWorkdays', index: number): void => {
+        const pointer = `/holidays/${h}/${escapePointerSegment(list)}/${index}`;
+        const fail = (message: string, hint?: string): DocpackError =>
+          new DocpackError({ code: 'calendar-invalid', file, pointer, field: pointerToField(pointer), message, hint });
+        const dayNum = tryParseIsoDate(date);
+        if (dayNum === undefined) throw fail(`${JSON.stringify(date)} is not a date (YYYY-MM-DD)`);
+        if (yearOf(date) !== calendarYear.year) {
+          throw fail(`${date} is not in ${calendarYear.year}`, `list it in ${dirLabel}/${yearOf(date)}.json`);
+        }
+        const earlier = seen.get(dayNum);
+        if (earlier !== undefined) throw fail(`${date} is listed twice (also at ${pointerToField(earlier)})`);
+        seen.set(dayNum, pointer);
+        const weekday = isoWeekday(dayNum);
+        if (list === 'makeupWorkdays' && weekday < 6) {
+          throw fail(`make-up working day ${date} is not a Saturday or Sunday`, 'a make-up working day (调休上班) is always a weekend day');
+        }
+        kind[dayNum - start] = list === 'days' ? KIND_HOLIDAY : KIND_MAKEUP;
+        holidayOf[dayNum - start] = ref;
+      };
+      holiday.days.forEach((date, index) => mark(date, 'days', index));
+      holiday.makeupWorkdays.forEach((date, index) => mark(date, 'makeupWorkdays', index));
+    });
+  }
+
+  // ordinal[i]: working days in [start, start + i]; workingIndex[k]: day index of the working day with ordinal k + 1.
+  const ordinal = new Int32Array(size);
+  const workingIndex = new Int32Array(size);
+  const isoOf: IsoDate[] = new Array<IsoDate>(size);
+  const indexOfIso = new Map<IsoDate, number>();
+  let count = 0;
+  for (let i = 0; i < size; i++) {
+    const k = kind[i]!;
+    if (k === KIND_WORKDAY || k === KIND_MAKEUP) workingIndex[count++] = i;
+    ordinal[i] = count;
+    const iso = formatDayNumber(start + i);
+    isoOf[i] = iso;
+    indexOfIso.set(iso, i);
+  }
+  const workingCount = count;
+
+  const coverageError = (neededFrom: number, neededTo: number, purpose: string): DocpackError => {
+    const needed = neededFrom === neededTo ? `${neededFrom} is` : `${neededFrom}-${neededTo} are`;
+    const before = neededTo < from;
+    const first = before ? neededTo : neededFrom; // the missing year next to the covered ones
+    const more = neededFrom === neededTo ? '' : ` (and each year ${before ? 'back' : 'up'} to ${before ? neededFrom : neededTo})`;
+    return new DocpackError({
+      code: 'calendar-coverage',
+      message: `the working-day calendar covers ${from}-${to}; ${needed} needed for ${purpose}`,
+      hint: `add ${dirLabel}/${first}.json: npx tsx scripts/import-calendar.ts ${first}${more} (see README, "Adding a calendar year")`,
+    });
+  };
+
+  /** Index of a covered date; bad-date or calendar-coverage otherwise. */
+  const indexOf = (date: IsoDate, purpose: () => string): number => {
+    const index = indexOfIso.get(date);
+    if (index !== undefined) return index;
+    parseIsoDate(date); // throws bad-date; a real date inside the covered years is always in the map
+    const year = yearOf(date);
+    throw year < from ? coverageError(year, from - 1, purpose()) : coverageError(to + 1, year, purpose());
+  };
+
+  const isWorking = (index: number): boolean => {
+    const k = kind[index]!;
+    return k === KIND_WORKDAY || k === KIND_MAKEUP;
+  };
+
+  const checkCount = (n: number): void => {
+    if (!Number.isSafeInteger(n)) {
+      throw new DocpackError({ code: 'bad-number', message: `the number of working days must be a whole number, got ${String(n)}` });
+    }
+  };
+
+  const calendar: LoadedCalendar = {
+    coverage: Object.freeze({ from, to }),
+    years: Object.freeze(sorted),
+
+    info(date: IsoDate): DayInfo {
+      const index = indexOf(date, () => date);
+      const k = kind[index]!;
+      const info: DayInfo = {
+        date: isoOf[index]!,
+        working: isWorking(index),
+        kind: KIND_NAMES[k]!,
+        weekday: isoWeekday(start + index),
+      };
+      const ref = holidayOf[index]!;
+      if (ref >= 0) {
+        info.holidayName = names[ref]!.name;
+        info.holidayNameEn = names[ref]!.nameEn;
+      }
+      return info;
+    },
+
+    isWorkingDay(date: IsoDate): boolean {
+      return isWorking(indexOf(date, () => date));
+    },
+
+    /**
+     * The n-th working day after `date` (n > 0) or before it (n < 0); `date` itself is never counted,
+     * whatever it is. A make-up Saturday or Sunday (调休上班) is a working day; a holiday weekday is not.
+     * n = 0 gives `date` when it is a working day, otherwise the next working day.
+     * "Within N working days of T" is due at the end of addWorkingDays(T's date, N).
+     */
+    addWorkingDays(date: IsoDate, n: number): IsoDate {
+      checkCount(n);
+      const purpose = (): string =>
+        n === 0 ? `the working day on or after ${date}` : `${Math.abs(n)} working day${Math.abs(n) === 1 ? '' : 's'} ${n > 0 ? 'after' : 'before'} ${date}`;
+      const index = indexOf(date, purpose);
+      // Ordinal of the wanted working day; ordinal[index] counts `date` itself when it is working.
+      const working = isWorking(index);
+      let target: number;
+      if (n > 0) target = ordinal[index]! + n;
+      else if (n < 0) target = ordinal[index]! - (working ? 1 : 0) + n + 1;
+      else target = working ? ordinal[index]! : ordinal[index]! + 1;
+      if (target > workingCount) throw coverageError(to + 1, to + 1, purpose());
+      if (target < 1) throw coverageError(from - 1, from - 1, purpose());
+      return isoOf[workingIndex[target - 1]!]!;
+    },
+
+    /** Working days in (from, to]: after `from`, up to and including `to`; negative when to < from. */
+    workingDaysBetween(fromDate: IsoDate, toDate: IsoDate): number {
+      const a = indexOf(fromDate, () => `the working days between ${fromDate} and ${toDate}`);
+      const b = indexOf(toDate, () => `the working days between ${fromDate} and ${toDate}`);
+      return ordinal[b]! - ordinal[a]!;
+    },
+  };
+  return calendar;
+}

@@ -1,0 +1,254 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import type { Problem } from '../errors.ts';
+import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStructure } from './json-text.ts';
+import { checkSemantics } from './semantics.ts';
+import { describeSchemaErrors, recordValidator, type SchemaProblem } from './schema.ts';
+import type { ProjectRecord } from './types.gen.ts';
+
+/** A record that passed every check, with the file it came from. */
+export interface LoadedRecord {
+  file: string;
+  record: ProjectRecord;
+}
+
+/** What happened to one input file. */
+export interface FileOutcome {
+  file: string;
+  valid: boolean;
+  /** The record's id when it could be read, even if the record is invalid. */
+  id?: string;
+  problems: Problem[];
+}
+
+export interface LoadOptions {
+  /** Files larger than this are refused before they are read. Default 16 MiB. */
+  maxFileBytes?: number;
+  /** Containers nested deeper than this are refused. Default 64. */
+  maxDepth?: number;
+  /** Files read at the same time. Default 16. */
+  concurrency?: number;
+}
+
+export interface LoadResult {
+  records: LoadedRecord[];
+  /** Every problem of every file, sorted by file, line and column. */
+  problems: Problem[];
+  files: FileOutcome[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Loads and validates project records from files, directories (every *.json below them) and
+ * glob patterns. Bad files fail alone: their problems are returned, the other records load.
+ */
+export async function loadRecords(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const { files, problems: inputProblems } = await expandInputs(inputs);
+  const outcomes = await mapLimit(files, options.concurrency ?? 16, (file) => loadFile(file, options));
+  markDuplicateIds(outcomes);
+  const records: LoadedRecord[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.valid && outcome.record) records.push({ file: outcome.file, record: outcome.record });
+  }
+  const files_ = outcomes.map(({ file, valid, id, problems }) => ({ file, valid, id, problems }));
+  const problems = [...inputProblems, ...files_.flatMap((outcome) => outcome.problems)];
+  return { records, problems, files: files_ };
+}
+
+type InternalOutcome = FileOutcome & { record?: ProjectRecord };
+
+/** Parses and validates one record's text. Exposed for tests and for the benchmark. */
+export function checkRecordText(file: string, text: string, options: LoadOptions = {}): InternalOutcome {
+  const fail = (problems: Problem[], id?: string): InternalOutcome => ({ file, valid: false, id, problems: sortProblems(problems) });
+  if (text.charCodeAt(0) === 0xfeff) {
+    return fail([
+      problem(file, {
+        code: 'bom',
+        line: 1,
+        column: 1,
+        message: 'the file starts with a byte order mark (BOM)',
+        hint: 'save the file as UTF-8 without BOM',
+      }),
+    ]);
+  }
+  const structural = scanStructure(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const tooDeep = structural.find((item) => item.code === 'too-deep');
+  let value: unknown;
+  try {
+    if (tooDeep) throw tooDeep;
+    value = JSON.parse(text);
+  } catch (error) {
+    if (error === tooDeep && tooDeep) {
+      const { offset, ...rest } = tooDeep;
+      return fail([problem(file, { ...rest, ...positionAt(text, offset) })]);
+    }
+    return fail([problem(file, describeSyntaxError(text, error))]);
+  }
+  if (structural.length > 0) {
+    return fail(structural.map(({ offset, ...rest }) => problem(file, { ...rest, ...positionAt(text, offset) })), idOf(value));
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return fail([
+      problem(file, {
+        code: 'not-a-record',
+        line: 1,
+        column: 1,
+        message: `expected one project record (a JSON object), got ${Array.isArray(value) ? 'an array' : typeof value}`,
+        hint: 'put one project per file',
+      }),
+    ]);
+  }
+  const validate = recordValidator();
+  const sourceMap = new SourceMap(text);
+  const place = (found: SchemaProblem): Problem => {
+    const { key, ...rest } = found;
+    return problem(file, { ...rest, ...sourceMap.locate(found.pointer, key) });
+  };
+  if (!validate(value)) {
+    return fail(describeSchemaErrors(validate.errors ?? []).map(place), idOf(value));
+  }
+  const semantic = checkSemantics(value);
+  if (semantic.length > 0) return fail(semantic.map(place), value.id);
+  return { file, valid: true, id: value.id, problems: [], record: value };
+}
+
+async function loadFile(file: string, options: LoadOptions): Promise<InternalOutcome> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let bytes: Buffer;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (info.size > maxBytes) {
+      return {
+        file,
+        valid: false,
+        problems: [
+          problem(file, {
+            code: 'too-large',
+            message: `the file is ${formatBytes(info.size)}; a record may be at most ${formatBytes(maxBytes)}`,
+            hint: 'split the portfolio into one file per project, or raise --max-file-size',
+          }),
+        ],
+      };
+    }
+    bytes = await readFile(file);
+  } catch (error) {
+    return { file, valid: false, problems: [problem(file, describeFsError(error))] };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return {
+      file,
+      valid: false,
+      problems: [problem(file, { code: 'not-utf8', message: 'the file is not valid UTF-8', hint: 'save it as UTF-8 (not GBK or UTF-16)' })],
+    };
+  }
+  return checkRecordText(file, text, options);
+}
+
+function describeFsError(error: unknown): Omit<Problem, 'file' | 'severity'> {
+  const code = (error as { code?: string }).code;
+  const messages: Record<string, [string, string]> = {
+    ENOENT: ['no such file', 'check the path; directories and glob patterns such as "records/*.json" also work'],
+    EACCES: ['permission denied', 'make the file readable by this user'],
+    EPERM: ['permission denied', 'make the file readable by this user'],
+    EISDIR: ['is a directory', 'give the directory itself as an input to load every *.json below it'],
+  };
+  const [message, hint] = messages[code ?? ''] ?? [`cannot read the file (${code ?? String(error)})`, 'check the path and permissions'];
+  return { code: 'unreadable', message, hint };
+}
+
+/** Expands files, directories and globs into a sorted, de-duplicated list of files. */
+export async function expandInputs(inputs: readonly string[]): Promise<{ files: string[]; problems: Problem[] }> {
+  const files = new Set<string>();
+  const problems: Problem[] = [];
+  for (const input of inputs) {
+    let found: string[];
+    if (fg.isDynamicPattern(input)) {
+      found = await fg(input.replace(/\\/g, '/'), { onlyFiles: true, dot: false });
+    } else {
+      let isDirectory = false;
+      try {
+        isDirectory = (await stat(input)).isDirectory();
+      } catch {
+        // A missing path is reported when the file is loaded, with its reason.
+      }
+      found = isDirectory
+        ? (await fg('**/*.json', { cwd: input, onlyFiles: true, dot: false })).map((name) => path.join(input, name))
+        : [input];
+    }
+    if (found.length === 0) {
+      problems.push(problem(input, { code: 'no-records', message: 'matches no *.json file', hint: 'check the path or pattern' }));
+    }
+    for (const file of found) files.add(path.normalize(file));
+  }
+  return { files: [...files].sort(), problems };
+}
+
+/** Two files with the same project id would write to the same pack directory: both are invalid. */
+function markDuplicateIds(outcomes: InternalOutcome[]): void {
+  const byId = new Map<string, InternalOutcome[]>();
+  for (const outcome of outcomes) {
+    if (outcome.id === undefined) continue;
+    byId.set(outcome.id, [...(byId.get(outcome.id) ?? []), outcome]);
+  }
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const outcome of group) {
+      const others = group.filter((other) => other !== outcome).map((other) => other.file);
+      outcome.valid = false;
+      delete outcome.record;
+      outcome.problems.push(
+        problem(outcome.file, {
+          code: 'duplicate-project-id',
+          pointer: '/id',
+          field: 'id',
+          message: `project id "${id}" is also used by ${others.join(', ')}`,
+          hint: 'each project needs its own id: it names the project directory in the pack',
+        }),
+      );
+    }
+  }
+}
+
+function idOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' && /^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,63}$/.test(id) ? id : undefined;
+}
+
+/** Orders problems by position so a reader can walk the file from top to bottom. */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message),
+  );
+}
+
+function problem(file: string, rest: Omit<Problem, 'file' | 'severity'>): Problem {
+  return { severity: 'error', file, ...rest };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

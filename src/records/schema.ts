@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { closest, distance } from 'fastest-levenshtein';
+import { escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
+import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
+import type { ProjectRecord } from './types.gen.ts';
+
+export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
+
+/** Creates an Ajv instance with the formats every docpack schema uses. */
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
+  addFormats(ajv, ['email']);
+  ajv.addFormat('date', isIsoDate);
+  ajv.addFormat('local-date-time', isLocalDateTime);
+  return ajv;
+}
+
+let compiled: ValidateFunction<ProjectRecord> | undefined;
+
+/** The compiled record validator, built once per process. */
+export function recordValidator(): ValidateFunction<ProjectRecord> {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as object;
+    compiled = createAjv().compile<ProjectRecord>(schema);
+  }
+  return compiled;
+}
+
+/** A schema problem before a source position is attached: `key` marks problems about a member name. */
+export type SchemaProblem = Omit<Problem, 'file' | 'severity'> & { pointer: string; key?: string };
+
+const TYPE_HINTS: Record<string, string> = {
+  boolean: 'write true or false, without quotes',
+  number: 'write a number without quotes, e.g. 12 or 1234.5',
+  integer: 'write a whole number without quotes',
+  string: 'put the value in double quotes',
+  array: 'write a list in square brackets: [ ... ]',
+  object: 'write an object in braces: { ... }',
+};
+
+const HINTS_BY_PATTERN: Record<string, string> = {
+  safeId: 'use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit; no "/", spaces or ".."',
+  bandwidth: 'write a number and a unit, e.g. "100M", "1G" or "10G"',
+  week: 'write an ISO week, e.g. "2026-W48"',
+  phone: 'digits, spaces, "+" and "-" only',
+};
+
+/** Turns Ajv's errors into problems a person can act on: what is wrong, where, and what to do. */
+export function describeSchemaErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (const error of errors) {
+    const problem = describeOne(error);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function describeOne(error: ErrorObject): SchemaProblem | undefined {
+  const pointer = error.instancePath;
+  const field = pointerToField(pointer) || '(record)';
+  const value: unknown = error.data;
+  const parentSchema = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown> };
+  switch (error.keyword) {
+    case 'if':
+      return undefined; // The failing `then` branch reports the real problem.
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const childPointer = `${pointer}/${escapePointerSegment(missing)}`;
+      const described = describeProperty(parentSchema.properties?.[missing]);
+      return {
+        code: 'missing-field',
+        pointer,
+        field: pointerToField(childPointer),
+        message: `missing required field "${missing}"`,
+        hint: `add "${missing}"${described ? `: ${described}` : ''}`,
+      };
+    }
+    case 'additionalProperties': {
+      const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(parentSchema.properties ?? {});
+      const suggestion = allowed.length > 0 ? closest(unknown, allowed) : undefined;
+      const near = suggestion !== undefined && distance(unknown.toLowerCase(), suggestion.toLowerCase()) <= Math.max(2, Math.floor(unknown.length / 3));
+      return {
+        code: 'unknown-field',
+        pointer,
+        key: unknown,
+        field: pointerToField(`${pointer}/${escapePointerSegment(unknown)}`),
+        message: `unknown field "${unknown}"`,
+        hint: near ? `did you mean "${suggestion}"?` : `allowed fields here: ${allowed.join(', ')}`,
+      };
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+      const strings = allowed.filter((item): item is string => typeof item === 'string');
+      const suggestion = typeof value === 'string' && strings.length > 0 ? closest(value, strings) : undefined;
+      return {
+        code: 'bad-enum',
+        pointer,
+        field,
+        message: `${show(value)} is not one of ${allowed.map((item) => show(item, 200)).join(', ')}`,
+        hint: suggestion ? `did you mean ${show(suggestion)}?` : undefined,
+      };
+    }
+    case 'const': {
+      const expected = (error.params as { allowedValue: unknown }).allowedValue;
+      return { code: 'bad-value', pointer, field, message: `must be ${show(expected)}, got ${show(value)}`, hint: `write ${show(expected)}` };
+    }
+    case 'format':
+      return describeFormat(error, pointer, field, value);
+    case 'type': {
+      const expected = String((error.params as { type: string }).type);
+      return {
+        code: 'wrong-type',
+        pointer,
+        field,
+        message: `expected ${article(expected)}, got ${typeName(value)}${isScalar(value) ? ` ${show(value)}` : ''}`,
+        hint: TYPE_HINTS[expected],
+      };
+    }
+    case 'pattern': {
+      const kind = patternKind(error.schemaPath, String((error.params as { pattern: string }).pattern));
+      return {
+        code: kind === 'safeId' ? 'unsafe-id' : 'bad-pattern',
+        pointer,
+        field,
+        message: kind === 'safeId' ? `${show(value)} is not a safe id` : `${show(value)} is not in the expected form`,
+        hint: (kind && HINTS_BY_PATTERN[kind]) ?? parentSchema.description,
+      };
+    }
+    case 'minLength':
+      return { code: 'empty', pointer, field, message: 'must not be empty', hint: 'fill it in or remove the field if it is optional' };
+    case 'maxLength':
+    case 'maxItems':
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minItems':
+      return { code: 'out-of-range', pointer, field, message: `${show(value, 60)} ${error.message ?? 'is out of range'}` };
+    case 'uniqueItems':
+      return { code: 'duplicate-item', pointer, field, message: 'has a repeated item', hint: 'list each item once' };
+    case 'multipleOf':
+    default:
+      return { code: 'schema', pointer, field, message: error.message ?? `fails ${error.keyword}` };
+  }
+}
+
+function describeFormat(error: ErrorObject, pointer: string, field: string, value: unknown): SchemaProblem {
+  const format = String((error.params as { format: string }).format);
+  const text = String(value);
+  if (format === 'date') {
+    return { code: 'bad-date', pointer, field, message: `${show(value)} is not a date (YYYY-MM-DD)`, hint: dateHint(text) };
+  }
+  if (format === 'local-date-time') {
+    return {
+      code: 'bad-time',
+      pointer,
+      field,
+      message: `${show(value)} is not a time (YYYY-MM-DDTHH:mm[:ss][+08:00])`,
+      hint: isIsoDate(text) ? `a time is needed here, e.g. "${text}T09:00:00+08:00"` : dateHint(text.slice(0, 10)) ?? 'e.g. "2026-11-24T09:30:00+08:00"; without an offset it is read in Asia/Shanghai',
+    };
+  }
+  return { code: 'bad-format', pointer, field, message: `${show(value)} is not a valid ${format}` };
+}
+
+function dateHint(text: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return 'write the date as YYYY-MM-DD, e.g. "2026-11-24"';
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const last = daysInMonth(year, month);
+  if (day < 1 || day > last) return `${match[1]}-${match[2]} has ${last} days`;
+  return undefined;
+}
+
+function patternKind(schemaPath: string, pattern: string): string | undefined {
+  if (schemaPath.includes('safeId')) return 'safeId';
+  if (schemaPath.includes('/week/')) return 'week';
+  if (pattern.includes('(K|M|G|T)')) return 'bandwidth';
+  if (pattern.includes('0-9+')) return 'phone';
+  return undefined;
+}
+
+function describeProperty(schema: unknown): string | undefined {
+  if (schema === null || typeof schema !== 'object') return undefined;
+  const described = schema as { description?: string; $ref?: string };
+  if (described.description) return stripTrailingDot(described.description);
+  if (described.$ref) return `see ${described.$ref.replace('#/$defs/', '')} in the schema`;
+  return undefined;
+}
+
+function stripTrailingDot(text: string): string {
+  return text.replace(/\.$/, '');
+}
+
+function show(value: unknown, limit = 80): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return article(typeof value);
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
