@@ -84,6 +84,13 @@ function paramsText(error: ErrorObject): string {
   return '';
 }
 
+/** Checks one year file's contents against calendar.schema.json; throws DocpackError "calendar-invalid" naming `file`. */
+export function checkCalendarYearSchema(data: unknown, file: string): CalendarYear {
+  const validate = calendarSchema();
+  if (!validate(data)) throw schemaProblem(file, validate.errors ?? []);
+  return data as CalendarYear;
+}
+
 /**
  * Reads every rules/calendars/<year>.json (or those of `dir`), validates each against
  * calendar.schema.json and builds the calendar. Errors are DocpackErrors naming the file.
@@ -110,7 +117,6 @@ export function loadCalendar(dir?: string): LoadedCalendar {
       hint: 'add one: npx tsx scripts/import-calendar.ts <year> (see README, "Adding a calendar year")',
     });
   }
-  const validate = calendarSchema();
   const years: CalendarYear[] = [];
   const files = new Map<number, string>();
   for (const name of names) {
@@ -125,8 +131,7 @@ export function loadCalendar(dir?: string): LoadedCalendar {
         message: `cannot read the calendar: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    if (!validate(data)) throw schemaProblem(file, validate.errors ?? []);
-    const calendarYear = data as CalendarYear;
+    const calendarYear = checkCalendarYearSchema(data, file);
     const fileYear = Number(YEAR_FILE.exec(name)?.[1]);
     if (calendarYear.year !== fileYear) {
       throw new DocpackError({
@@ -142,6 +147,27 @@ export function loadCalendar(dir?: string): LoadedCalendar {
     files.set(fileYear, file);
   }
   return createCalendar(years, { files, dir: dir ?? DEFAULT_DIR_LABEL });
+}
+
+/**
+ * The error for a day outside the covered years: names the missing years and how to add them.
+ * `needed` is the range of missing years, next to `coverage` on one side.
+ */
+export function calendarCoverageError(
+  coverage: { from: number; to: number },
+  needed: { from: number; to: number },
+  purpose: string,
+  dirLabel: string = DEFAULT_DIR_LABEL,
+): DocpackError {
+  const single = needed.from === needed.to;
+  const before = needed.to < coverage.from;
+  const first = before ? needed.to : needed.from; // the missing year next to the covered ones
+  const more = single ? '' : ` (and each year ${before ? 'back' : 'up'} to ${before ? needed.from : needed.to})`;
+  return new DocpackError({
+    code: 'calendar-coverage',
+    message: `the working-day calendar covers ${coverage.from}-${coverage.to}; ${single ? `${needed.from} is` : `${needed.from}-${needed.to} are`} needed for ${purpose}`,
+    hint: `add ${dirLabel}/${first}.json: npx tsx scripts/import-calendar.ts ${first}${more} (see README, "Adding a calendar year")`,
+  });
 }
 
 /**
@@ -227,17 +253,8 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
   }
   const workingCount = count;
 
-  const coverageError = (neededFrom: number, neededTo: number, purpose: string): DocpackError => {
-    const needed = neededFrom === neededTo ? `${neededFrom} is` : `${neededFrom}-${neededTo} are`;
-    const before = neededTo < from;
-    const first = before ? neededTo : neededFrom; // the missing year next to the covered ones
-    const more = neededFrom === neededTo ? '' : ` (and each year ${before ? 'back' : 'up'} to ${before ? neededFrom : neededTo})`;
-    return new DocpackError({
-      code: 'calendar-coverage',
-      message: `the working-day calendar covers ${from}-${to}; ${needed} needed for ${purpose}`,
-      hint: `add ${dirLabel}/${first}.json: npx tsx scripts/import-calendar.ts ${first}${more} (see README, "Adding a calendar year")`,
-    });
-  };
+  const coverageError = (neededFrom: number, neededTo: number, purpose: string): DocpackError =>
+    calendarCoverageError({ from, to }, { from: neededFrom, to: neededTo }, purpose, dirLabel);
 
   /** Index of a covered date; bad-date or calendar-coverage otherwise. */
   const indexOf = (date: IsoDate, purpose: () => string): number => {

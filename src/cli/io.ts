@@ -9,6 +9,13 @@ export interface CliIo {
   readonly isTty: boolean;
 }
 
+/** `docpack ... | head` closes stdout early: stop quietly instead of crashing with EPIPE. */
+function exitOnBrokenPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+}
+process.stdout.on('error', exitOnBrokenPipe);
+
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -49,7 +49,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export async function loadRecords(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const { files, problems: inputProblems } = await expandInputs(inputs);
   const outcomes = await mapLimit(files, options.concurrency ?? 16, (file) => loadFile(file, options));
-  markDuplicateIds(outcomes);
+  await markDuplicateIds(outcomes);
   const records: LoadedRecord[] = [];
   for (const outcome of outcomes) {
     if (outcome.valid && outcome.record) records.push({ file: outcome.file, record: outcome.record });
@@ -143,10 +143,11 @@ async function loadFile(file: string, options: LoadOptions): Promise<InternalOut
   try {
     text = utf8.decode(bytes);
   } catch {
+    const lenient = new TextDecoder('utf-8').decode(bytes);
     return {
       file,
       valid: false,
-      problems: [problem(file, { code: 'not-utf8', message: 'the file is not valid UTF-8', hint: 'save it as UTF-8 (not GBK or UTF-16)' })],
+      problems: [problem(file, { code: 'not-utf8', ...positionAt(lenient, lenient.indexOf('\uFFFD')), message: 'the file is not valid UTF-8 (first bad byte here)', hint: 'save it as UTF-8 (not GBK or UTF-16)' })],
     };
   }
   return checkRecordText(file, text, options);
@@ -192,7 +193,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
 }
 
 /** Two files with the same project id would write to the same pack directory: both are invalid. */
-function markDuplicateIds(outcomes: InternalOutcome[]): void {
+async function markDuplicateIds(outcomes: InternalOutcome[]): Promise<void> {
   const byId = new Map<string, InternalOutcome[]>();
   for (const outcome of outcomes) {
     if (outcome.id === undefined) continue;
@@ -204,8 +205,13 @@ function markDuplicateIds(outcomes: InternalOutcome[]): void {
       const others = group.filter((other) => other !== outcome).map((other) => other.file);
       outcome.valid = false;
       delete outcome.record;
+      const position = await readFile(outcome.file, 'utf8').then(
+        (text) => new SourceMap(text).locate('/id'),
+        () => undefined,
+      );
       outcome.problems.push(
         problem(outcome.file, {
+          ...position,
           code: 'duplicate-project-id',
           pointer: '/id',
           field: 'id',

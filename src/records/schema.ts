@@ -59,7 +59,16 @@ export function describeSchemaErrors(errors: readonly ErrorObject[]): SchemaProb
     const problem = describeOne(error);
     if (problem) problems.push(problem);
   }
-  return problems;
+  // A misspelt key shows up twice: as an unknown field and as the missing one it was meant to be.
+  // Keep the unknown field, whose hint names the fix.
+  const meant = new Set(
+    problems
+      .filter((problem) => problem.code === 'unknown-field' && problem.hint?.startsWith('did you mean'))
+      .map((problem) => `${problem.pointer}/${escapePointerSegment(/"(.*)"/.exec(problem.hint ?? '')?.[1] ?? '')}`),
+  );
+  return problems.filter(
+    (problem) => !(problem.code === 'missing-field' && meant.has(`${problem.pointer}/${escapePointerSegment(/"(.*)"/.exec(problem.message)?.[1] ?? '')}`)),
+  );
 }
 
 function describeOne(error: ErrorObject): SchemaProblem | undefined {

@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync, mkdirSync, truncateSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkRecordText, loadRecords } from '../../src/records/load.ts';
+import { scanStructure } from '../../src/records/json-text.ts';
+
+const base = readFileSync('fixtures/invalid/bad-enum.json', 'utf8').replace('"presale"', '"in-sale"');
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'docpack-load-'));
+}
+
+describe('checkRecordText', () => {
+  it('accepts a valid record and returns it typed', () => {
+    const outcome = checkRecordText('x.json', base);
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.valid).toBe(true);
+    expect(outcome.record?.orders?.[0]?.circuits[0]?.id).toBe('EDU-C-01');
+  });
+
+  it('reports every problem of a file, not just the first', () => {
+    const text = base.replace('"in-sale"', '"presale"').replace('"urgent": false', '"urgent": "no"').replace('"1G"', '"fast"');
+    const outcome = checkRecordText('x.json', text);
+    expect(outcome.problems.map((problem) => problem.code)).toEqual(['bad-enum', 'wrong-type', 'bad-pattern']);
+    // Sorted by position in the file.
+    const lines = outcome.problems.map((problem) => problem.line ?? 0);
+    expect([...lines].sort((a, b) => a - b)).toEqual(lines);
+  });
+
+  it('points an unknown key at the key itself and suggests the closest field', () => {
+    const text = base.replace('"industry"', '"industy"');
+    const [problem] = checkRecordText('x.json', text).problems;
+    const line = text.split('\n').findIndex((row) => row.includes('"industy"')) + 1;
+    expect(problem).toMatchObject({ code: 'unknown-field', line, field: 'customer.industy', hint: 'did you mean "industry"?' });
+    expect(problem?.column).toBe(text.split('\n')[line - 1]!.indexOf('"industy"') + 1);
+  });
+
+  it('reads times without an offset and rejects impossible ones', () => {
+    expect(checkRecordText('x.json', base.replace('2026-11-20T10:00:00+08:00', '2026-11-20T10:00')).valid).toBe(true);
+    const [problem] = checkRecordText('x.json', base.replace('2026-11-20T10:00:00+08:00', '2026-11-20T24:00:00')).problems;
+    expect(problem?.code).toBe('bad-time');
+  });
+
+  it('refuses a duplicate key even though JSON.parse would accept it', () => {
+    const text = base.replace('"name": "无效样例', '"name": "x",\n  "name": "无效样例');
+    expect(JSON.parse(text)).toBeTruthy();
+    expect(checkRecordText('x.json', text).problems[0]?.code).toBe('duplicate-key');
+  });
+
+  it('refuses __proto__ and never builds an object with a changed prototype', () => {
+    const text = base.replace('"industry": "教育"', '"industry": "教育", "__proto__": {"polluted": true}');
+    const outcome = checkRecordText('x.json', text);
+    expect(outcome.valid).toBe(false);
+    expect(outcome.problems[0]?.code).toBe('forbidden-key');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses deep nesting without recursing (100,000 levels)', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const outcome = checkRecordText('deep.json', deep);
+    expect(outcome.problems[0]).toMatchObject({ code: 'too-deep', line: 1, column: 65 });
+  });
+
+  it('allows a configurable depth', () => {
+    expect(scanStructure('[[[]]]', 3)).toEqual([]);
+    expect(scanStructure('[[[[]]]]', 3)[0]?.code).toBe('too-deep');
+  });
+
+  it('does not mistake escaped quotes or keys inside strings for structure', () => {
+    const problems = scanStructure('{"a": "x\\"y", "b": "\\"a\\":1", "c": {"a": 1}, "\\u0061b": 2, "ab": 3}');
+    expect(problems.map((problem) => problem.message)).toEqual(['duplicate key "ab"']);
+  });
+});
+
+describe('loadRecords', () => {
+  it('loads directories, globs and files; bad files fail alone', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'nested'));
+    writeFileSync(path.join(dir, 'good.json'), base);
+    writeFileSync(path.join(dir, 'nested', 'good2.json'), base.replace('"INV-BAD-ENUM"', '"INV-GOOD-2"'));
+    writeFileSync(path.join(dir, 'bad.json'), '{ nope');
+    writeFileSync(path.join(dir, 'notes.txt'), 'not a record');
+    const result = await loadRecords([dir]);
+    expect(result.records.map((loaded) => loaded.record.id).sort()).toEqual(['INV-BAD-ENUM', 'INV-GOOD-2']);
+    expect(result.problems.map((problem) => [path.basename(problem.file ?? ''), problem.code])).toEqual([['bad.json', 'not-json']]);
+    const globbed = await loadRecords([`${dir}/*.json`]);
+    expect(globbed.files.map((file) => path.basename(file.file))).toEqual(['bad.json', 'good.json']);
+  });
+
+  it('refuses a 100 MB file without reading it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'huge.json');
+    writeFileSync(file, '');
+    truncateSync(file, 100 * 1024 * 1024);
+    const result = await loadRecords([file]);
+    expect(result.problems[0]).toMatchObject({ code: 'too-large', file });
+    expect(result.problems[0]?.message).toContain('100.0 MiB');
+  });
+
+  it('reports unreadable paths and patterns that match nothing', async () => {
+    const dir = tempDir();
+    const result = await loadRecords([path.join(dir, 'missing.json'), `${dir}/*.json`, dir]);
+    expect(result.problems.map((problem) => problem.code)).toEqual(['no-records', 'no-records', 'unreadable']);
+  });
+
+  it('rejects both records when two files share one project id', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.json'), base);
+    writeFileSync(path.join(dir, 'b.json'), base);
+    const result = await loadRecords([dir]);
+    expect(result.records).toEqual([]);
+    expect(result.problems.map((problem) => problem.code)).toEqual(['duplicate-project-id', 'duplicate-project-id']);
+  });
+});
