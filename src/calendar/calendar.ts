@@ -149,6 +149,13 @@ export function loadCalendar(dir?: string): LoadedCalendar {
   return createCalendar(years, { files, dir: dir ?? DEFAULT_DIR_LABEL });
 }
 
+/** What addWorkingDays(date, n) needed, for the coverage error. */
+function addPurpose(date: IsoDate, n: number): string {
+  if (n === 0) return `the working day on or after ${date}`;
+  const count = Math.abs(n);
+  return `${count} working day${count === 1 ? '' : 's'} ${n > 0 ? 'after' : 'before'} ${date}`;
+}
+
 /**
  * The error for a day outside the covered years: names the missing years and how to add them.
  * `needed` is the range of missing years, next to `coverage` on one side.
@@ -165,7 +172,7 @@ export function calendarCoverageError(
   const more = single ? '' : ` (and each year ${before ? 'back' : 'up'} to ${before ? needed.from : needed.to})`;
   return new DocpackError({
     code: 'calendar-coverage',
-    message: `the working-day calendar covers ${coverage.from}-${coverage.to}; ${single ? `${needed.from} is` : `${needed.from}-${needed.to} are`} needed for ${purpose}`,
+    message: `the working-day calendar covers ${coverage.from === coverage.to ? coverage.from : `${coverage.from}-${coverage.to}`}; ${single ? `${needed.from} is` : `${needed.from}-${needed.to} are`} needed for ${purpose}`,
     hint: `add ${dirLabel}/${first}.json: npx tsx scripts/import-calendar.ts ${first}${more} (see README, "Adding a calendar year")`,
   });
 }
@@ -256,14 +263,14 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
   const coverageError = (neededFrom: number, neededTo: number, purpose: string): DocpackError =>
     calendarCoverageError({ from, to }, { from: neededFrom, to: neededTo }, purpose, dirLabel);
 
-  /** Index of a covered date; bad-date or calendar-coverage otherwise. */
-  const indexOf = (date: IsoDate, purpose: () => string): number => {
-    const index = indexOfIso.get(date);
-    if (index !== undefined) return index;
+  /** The slow path of a lookup that missed: bad-date, or calendar-coverage naming the missing years. */
+  const outside = (date: IsoDate, purpose: string): never => {
     parseIsoDate(date); // throws bad-date; a real date inside the covered years is always in the map
     const year = yearOf(date);
-    throw year < from ? coverageError(year, from - 1, purpose()) : coverageError(to + 1, year, purpose());
+    throw year < from ? coverageError(year, from - 1, purpose) : coverageError(to + 1, year, purpose);
   };
+  // Hot path: one Map lookup per date, and no closure or string built unless something is wrong.
+  const indexOf = (date: IsoDate): number => indexOfIso.get(date) ?? outside(date, date);
 
   const isWorking = (index: number): boolean => {
     const k = kind[index]!;
@@ -281,7 +288,7 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
     years: Object.freeze(sorted),
 
     info(date: IsoDate): DayInfo {
-      const index = indexOf(date, () => date);
+      const index = indexOf(date);
       const k = kind[index]!;
       const info: DayInfo = {
         date: isoOf[index]!,
@@ -298,7 +305,7 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
     },
 
     isWorkingDay(date: IsoDate): boolean {
-      return isWorking(indexOf(date, () => date));
+      return isWorking(indexOf(date));
     },
 
     /**
@@ -309,24 +316,22 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
      */
     addWorkingDays(date: IsoDate, n: number): IsoDate {
       checkCount(n);
-      const purpose = (): string =>
-        n === 0 ? `the working day on or after ${date}` : `${Math.abs(n)} working day${Math.abs(n) === 1 ? '' : 's'} ${n > 0 ? 'after' : 'before'} ${date}`;
-      const index = indexOf(date, purpose);
+      const index = indexOfIso.get(date) ?? outside(date, addPurpose(date, n));
       // Ordinal of the wanted working day; ordinal[index] counts `date` itself when it is working.
       const working = isWorking(index);
       let target: number;
       if (n > 0) target = ordinal[index]! + n;
       else if (n < 0) target = ordinal[index]! - (working ? 1 : 0) + n + 1;
       else target = working ? ordinal[index]! : ordinal[index]! + 1;
-      if (target > workingCount) throw coverageError(to + 1, to + 1, purpose());
-      if (target < 1) throw coverageError(from - 1, from - 1, purpose());
+      if (target > workingCount) throw coverageError(to + 1, to + 1, addPurpose(date, n));
+      if (target < 1) throw coverageError(from - 1, from - 1, addPurpose(date, n));
       return isoOf[workingIndex[target - 1]!]!;
     },
 
     /** Working days in (from, to]: after `from`, up to and including `to`; negative when to < from. */
     workingDaysBetween(fromDate: IsoDate, toDate: IsoDate): number {
-      const a = indexOf(fromDate, () => `the working days between ${fromDate} and ${toDate}`);
-      const b = indexOf(toDate, () => `the working days between ${fromDate} and ${toDate}`);
+      const a = indexOfIso.get(fromDate) ?? outside(fromDate, `the working days between ${fromDate} and ${toDate}`);
+      const b = indexOfIso.get(toDate) ?? outside(toDate, `the working days between ${fromDate} and ${toDate}`);
       return ordinal[b]! - ordinal[a]!;
     },
   };

@@ -3,6 +3,7 @@ import { ExitCode } from './exit-codes.ts';
 import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerCalendar } from './commands/calendar.ts';
 
 /**
  * Each command module exports `register(program, io, setExit)`.
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
   registerValidate(program, io, setExit);
+  registerCalendar(program, io, setExit);
   return program;
 }
 

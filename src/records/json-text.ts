@@ -107,6 +107,48 @@ export function scanStructure(text: string, maxDepth = DEFAULT_MAX_DEPTH): Struc
   return problems;
 }
 
+/**
+ * The fast path of the structural checks, for the common case of a clean record: walks the parsed
+ * value without recursion (depth, "__proto__" keys, key count) and counts `":` in the text.
+ * When the counts agree there is no duplicate key (JSON.parse would have dropped one). Returns
+ * false whenever it cannot be sure; the caller then runs the precise `scanStructure`.
+ */
+export function structureLooksClean(text: string, value: unknown, maxDepth = DEFAULT_MAX_DEPTH): boolean {
+  let keys = 0;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    const depth = depths.pop() ?? 1;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > maxDepth) return false;
+    if (Array.isArray(node)) {
+      for (const element of node) {
+        if (element !== null && typeof element === 'object') {
+          stack.push(element);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(record, '__proto__')) return false;
+    for (const key in record) {
+      keys += 1;
+      const child = record[key];
+      if (child !== null && typeof child === 'object') {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  // Every key in the text ends with `":` when written by JSON.stringify or a usual editor; a string
+  // value containing `":` or a key written `"a" :` makes the counts differ, and then we look closely.
+  let colons = 0;
+  for (let index = text.indexOf('":'); index !== -1; index = text.indexOf('":', index + 2)) colons += 1;
+  return colons === keys;
+}
+
 /** Index of the quote that closes the string opened at `start`, or -1. */
 function endOfString(text: string, start: number): number {
   let index = text.indexOf('"', start + 1);

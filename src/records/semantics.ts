@@ -1,5 +1,5 @@
 import { pointerToField as fieldOf } from '../errors.ts';
-import { parseTime } from '../time.ts';
+import { timeToEpochMs } from '../time.ts';
 import type { SchemaProblem } from './schema.ts';
 import type { ProjectRecord } from './types.gen.ts';
 
@@ -102,9 +102,10 @@ function notBefore(
   earlier: string | undefined,
 ): void {
   if (later === undefined || earlier === undefined) return;
-  const laterTime = parseTime(later);
-  const earlierTime = parseTime(earlier);
-  if (!laterTime || !earlierTime || laterTime >= earlierTime) return;
+  const laterTime = timeToEpochMs(later);
+  const earlierTime = timeToEpochMs(earlier);
+  // NaN compares false: an unreadable time was already reported by the schema.
+  if (!(laterTime < earlierTime)) return;
   problems.push({
     code: 'time-order',
     pointer: laterPointer,

@@ -1,0 +1,78 @@
+// npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,5000]
+// Generates a seeded synthetic portfolio, runs each stage in its own process and prints
+// throughput, share of time and peak RSS next to a floor measured in the same run.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { syntheticPortfolio } from './synthetic.ts';
+import type { StageResult } from './types.ts';
+
+const { values } = parseArgs({
+  options: {
+    projects: { type: 'string', default: '2000' },
+    circuits: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    sizes: { type: 'string' },
+    repeats: { type: 'string', default: '3' },
+  },
+});
+const circuits = Number(values.circuits);
+const seed = Number(values.seed);
+const sizes = (values.sizes ?? values.projects).split(',').map(Number);
+
+function dataset(projects: number): string {
+  const dir = path.join('bench', '.data', `s${seed}-p${projects}-c${circuits}`);
+  if (!existsSync(path.join(dir, '.complete'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const record of syntheticPortfolio({ projects, circuits, seed })) {
+      writeFileSync(path.join(dir, `${record.id}.json`), JSON.stringify(record, null, 2));
+    }
+    writeFileSync(path.join(dir, '.complete'), '');
+  }
+  return dir;
+}
+
+function runStage(stage: string, dir: string): StageResult {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker.ts', stage, dir, values.repeats ?? '3'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as StageResult;
+}
+
+const rows: (StageResult & { projects: number })[] = [];
+for (const projects of sizes) {
+  const dir = dataset(projects);
+  for (const stage of ['validate', 'load']) rows.push({ ...runStage(stage, dir), projects });
+}
+
+const pad = (text: string, width: number): string => text.padEnd(width);
+const rate = (items: number, seconds: number): string => (seconds > 0 ? Math.round(items / seconds).toLocaleString('en-US') : '-');
+console.log(`docpack bench: Node ${process.version}, ${os.cpus().length} cores, seed ${seed}, ~${circuits} circuits/project\n`);
+console.log([pad('projects', 9), pad('stage', 28), pad('items/s', 12), pad('floor', 20), pad('floor items/s', 14), pad('ratio', 7), pad('share', 7), 'peak RSS'].join(''));
+for (const projects of sizes) {
+  const group = rows.filter((row) => row.projects === projects);
+  const total = group.reduce((sum, row) => sum + row.seconds, 0);
+  for (const row of group) {
+    console.log(
+      [
+        pad(String(projects), 9),
+        pad(row.stage, 28),
+        pad(rate(row.items, row.seconds), 12),
+        pad(row.floor?.label ?? '-', 20),
+        pad(row.floor ? rate(row.items, row.floor.seconds) : '-', 14),
+        pad(row.floor ? `${(row.seconds / row.floor.seconds).toFixed(2)}x` : '-', 7),
+        pad(`${Math.round((row.seconds / total) * 100)}%`, 7),
+        `${row.peakRssMiB.toFixed(0)} MiB`,
+      ].join(''),
+    );
+  }
+}
+writeFileSync(
+  'bench/results.json',
+  `${JSON.stringify({ node: process.version, cores: os.cpus().length, seed, circuits, rows }, null, 2)}\n`,
+);
+console.log('\nwrote bench/results.json');

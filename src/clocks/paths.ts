@@ -1,0 +1,177 @@
+// Paths and conditions of a clock definition, compiled once into closures so that evaluating a
+// clock for a subject is a few property reads, never a parse of the definition.
+import { DocpackError } from '../errors.ts';
+import { MINUTE_MS, endOfDay, parseDateTime, parseDay, startOfDay } from './instant.ts';
+import type { Condition, Scalar, TimeSource } from './types.ts';
+
+/** What a clock's paths can see: the subject, its parent order (circuits) and the whole record. */
+export interface EvalContext {
+  subject: unknown;
+  order: unknown;
+  project: unknown;
+}
+
+export type Getter = (ctx: EvalContext) => unknown;
+export type Predicate = (ctx: EvalContext) => boolean;
+/** Epoch ms of the time at the path; undefined when absent; NaN when not a time (reported as bad-time). */
+export type TimeGetter = (ctx: EvalContext) => number | undefined;
+
+/** How a date-only value (YYYY-MM-DD) is read: an event happened that day (start) or a deadline ends it (end). */
+export type DateRole = 'start-of-day' | 'end-of-day';
+
+const INDEX = /^(0|[1-9]\d*)$/;
+
+/** Splits "order.urgent" into its root (subject, order, project) and the remaining segments. */
+export function splitPath(path: string): { root: 'subject' | 'order' | 'project'; segments: (string | number)[] } {
+  const parts = path.split('.');
+  let root: 'subject' | 'order' | 'project' = 'subject';
+  if (parts[0] === 'project' || parts[0] === 'order') {
+    root = parts[0];
+    parts.shift();
+  }
+  return { root, segments: parts.map((part) => (INDEX.test(part) ? Number(part) : part)) };
+}
+
+function step(value: unknown, segment: string | number): unknown {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (typeof segment === 'number') return Array.isArray(value) ? value[segment] : undefined;
+  return Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+}
+
+/** Compiles a dotted path ("circuits.0.id", "order.urgent", "project.customer.tier") into a getter. */
+export function compilePath(path: string): Getter {
+  const { root, segments } = splitPath(path);
+  const base: Getter = root === 'subject' ? (ctx) => ctx.subject : root === 'order' ? (ctx) => ctx.order : (ctx) => ctx.project;
+  const [a, b, c] = segments;
+  switch (segments.length) {
+    case 0:
+      return base;
+    case 1:
+      return (ctx) => step(base(ctx), a!);
+    case 2:
+      return (ctx) => step(step(base(ctx), a!), b!);
+    case 3:
+      return (ctx) => step(step(step(base(ctx), a!), b!), c!);
+    default:
+      return (ctx) => {
+        let value = base(ctx);
+        for (const segment of segments) value = step(value, segment);
+        return value;
+      };
+  }
+}
+
+/** Reads a record time or date string as epoch ms (see DateRole); NaN when it is neither. */
+export function timeOf(value: unknown, role: DateRole): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return NaN;
+  if (value.length === 10) {
+    const day = parseDay(value);
+    return Number.isNaN(day) ? NaN : role === 'end-of-day' ? endOfDay(day) : startOfDay(day);
+  }
+  return parseDateTime(value);
+}
+
+export function compileTime(path: string, role: DateRole): TimeGetter {
+  const get = compilePath(path);
+  return (ctx) => timeOf(get(ctx), role);
+}
+
+/** The paths a time source reads, for checks and messages. */
+export function timeSourcePaths(source: TimeSource): string[] {
+  if (typeof source === 'string') return [source];
+  return 'first' in source ? source.first : source.earliest;
+}
+
+/** A path, the first present of several, or the earliest present of several. */
+export function compileTimeSource(source: TimeSource, role: DateRole): TimeGetter {
+  if (typeof source === 'string') return checked(source, compileTime(source, role));
+  const earliest = !('first' in source);
+  const getters = timeSourcePaths(source).map((path) => checked(path, compileTime(path, role)));
+  if (!earliest) {
+    return (ctx) => {
+      for (const get of getters) {
+        const value = get(ctx);
+        if (value !== undefined) return value;
+      }
+      return undefined;
+    };
+  }
+  return (ctx) => {
+    let best: number | undefined;
+    for (const get of getters) {
+      const value = get(ctx);
+      if (value !== undefined && (best === undefined || value < best)) best = value;
+    }
+    return best;
+  };
+}
+
+/** Turns an unreadable time into a DocpackError naming the path (records are validated, so this is rare). */
+function checked(path: string, get: TimeGetter): TimeGetter {
+  return (ctx) => {
+    const value = get(ctx);
+    if (value !== undefined && Number.isNaN(value)) {
+      throw new DocpackError({
+        code: 'bad-time',
+        message: `${path} is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:mm[:ss][+08:00])`,
+        hint: 'validate the record with `docpack validate`',
+      });
+    }
+    return value;
+  };
+}
+
+/** Compiles a declarative condition into one predicate. */
+export function compileCondition(condition: Condition): Predicate {
+  if ('all' in condition) {
+    const parts = condition.all.map(compileCondition);
+    return (ctx) => parts.every((part) => part(ctx));
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map(compileCondition);
+    return (ctx) => parts.some((part) => part(ctx));
+  }
+  if ('not' in condition) {
+    const inner = compileCondition(condition.not);
+    return (ctx) => !inner(ctx);
+  }
+  const get = compilePath(condition.path);
+  if ('equals' in condition) {
+    const expected: Scalar = condition.equals;
+    return (ctx) => get(ctx) === expected;
+  }
+  if ('in' in condition) {
+    const allowed = new Set<unknown>(condition.in);
+    return (ctx) => allowed.has(get(ctx));
+  }
+  if ('exists' in condition) {
+    const wanted = condition.exists;
+    return (ctx) => {
+      const value = get(ctx);
+      return (value !== undefined && value !== null) === wanted;
+    };
+  }
+  if ('within' in condition) {
+    const a = compileTime(condition.path, 'start-of-day');
+    const b = compileTime(condition.within.of, 'start-of-day');
+    const limit = condition.within.minutes * MINUTE_MS;
+    return (ctx) => {
+      const x = a(ctx);
+      const y = b(ctx);
+      return x !== undefined && y !== undefined && Math.abs(x - y) <= limit;
+    };
+  }
+  throw new DocpackError({ code: 'clock-invalid', message: `unknown condition ${JSON.stringify(condition)}` });
+}
+
+/** Every path a condition reads, for checks. */
+export function conditionPaths(condition: Condition): { path: string; values?: Scalar[]; time?: boolean }[] {
+  if ('all' in condition) return condition.all.flatMap(conditionPaths);
+  if ('any' in condition) return condition.any.flatMap(conditionPaths);
+  if ('not' in condition) return conditionPaths(condition.not);
+  if ('equals' in condition) return [{ path: condition.path, values: [condition.equals] }];
+  if ('in' in condition) return [{ path: condition.path, values: condition.in }];
+  if ('within' in condition) return [{ path: condition.path, time: true }, { path: condition.within.of, time: true }];
+  return [{ path: condition.path }];
+}

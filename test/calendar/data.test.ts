@@ -1,0 +1,109 @@
+// The checked-in calendar files against (1) their schema, (2) the chinese-days package they were
+// imported from, and (3) a hand table copied from the State Council notices.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { calendarYearFromPackage, packageInfo, readPackageYear } from '../../scripts/import-calendar.ts';
+import type { CalendarYear } from '../../src/calendar/calendar.ts';
+import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate } from '../../src/calendar/dates.ts';
+
+const dir = fileURLToPath(new URL('../../rules/calendars/', import.meta.url));
+const yearFiles = readdirSync(dir).filter((name) => /^\d{4}\.json$/.test(name)).sort();
+const read = (name: string): unknown => JSON.parse(readFileSync(`${dir}${name}`, 'utf8'));
+const calendars = yearFiles.map((name) => read(name) as CalendarYear);
+
+function span(first: string, last: string): string[] {
+  const days: string[] = [];
+  for (let day = parseIsoDate(first); day <= parseIsoDate(last); day++) days.push(formatDayNumber(day));
+  return days;
+}
+
+/**
+ * From the notices' text: 国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024-11-12)
+ * and 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04). Each entry: days off, make-up working days.
+ */
+const NOTICES: Record<number, { name: string; off: [string, string]; makeup: string[] }[]> = {
+  2025: [
+    { name: '元旦', off: ['2025-01-01', '2025-01-01'], makeup: [] },
+    { name: '春节', off: ['2025-01-28', '2025-02-04'], makeup: ['2025-01-26', '2025-02-08'] },
+    { name: '清明节', off: ['2025-04-04', '2025-04-06'], makeup: [] },
+    { name: '劳动节', off: ['2025-05-01', '2025-05-05'], makeup: ['2025-04-27'] },
+    { name: '端午节', off: ['2025-05-31', '2025-06-02'], makeup: [] },
+    { name: '国庆节、中秋节', off: ['2025-10-01', '2025-10-08'], makeup: ['2025-09-28', '2025-10-11'] },
+  ],
+  2026: [
+    { name: '元旦', off: ['2026-01-01', '2026-01-03'], makeup: ['2026-01-04'] },
+    { name: '春节', off: ['2026-02-15', '2026-02-23'], makeup: ['2026-02-14', '2026-02-28'] },
+    { name: '清明节', off: ['2026-04-04', '2026-04-06'], makeup: [] },
+    { name: '劳动节', off: ['2026-05-01', '2026-05-05'], makeup: ['2026-05-09'] },
+    { name: '端午节', off: ['2026-06-19', '2026-06-21'], makeup: [] },
+    // 2026: 中秋节 (lunar 8/15 = 2026-09-25) is a holiday of its own, not joined to 国庆节.
+    { name: '中秋节', off: ['2026-09-25', '2026-09-27'], makeup: [] },
+    { name: '国庆节', off: ['2026-10-01', '2026-10-07'], makeup: ['2026-09-20', '2026-10-10'] },
+  ],
+};
+
+describe('rules/calendars data', () => {
+  it('has contiguous year files, 2025 and 2026 at least', () => {
+    const years = calendars.map((calendar) => calendar.year);
+    expect(years).toEqual(expect.arrayContaining([2025, 2026]));
+    years.forEach((year, index) => expect(year).toBe(years[0]! + index));
+  });
+
+  it.each(yearFiles)('%s matches calendar.schema.json and its file name', (name) => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const validate = ajv.compile(read('calendar.schema.json') as object);
+    const data = read(name);
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
+    expect((data as CalendarYear).year).toBe(Number(name.slice(0, 4)));
+    expect((data as CalendarYear).$schema).toBe('./calendar.schema.json');
+  });
+
+  it('the schema rejects a malformed year file', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const validate = ajv.compile(read('calendar.schema.json') as object);
+    const good = read('2026.json') as CalendarYear;
+    expect(validate({ ...good, extra: 1 })).toBe(false);
+    expect(validate({ ...good, holidays: [{ name: '国庆节', nameEn: 'National Day', days: ['2026/10/01'], makeupWorkdays: [] }] })).toBe(false);
+    expect(validate({ ...good, source: { notice: 'x' } })).toBe(false);
+  });
+
+  it.each(calendars.map((calendar) => [calendar.year, calendar] as const))(
+    '%i equals what scripts/import-calendar.ts makes from the installed chinese-days',
+    (year, calendar) => {
+      const info = packageInfo();
+      const data = readPackageYear(year, info);
+      expect(data, `chinese-days@${info.version} has no ${year}`).toBeDefined();
+      const imported = calendarYearFromPackage(year, data!, { version: info.version, notice: calendar.source.notice, url: calendar.source.url });
+      // The package may have moved on since the import; the dates and names must not have.
+      expect(calendar.source.importedFrom).toMatch(/^chinese-days@\d+\.\d+\.\d+$/);
+      expect({ ...calendar, source: { ...calendar.source, importedFrom: '' } }).toEqual({ ...imported, source: { ...imported.source, importedFrom: '' } });
+      // And, independently of the importer's grouping: the same days off and the same make-up days.
+      const ours = (list: 'days' | 'makeupWorkdays'): string[] => calendar.holidays.flatMap((holiday) => holiday[list]).sort();
+      expect(ours('days')).toEqual(Object.keys(data!.holidays).sort());
+      expect(ours('makeupWorkdays')).toEqual(Object.keys(data!.workdays).sort());
+    },
+  );
+
+  it.each(Object.keys(NOTICES).map(Number))('%i matches the State Council notice, holiday by holiday', (year) => {
+    const calendar = calendars.find((candidate) => candidate.year === year);
+    expect(calendar).toBeDefined();
+    const expected = NOTICES[year]!.map(({ name, off, makeup }) => ({ name, days: span(off[0], off[1]), makeupWorkdays: makeup }));
+    const actual = calendar!.holidays.map(({ name, days, makeupWorkdays }) => ({ name, days, makeupWorkdays }));
+    expect(actual).toEqual(expected);
+  });
+
+  it('make-up working days fall on weekends, as the notices say (周六/周日)', () => {
+    const weekday = (date: string): number => isoWeekday(parseIsoDate(date));
+    expect(weekday('2026-09-20')).toBe(7);
+    expect(weekday('2026-10-10')).toBe(6);
+    expect(weekday('2026-01-04')).toBe(7);
+    expect(weekday('2025-09-28')).toBe(7);
+    expect(weekday('2025-10-11')).toBe(6);
+    for (const calendar of calendars) {
+      for (const holiday of calendar.holidays) for (const date of holiday.makeupWorkdays) expect(weekday(date)).toBeGreaterThanOrEqual(6);
+    }
+    expect(dayNumber(2026, 10, 1) - dayNumber(2025, 10, 1)).toBe(365);
+  });
+});
