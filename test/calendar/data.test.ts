@@ -1,10 +1,13 @@
 // The checked-in calendar files against (1) their schema, (2) the chinese-days package they were
 // imported from, and (3) a hand table copied from the State Council notices.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { calendarYearFromPackage, packageInfo, readPackageYear } from '../../scripts/import-calendar.ts';
+import { calendarYearFromPackage, importYear, packageInfo, readPackageYear } from '../../scripts/import-calendar.ts';
 import type { CalendarYear } from '../../src/calendar/calendar.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate } from '../../src/calendar/dates.ts';
 
@@ -105,5 +108,26 @@ describe('rules/calendars data', () => {
       for (const holiday of calendar.holidays) for (const date of holiday.makeupWorkdays) expect(weekday(date)).toBeGreaterThanOrEqual(6);
     }
     expect(dayNumber(2026, 10, 1) - dayNumber(2025, 10, 1)).toBe(365);
+  });
+
+  it('the import script refuses a year the package does not have, and writes nothing', () => {
+    expect(() => importYear(2099)).toThrow(/chinese-days@\d+\.\d+\.\d+ has no holiday data for 2099 \(it covers 2004-\d{4}\).*nothing was written/);
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const script = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/import-calendar.ts', ...args], { cwd: repo, encoding: 'utf8' });
+    const refused = script('2099');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('has no holiday data for 2099');
+    const out = mkdtempSync(join(tmpdir(), 'docpack-import-'));
+    try {
+      const wrote = script('2026', '--out', out, '--notice', '国务院办公厅关于2026年部分节假日安排的通知');
+      expect(wrote.stderr).toBe('');
+      expect(wrote.status).toBe(0);
+      expect(wrote.stdout).toContain('7 holidays, 33 days off, 6 make-up working days');
+      const written = JSON.parse(readFileSync(join(out, '2026.json'), 'utf8')) as CalendarYear;
+      expect(written.holidays).toEqual((read('2026.json') as CalendarYear).holidays);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
