@@ -21,11 +21,19 @@ export const OPERATORS = [
   'lessThanInclusive',
   'greaterThan',
   'greaterThanInclusive',
+  'exists',
 ] as const;
 
 export type OperatorName = (typeof OPERATORS)[number];
 
 const isNumeric = (value: unknown): boolean => Number.parseFloat(value as string).toString() !== 'NaN';
+
+/**
+ * docpack's one custom operator, registered on json-rules-engine too (engine.addOperator):
+ * `exists: true` holds when the value is present (not undefined and not null), `exists: false` when absent.
+ * JSON cannot write `undefined`, so without it a rule could not ask "has no return reason".
+ */
+export const existsOperator = (a: unknown, b: unknown): boolean => (a !== undefined && a !== null) === b;
 
 /** Each operator with the fact-value check the engine applies before it (false when the check fails). */
 const OPERATOR_FUNCTIONS: Record<OperatorName, (fact: unknown, value: unknown) => boolean> = {
@@ -39,6 +47,7 @@ const OPERATOR_FUNCTIONS: Record<OperatorName, (fact: unknown, value: unknown) =
   lessThanInclusive: (a, b) => isNumeric(a) && (a as number) <= (b as number),
   greaterThan: (a, b) => isNumeric(a) && (a as number) > (b as number),
   greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= (b as number),
+  exists: existsOperator,
 };
 
 export function isOperator(name: string): name is OperatorName {

@@ -1,5 +1,5 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import type { Facts } from './conditions.ts';
+import { existsOperator, type Facts } from './conditions.ts';
 import type { RuleCondition } from './types.ts';
 
 /** One node of the condition tree as json-rules-engine evaluated it. */
@@ -26,6 +26,7 @@ function topLevel(condition: RuleCondition): TopLevelCondition {
  */
 export async function evaluateWithEngine(condition: RuleCondition, facts: Facts): Promise<{ result: boolean; tree: ExplainedCondition }> {
   const engine = new Engine([], { allowUndefinedFacts: true, replaceFactsInEventParams: false });
+  engine.addOperator('exists', existsOperator);
   const rule: RuleProperties = { conditions: topLevel(condition), event: { type: 'match' }, name: 'rule' };
   engine.addRule(rule);
   const outcome = await engine.run({ ...facts });

@@ -56,6 +56,8 @@ export interface AlertRule {
   due?: FactRef;
   /** When the situation began; escalation counts working days from here. Defaults to `due`. */
   openedAt?: FactRef;
+  /** When the situation ended (a fault restored): the finding stays, marked closed, and stops climbing. */
+  closedAt?: FactRef;
   /** Working days a finding may stay open at a level before it is raised to the next one. */
   escalation?: Partial<Record<'local' | 'province', number>>;
   /** Message with {{fact.path}} placeholders and optional |date, |datetime, |label:<group> filters. */
@@ -98,6 +100,8 @@ export interface Finding {
   subject: { pointer: string; label: string; occurrence?: string };
   due: string | null;
   openedAt: string | null;
+  /** Set when the situation has ended (e.g. the fault was restored); escalation stops there. */
+  closedAt: string | null;
   message: string;
   recipients: Recipient[];
   evidence: Evidence[];

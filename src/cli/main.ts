@@ -3,6 +3,8 @@ import { ExitCode } from './exit-codes.ts';
 import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerCheck } from './commands/check.ts';
+import { registerClocks } from './commands/clocks.ts';
 import { registerCalendar } from './commands/calendar.ts';
 
 /**
@@ -19,6 +21,8 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
   registerValidate(program, io, setExit);
+  registerCheck(program, io, setExit);
+  registerClocks(program, io, setExit);
   registerCalendar(program, io, setExit);
   return program;
 }

@@ -24,14 +24,28 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** Days since 1970-01-01 of a civil date (Hinnant's days_from_civil; no Date object). */
+function dayNumber(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  return era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719468;
+}
+
+/** Day number of a real date written YYYY-MM-DD at `start` of `text`, or NaN. */
+function dayAt(text: string, start: number): number {
+  if (text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45) return NaN;
+  const year = digits(text, start, 4);
+  const month = digits(text, start + 5, 2);
+  const day = digits(text, start + 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  return dayNumber(year, month, day);
+}
+
 /** Day number (days since 1970-01-01) of a real YYYY-MM-DD date, or NaN. */
 export function parseDay(text: string): number {
-  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return NaN;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-  return Date.UTC(year, month - 1, day) / DAY_MS;
+  return text.length === 10 ? dayAt(text, 0) : NaN;
 }
 
 /**
@@ -41,7 +55,7 @@ export function parseDay(text: string): number {
 export function parseDateTime(text: string): number {
   const length = text.length;
   if (length < 16 || text.charCodeAt(10) !== 84 /* T */ || text.charCodeAt(13) !== 58) return NaN;
-  const day = parseDay(text.slice(0, 10));
+  const day = dayAt(text, 0);
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   if (Number.isNaN(day) || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
@@ -101,10 +115,27 @@ export function formatDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** 2026-10-09T23:59:59+08:00 (milliseconds only when not zero). */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+const DAY_TEXT = new Map<number, string>();
+
+/** 2026-10-09T23:59:59+08:00 (milliseconds only when not zero). Hot: one per clock time, so no Date. */
 export function formatInstant(ms: number): string {
-  const iso = new Date(ms + OFFSET_MS).toISOString();
-  return `${ms % 1000 === 0 ? iso.slice(0, 19) : iso.slice(0, 23)}+08:00`;
+  const local = ms + OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  let date = DAY_TEXT.get(day);
+  if (date === undefined) {
+    if (DAY_TEXT.size > 100_000) DAY_TEXT.clear();
+    date = formatDay(day);
+    DAY_TEXT.set(day, date);
+  }
+  const inDay = local - day * DAY_MS;
+  const seconds = Math.floor(inDay / 1000);
+  const hh = TWO_DIGITS[Math.floor(seconds / 3600)]!;
+  const mm = TWO_DIGITS[Math.floor(seconds / 60) % 60]!;
+  const ss = TWO_DIGITS[seconds % 60]!;
+  const millis = inDay - seconds * 1000;
+  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`;
+  return `${date}T${hh}:${mm}:${ss}${fraction}+08:00`;
 }
 
 /** ISO weekday of a day number: 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday). */

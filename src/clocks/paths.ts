@@ -152,6 +152,19 @@ export function compileCondition(condition: Condition): Predicate {
       return (value !== undefined && value !== null) === wanted;
     };
   }
+  if ('some' in condition) {
+    const inner = compileCondition(condition.some);
+    return (ctx) => {
+      const items = get(ctx);
+      if (!Array.isArray(items)) return false;
+      const itemCtx: EvalContext = { subject: undefined, order: ctx.order, project: ctx.project };
+      for (const item of items) {
+        itemCtx.subject = item;
+        if (inner(itemCtx)) return true;
+      }
+      return false;
+    };
+  }
   if ('within' in condition) {
     const a = compileTime(condition.path, 'start-of-day');
     const b = compileTime(condition.within.of, 'start-of-day');
@@ -163,15 +176,4 @@ export function compileCondition(condition: Condition): Predicate {
     };
   }
   throw new DocpackError({ code: 'clock-invalid', message: `unknown condition ${JSON.stringify(condition)}` });
-}
-
-/** Every path a condition reads, for checks. */
-export function conditionPaths(condition: Condition): { path: string; values?: Scalar[]; time?: boolean }[] {
-  if ('all' in condition) return condition.all.flatMap(conditionPaths);
-  if ('any' in condition) return condition.any.flatMap(conditionPaths);
-  if ('not' in condition) return conditionPaths(condition.not);
-  if ('equals' in condition) return [{ path: condition.path, values: [condition.equals] }];
-  if ('in' in condition) return [{ path: condition.path, values: condition.in }];
-  if ('within' in condition) return [{ path: condition.path, time: true }, { path: condition.within.of, time: true }];
-  return [{ path: condition.path }];
 }

@@ -96,6 +96,7 @@ export type Condition =
   | { path: string; equals: Scalar }
   | { path: string; in: Scalar[] }
   | { path: string; exists: boolean }
+  | { path: string; some: Condition }
   | { path: string; within: { of: string; minutes: number } };
 
 /**

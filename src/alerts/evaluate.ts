@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import type { WorkingCalendar } from '../calendar/types.ts';
+import { comparePointers } from '../clocks/compute.ts';
+import { dayOf, formatDay, formatInstant, startOfDay } from '../clocks/instant.ts';
+import type { ClockState } from '../clocks/types.ts';
+import { DocpackError, type Problem } from '../errors.ts';
+import type { Labels } from '../render/labels.ts';
+import type { Level, Person, ProjectRecord } from '../records/types.gen.ts';
+import { timeToEpochMs } from '../time.ts';
+import { collectEvidence, compileCondition, compileFactGetter, type CompiledCondition, type Facts } from './conditions.ts';
+import { renderMessage } from './message.ts';
+import type { AlertRule, EscalationStep, FactRef, Finding, Recipient } from './types.ts';
+
+/** One thing a rule is evaluated for: an array element of the record (or the record), with its ancestors. */
+export interface SubjectInstance {
+  pointer: string;
+  value: unknown;
+  /** Array elements on the way, by the singular of their array's name: { order, circuit }. */
+  chain: Record<string, unknown>;
+  /** Ids (or 1-based positions) of those elements, outermost first: the stable key of the subject. */
+  keys: string[];
+  label: string;
+}
+
+interface Step {
+  key: string;
+  iterate: boolean;
+}
+
+export const LEVELS: readonly Level[] = ['local', 'province', 'group'];
+
+/** "orders" -> "order", "propertyIssues" -> "propertyIssue", "afterSale.faults" -> "fault". */
+export function singular(key: string): string {
+  return key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') ? key.slice(0, -1) : key;
+}
+
+export function parseSubjectPattern(pattern: string): Step[] {
+  if (pattern === '') return [];
+  return pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
+}
+
+function elementKey(element: unknown, index: number): string {
+  const id = element !== null && typeof element === 'object' ? (element as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : `#${index + 1}`;
+}
+
+/** Expands a subject pattern ("orders[].circuits[]") over a record into its instances. */
+export function expandSubjects(record: ProjectRecord, pattern: string): SubjectInstance[] {
+  const steps = parseSubjectPattern(pattern);
+  const out: SubjectInstance[] = [];
+  const walk = (value: unknown, stepIndex: number, pointer: string, chain: Record<string, unknown>, keys: string[]): void => {
+    if (stepIndex === steps.length) {
+      out.push({ pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id });
+      return;
+    }
+    const step = steps[stepIndex] as Step;
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, step.key)) return;
+    const child = (value as Record<string, unknown>)[step.key];
+    const childPointer = `${pointer}/${step.key}`;
+    if (!step.iterate) return walk(child, stepIndex + 1, childPointer, chain, keys);
+    if (!Array.isArray(child)) return;
+    child.forEach((element, index) => {
+      walk(element, stepIndex + 1, `${childPointer}/${index}`, { ...chain, [singular(step.key)]: element }, [...keys, elementKey(element, index)]);
+    });
+  };
+  walk(record, 0, '', {}, []);
+  return out;
+}
+
+/** The instance at a pointer (for clock-subject rules): the same chain as the pattern would give. */
+export function subjectAt(record: ProjectRecord, pointer: string): SubjectInstance | undefined {
+  const chain: Record<string, unknown> = {};
+  const keys: string[] = [];
+  let value: unknown = record;
+  let arrayKey = '';
+  for (const segment of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    if (Array.isArray(value)) {
+      const index = Number(segment);
+      value = value[index];
+      chain[singular(arrayKey)] = value;
+      keys.push(elementKey(value, index));
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(value, segment)) return undefined;
+      value = (value as Record<string, unknown>)[segment];
+      arrayKey = segment;
+    }
+  }
+  return { pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id };
+}
+
+/** The innermost id; a position (#2) is qualified by its parent: "ORD-1 #2". */
+function labelOf(keys: string[]): string {
+  const last = keys[keys.length - 1] as string;
+  return last.startsWith('#') && keys.length > 1 ? `${keys[keys.length - 2]} ${last}` : last;
+}
+
+export interface CompiledRule {
+  rule: AlertRule;
+  predicate: CompiledCondition;
+  due?: (facts: Facts) => unknown;
+  openedAt?: (facts: Facts) => unknown;
+  closedAt?: (facts: Facts) => unknown;
+}
+
+export interface RuleSet {
+  rules: CompiledRule[];
+  /** Rules grouped by subject pattern, so facts are built once per subject. */
+  bySubject: Map<string, CompiledRule[]>;
+  /** Rules evaluated per clock state, by clock id. */
+  byClock: Map<string, CompiledRule[]>;
+}
+
+const getter = (ref: FactRef | undefined): ((facts: Facts) => unknown) | undefined => (ref ? compileFactGetter(ref.fact, ref.path) : undefined);
+
+/** Compiles rule conditions into plain functions, once per run. */
+export function compileRules(rules: readonly AlertRule[]): RuleSet {
+  const compiled = rules.map((rule): CompiledRule => ({ rule, predicate: compileCondition(rule.conditions), due: getter(rule.due), openedAt: getter(rule.openedAt ?? rule.due), closedAt: getter(rule.closedAt) }));
+  const bySubject = new Map<string, CompiledRule[]>();
+  const byClock = new Map<string, CompiledRule[]>();
+  for (const entry of compiled) {
+    const { subject } = entry.rule;
+    if (typeof subject === 'string') bySubject.set(subject, [...(bySubject.get(subject) ?? []), entry]);
+    else byClock.set(subject.clock, [...(byClock.get(subject.clock) ?? []), entry]);
+  }
+  return { rules: compiled, bySubject, byClock };
+}
+
+export interface AlertInput {
+  record: ProjectRecord;
+  /** The record's clock states at the as-of (computeClocks). */
+  clocks: readonly ClockState[];
+  calendar: WorkingCalendar;
+  asOfMs: number;
+  labels: Labels;
+}
+
+export interface AlertOutput {
+  findings: Finding[];
+  problems: Problem[];
+}
+
+/** The facts a rule sees for one subject; `params` is set per rule. */
+export function buildFacts(input: AlertInput, instance: SubjectInstance, clocksAtPointer: Record<string, ClockState> | undefined, clock?: ClockState): Record<string, unknown> {
+  const asOf = formatInstant(input.asOfMs);
+  return {
+    ...clocksAtPointer,
+    ...instance.chain,
+    project: input.record,
+    subject: instance.value,
+    asOf: { time: asOf, date: asOf.slice(0, 10), ms: input.asOfMs },
+    ...(clock ? { clock } : {}),
+    params: {},
+  };
+}
+
+/** Clock states of a record by subject pointer, as facts "clock:<id>" (recurring clocks: the latest occurrence). */
+export function indexClocks(states: readonly ClockState[]): Map<string, Record<string, ClockState>> {
+  const index = new Map<string, Record<string, ClockState>>();
+  for (const state of states) {
+    let entry = index.get(state.subject);
+    if (!entry) index.set(state.subject, (entry = {}));
+    const key = `clock:${state.clock}`;
+    const previous = entry[key];
+    if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[key] = state;
+  }
+  return index;
+}
+
+/** Evaluates every rule for every subject of one record. Pure: no I/O, no system clock. */
+export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput {
+  const findings: Finding[] = [];
+  const problems: Problem[] = [];
+  const clockIndex = indexClocks(input.clocks);
+  const fire = (entry: CompiledRule, facts: Record<string, unknown>, instance: SubjectInstance, occurrence?: string): void => {
+    facts.params = entry.rule.params ?? {};
+    if (!entry.predicate(facts)) return;
+    try {
+      findings.push(makeFinding(input, entry, facts, instance, occurrence));
+    } catch (error) {
+      if (!(error instanceof DocpackError)) throw error;
+      problems.push({ ...error.problem, message: `rule ${entry.rule.id}, ${input.record.id} ${instance.label}: ${error.problem.message}` });
+    }
+  };
+  for (const [pattern, entries] of ruleSet.bySubject) {
+    for (const instance of expandSubjects(input.record, pattern)) {
+      const facts = buildFacts(input, instance, clockIndex.get(instance.pointer));
+      for (const entry of entries) fire(entry, facts, instance);
+    }
+  }
+  for (const [clockId, entries] of ruleSet.byClock) {
+    for (const state of input.clocks) {
+      if (state.clock !== clockId) continue;
+      const instance = subjectAt(input.record, state.subject);
+      if (!instance) continue;
+      const facts = buildFacts(input, instance, clockIndex.get(state.subject), state);
+      for (const entry of entries) fire(entry, facts, instance, state.occurrence);
+    }
+  }
+  return { findings: findings.sort(compareFindings), problems };
+}
+
+function asTime(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return formatInstant(value);
+  if (typeof value !== 'string') return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T23:59:59+08:00`;
+  const ms = timeToEpochMs(value);
+  return Number.isNaN(ms) ? null : formatInstant(ms);
+}
+
+function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<string, unknown>, instance: SubjectInstance, occurrence?: string): Finding {
+  const { rule } = entry;
+  const due = asTime(entry.due?.(facts));
+  const openedAt = asTime(entry.openedAt?.(facts));
+  const closedAt = asTime(entry.closedAt?.(facts));
+  const escalation = escalate(rule, openedAt, { calendar: input.calendar, asOfMs: closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)) });
+  const level = escalation.length > 0 ? (escalation[escalation.length - 1] as EscalationStep).level : rule.level;
+  const subjectKey = instance.keys.join('/');
+  const id = createHash('sha256').update([input.record.id, rule.id, subjectKey, occurrence ?? ''].join('\u0000')).digest('hex').slice(0, 16);
+  const messageFacts = { ...facts, due, openedAt, closedAt, level };
+  return {
+    id,
+    ruleId: rule.id,
+    title: rule.title,
+    type: escalation.length > 0 ? 'escalation' : rule.type,
+    severity: rule.severity,
+    level,
+    project: input.record.id,
+    projectName: input.record.name,
+    subject: { pointer: instance.pointer, label: occurrence ? `${instance.label} ${occurrence}` : instance.label, ...(occurrence ? { occurrence } : {}) },
+    due,
+    openedAt,
+    closedAt,
+    message: renderMessage(rule.message, messageFacts, input.labels),
+    recipients: recipients(rule.notify, input.record, instance),
+    evidence: collectEvidence(rule.conditions, facts),
+    escalation,
+  };
+}
+
+/**
+ * `asOfMs` is the end of the open period: the as-of, or the close time when earlier.
+ * A finding open for `escalation[level]` working days at a level climbs to the next one, day by
+ * day from when it opened: local → province → group, never skipping a level (§2.2.5 逐级上报).
+ */
+export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<AlertInput, 'calendar' | 'asOfMs'>): EscalationStep[] {
+  if (!rule.escalation || openedAt === null) return [];
+  const steps: EscalationStep[] = [];
+  let day = dayOf(timeToEpochMs(openedAt));
+  for (let index = LEVELS.indexOf(rule.level); index < LEVELS.length - 1; index += 1) {
+    const level = LEVELS[index] as 'local' | 'province';
+    const after = rule.escalation[level];
+    if (after === undefined) break;
+    const raisedOn = input.calendar.addWorkingDays(formatDay(day), after);
+    const raisedDay = dayOf(timeToEpochMs(`${raisedOn}T00:00:00+08:00`));
+    if (startOfDay(raisedDay) > input.asOfMs) break;
+    steps.push({ level: LEVELS[index + 1] as Level, since: formatInstant(startOfDay(raisedDay)) });
+    day = raisedDay;
+  }
+  return steps;
+}
+
+function recipients(roles: readonly string[], record: ProjectRecord, instance: SubjectInstance): Recipient[] {
+  const out: Recipient[] = [];
+  const add = (role: string, person: Person | undefined): void => {
+    if (person) out.push({ role, name: person.name, org: person.org, level: person.level });
+  };
+  const order = instance.chain.order as { projectManager?: { person: Person } } | undefined;
+  const subject = instance.value as { owner?: Person } | undefined;
+  for (const role of roles) {
+    if (role === 'customerManager') add(role, record.team.customerManager);
+    else if (role === 'chiefCustomerManager') add(role, record.team.chiefCustomerManager);
+    else if (role === 'chiefCustomerEngineer') add(role, record.team.chiefCustomerEngineer);
+    else if (role === 'customerEngineer') for (const person of record.team.customerEngineers ?? []) add(role, person);
+    else if (role === 'projectManager') add(role, order?.projectManager?.person ?? record.team.projectManager);
+    else if (role === 'owner') add(role, subject?.owner);
+    else if (role === 'partner') for (const partner of record.team.partners ?? []) add(role, partner.owner);
+  }
+  return out;
+}
+
+/** Findings in a stable order: project, subject, rule, occurrence. */
+export function compareFindings(a: Finding, b: Finding): number {
+  const text = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return text(a.project, b.project) || comparePointers(a.subject.pointer, b.subject.pointer) || text(a.ruleId, b.ruleId) || text(a.subject.occurrence ?? '', b.subject.occurrence ?? '');
+}

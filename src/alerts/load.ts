@@ -1,0 +1,127 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { DocpackError, type Problem } from '../errors.ts';
+import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
+import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { isOperator, parsePath } from './conditions.ts';
+import type { AlertRule, RuleCondition } from './types.ts';
+
+export function defaultAlertsDir(): string {
+  return fileURLToPath(new URL('../../rules/alerts', import.meta.url));
+}
+
+let validator: ValidateFunction | undefined;
+
+function ruleSchemaValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(path.join(defaultAlertsDir(), 'alert.schema.json'), 'utf8')) as object;
+    validator = createAjv().compile(schema);
+  }
+  return validator;
+}
+
+export interface LoadedRule {
+  file: string;
+  rule: AlertRule;
+  /** Source positions by JSON pointer, for problems found later (lint). */
+  sourceMap: SourceMap;
+}
+
+export interface RulesResult {
+  rules: LoadedRule[];
+  problems: Problem[];
+}
+
+/** Rule files in a directory: every *.json except the schema and the *.test.json cases. */
+export function ruleFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && !name.endsWith('.test.json') && !name.endsWith('.schema.json'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** Reads and checks every rule file; bad files are reported, the others load. */
+export function readRules(dir: string = defaultAlertsDir()): RulesResult {
+  const rules: LoadedRule[] = [];
+  const problems: Problem[] = [];
+  let files: string[];
+  try {
+    files = ruleFiles(dir);
+  } catch {
+    return { rules, problems: [{ code: 'rules-missing', severity: 'error', file: dir, message: 'cannot read the rules directory', hint: 'check the path given to --rules' }] };
+  }
+  for (const file of files) {
+    const checked = checkRuleText(readFileSync(file, 'utf8'), file);
+    problems.push(...checked.problems);
+    if (checked.rule) rules.push({ file, rule: checked.rule, sourceMap: checked.sourceMap });
+  }
+  const seen = new Map<string, string>();
+  for (const loaded of rules) {
+    const first = seen.get(loaded.rule.id);
+    if (first) {
+      problems.push({ code: 'duplicate-rule-id', severity: 'error', file: loaded.file, ...loaded.sourceMap.locate('/id'), field: 'id', message: `rule id "${loaded.rule.id}" is also used by ${first}`, hint: 'rule ids are stable and unique' });
+    } else seen.set(loaded.rule.id, loaded.file);
+  }
+  return { rules: problems.length > 0 ? rules.filter((loaded) => !problems.some((problem) => problem.file === loaded.file)) : rules, problems };
+}
+
+/** Loads the rules or throws a DocpackError listing the first problem (for commands that need them all). */
+export function loadRules(dir?: string): AlertRule[] {
+  const { rules, problems } = readRules(dir);
+  const first = problems[0];
+  if (first) throw new DocpackError({ ...first, message: `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more: run docpack rules lint)` : ''}` });
+  return rules.map((loaded) => loaded.rule);
+}
+
+export function checkRuleText(text: string, file: string): { rule?: AlertRule; problems: Problem[]; sourceMap: SourceMap } {
+  const sourceMap = new SourceMap(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { problems: [{ severity: 'error', file, ...describeSyntaxError(text, error) }], sourceMap };
+  }
+  const validate = ruleSchemaValidator();
+  if (!validate(value)) {
+    const problems = describeSchemaErrors(validate.errors ?? []).map(({ key, ...rest }) => ({ severity: 'error' as const, file, ...rest, ...sourceMap.locate(rest.pointer, key) }));
+    return { problems, sourceMap };
+  }
+  const rule = value as AlertRule;
+  const problems: Problem[] = [];
+  const expected = path.basename(file, '.json');
+  if (rule.id !== expected) {
+    problems.push({ code: 'rule-id-mismatch', severity: 'error', file, ...sourceMap.locate('/id'), field: 'id', message: `id "${rule.id}" differs from the file name`, hint: `rename the file to ${rule.id}.json or set "id": "${expected}"` });
+  }
+  for (const found of checkConditionSyntax(rule.conditions, '/conditions')) {
+    problems.push({ severity: 'error', file, ...found, ...sourceMap.locate(found.pointer ?? '') });
+  }
+  return { rule: problems.length === 0 ? rule : undefined, problems, sourceMap };
+}
+
+/** What the schema cannot say about conditions: operators known to the evaluator, paths in the supported subset. */
+export function checkConditionSyntax(condition: RuleCondition, pointer: string): Omit<Problem, 'severity' | 'file'>[] {
+  const problems: Omit<Problem, 'severity' | 'file'>[] = [];
+  if ('all' in condition) condition.all.forEach((part, index) => problems.push(...checkConditionSyntax(part, `${pointer}/all/${index}`)));
+  else if ('any' in condition) condition.any.forEach((part, index) => problems.push(...checkConditionSyntax(part, `${pointer}/any/${index}`)));
+  else if ('not' in condition) problems.push(...checkConditionSyntax(condition.not, `${pointer}/not`));
+  else {
+    if (!isOperator(condition.operator)) {
+      problems.push({ code: 'unknown-operator', pointer: `${pointer}/operator`, message: `unknown operator "${condition.operator}"`, hint: 'use equal, notEqual, in, notIn, contains, doesNotContain, lessThan(Inclusive), greaterThan(Inclusive)' });
+    }
+    if (condition.path !== undefined && !parsePath(condition.path)) {
+      problems.push({ code: 'bad-path', pointer: `${pointer}/path`, message: `path "${condition.path}" is not supported`, hint: "use $.name, $['name-with-dashes'] and $[0]" });
+    }
+    const value = condition.value as { fact?: unknown; path?: unknown } | unknown;
+    if (value !== null && typeof value === 'object' && 'fact' in (value as object)) {
+      const ref = value as { path?: unknown };
+      if (typeof ref.path === 'string' && !parsePath(ref.path)) {
+        problems.push({ code: 'bad-path', pointer: `${pointer}/value/path`, message: `path "${ref.path}" is not supported`, hint: "use $.name, $['name-with-dashes'] and $[0]" });
+      }
+    } else if ((condition.operator === 'in' || condition.operator === 'notIn') && !Array.isArray(condition.value)) {
+      problems.push({ code: 'bad-value', pointer: `${pointer}/value`, message: `"${condition.operator}" needs a list of values`, hint: 'write the value as [ ... ]' });
+    }
+  }
+  return problems;
+}

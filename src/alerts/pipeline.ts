@@ -1,0 +1,39 @@
+import type { WorkingCalendar } from '../calendar/types.ts';
+import { clockProblems, computeClocks } from '../clocks/compute.ts';
+import type { ClockDef, ClockState } from '../clocks/types.ts';
+import type { Problem } from '../errors.ts';
+import type { Labels } from '../render/labels.ts';
+import type { ProjectRecord } from '../records/types.gen.ts';
+import { compareFindings, evaluateAlerts, type RuleSet } from './evaluate.ts';
+import type { Finding } from './types.ts';
+
+export interface CheckContext {
+  clockDefs: readonly ClockDef[];
+  ruleSet: RuleSet;
+  calendar: WorkingCalendar;
+  labels: Labels;
+  asOfMs: number;
+}
+
+export interface RecordCheck {
+  clocks: ClockState[];
+  findings: Finding[];
+  problems: Problem[];
+}
+
+/** clocks → alerts for one record: the stages every command shares (check, explain, build, report). */
+export function checkRecord(record: ProjectRecord, context: CheckContext): RecordCheck {
+  const clocks = computeClocks(record, context.clockDefs, context.calendar, context.asOfMs);
+  const alerts = evaluateAlerts({ record, clocks, calendar: context.calendar, asOfMs: context.asOfMs, labels: context.labels }, context.ruleSet);
+  return { clocks, findings: alerts.findings, problems: [...clockProblems(clocks), ...alerts.problems] };
+}
+
+/** Findings that count for --fail-on: open ones at or above the threshold type. */
+export function reachesThreshold(findings: readonly Finding[], failOn: 'warning' | 'escalation' | undefined): boolean {
+  if (!failOn) return false;
+  return findings.some((finding) => finding.closedAt === null && (failOn === 'warning' || finding.type === 'escalation'));
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(compareFindings);
+}

@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { reachesThreshold, checkRecord, sortFindings } from '../../alerts/pipeline.ts';
+import type { Finding } from '../../alerts/types.ts';
+import { formatProblem, type Problem } from '../../errors.ts';
+import { loadRecords } from '../../records/load.ts';
+import { formatTime } from '../../time.ts';
+import { asOfOption, loadCheckContext } from '../context.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CliIo, SetExit } from '../io.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface CheckOptions {
+  asOf?: string;
+  json?: boolean;
+  failOn?: string;
+  rules?: string;
+  deadlines?: string;
+  calendarDir?: string;
+  rule?: string[];
+}
+
+export function failOnOption(text: string | undefined): 'warning' | 'escalation' | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'warning' && text !== 'escalation') throw new UsageError(`--fail-on "${text}": use warning or escalation`);
+  return text;
+}
+
+export function registerCheck(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('check')
+    .description('compute the deadline clocks and run the alert rules: warnings and escalations, sorted')
+    .argument('<inputs...>', 'record files, directories or glob patterns')
+    .option('--as-of <time>', 'the moment to check at, e.g. 2026-11-25T09:00:00+08:00 (default: now, Asia/Shanghai)')
+    .option('--json', 'print findings and problems as JSON')
+    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+    .option('--rule <id...>', 'only these rules')
+    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
+    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+    .action(async (inputs: string[], options: CheckOptions) => {
+      const failOn = failOnOption(options.failOn);
+      const asOf = asOfOption(options.asOf);
+      const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
+      if (options.rule) {
+        const known = new Set(context.ruleSet.rules.map((entry) => entry.rule.id));
+        const unknown = options.rule.filter((id) => !known.has(id));
+        if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.join(', ')}; run docpack rules list`);
+        const keep = new Set(options.rule);
+        for (const [key, entries] of [...context.ruleSet.bySubject, ...context.ruleSet.byClock]) {
+          const kept = entries.filter((entry) => keep.has(entry.rule.id));
+          if (context.ruleSet.bySubject.has(key)) context.ruleSet.bySubject.set(key, kept);
+          if (context.ruleSet.byClock.has(key)) context.ruleSet.byClock.set(key, kept);
+        }
+      }
+      const loaded = await loadRecords(inputs);
+      const findings: Finding[] = [];
+      const problems: Problem[] = [...loaded.problems];
+      for (const { record } of loaded.records) {
+        const result = checkRecord(record, context);
+        findings.push(...result.findings);
+        problems.push(...result.problems);
+      }
+      sortFindings(findings);
+      if (options.json) {
+        io.out(JSON.stringify({ asOf: formatTime(asOf), findings, problems }, null, 2));
+      } else {
+        for (const finding of findings) io.out(formatFinding(finding));
+        for (const problem of problems) io.err(formatProblem(problem));
+        io.out(summaryLine(findings, loaded.records.length, loaded.files.length - loaded.records.length));
+      }
+      if (problems.some((problem) => problem.severity === 'error')) setExit(ExitCode.invalidInput);
+      if (reachesThreshold(findings, failOn)) setExit(ExitCode.findings);
+    });
+}
+
+const LEVEL_TEXT = { local: '本地网', province: '省', group: '集团' } as const;
+
+export function formatFinding(finding: Finding): string {
+  const state = finding.closedAt ? ` closed ${finding.closedAt.slice(0, 16).replace('T', ' ')}` : '';
+  const due = finding.due ? ` due ${finding.due.slice(0, 16).replace('T', ' ')}` : '';
+  const path = finding.escalation.length > 0 ? ` (${['local', ...finding.escalation.map((step) => step.level)].map((level) => LEVEL_TEXT[level as keyof typeof LEVEL_TEXT]).join('→')})` : '';
+  return [
+    `${finding.project} ${finding.subject.label}  ${finding.ruleId}  ${finding.type}/${finding.level}${path} ${finding.severity}${due}${state}  [${finding.id}]`,
+    `    ${finding.message}`,
+    finding.recipients.length > 0 ? `    notify: ${finding.recipients.map((recipient) => `${recipient.name}（${recipient.role}）`).join('、')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function summaryLine(findings: readonly Finding[], valid: number, invalid: number): string {
+  const open = findings.filter((finding) => finding.closedAt === null);
+  const escalations = open.filter((finding) => finding.type === 'escalation').length;
+  return `${findings.length} findings (${open.length} open: ${open.length - escalations} warnings, ${escalations} escalations) in ${valid} records${invalid > 0 ? `; ${invalid} invalid` : ''}`;
+}

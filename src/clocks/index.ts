@@ -1,0 +1,4 @@
+export { computeClocks, clockProblems, compareClockStates, comparePointers, compileClock, type ComputeOptions } from './compute.ts';
+export { loadClockDefs, readClockDefs, checkClockText, checkClockDef, defaultDeadlinesDir, type ClockDefsResult } from './load.ts';
+export { formatInstant } from './instant.ts';
+export * from './types.ts';

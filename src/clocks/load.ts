@@ -1,0 +1,384 @@
+// Reads rules/deadlines/*.json: one clock per file, checked against deadline.schema.json and
+// against the record schema (every path must name a real field of the subject).
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { closest, distance } from 'fastest-levenshtein';
+import { DocpackError, pointerToField, type Problem } from '../errors.ts';
+import { SourceMap } from '../records/json-text.ts';
+import { compileClock } from './compute.ts';
+import { splitPath } from './paths.ts';
+import type { ClockDef, Condition, Scalar, SubjectKind, TimeSource } from './types.ts';
+
+const DEFAULT_DIR_URL = new URL('../../rules/deadlines/', import.meta.url);
+const SCHEMA_URL = new URL('../../rules/deadlines/deadline.schema.json', import.meta.url);
+const RECORD_SCHEMA_URL = new URL('../schemas/project.schema.json', import.meta.url);
+const DEFAULT_DIR_LABEL = 'rules/deadlines';
+const SCHEMA_FILE = 'deadline.schema.json';
+
+/** The repo's rules/deadlines folder, found from this module so it works from any working directory. */
+export function defaultDeadlinesDir(): string {
+  return fileURLToPath(DEFAULT_DIR_URL);
+}
+
+export interface ClockDefsResult {
+  defs: ClockDef[];
+  /** Problems of every file, each naming it; a file with a problem contributes no clock. */
+  problems: Problem[];
+}
+
+let compiledSchema: ValidateFunction | undefined;
+function clockSchema(): ValidateFunction {
+  if (!compiledSchema) {
+    // strictRequired off: the if/then branches name properties declared at the top level.
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+    compiledSchema = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
+  }
+  return compiledSchema;
+}
+
+type SchemaNode = Record<string, unknown>;
+let recordSchemaCache: SchemaNode | undefined;
+function recordSchema(): SchemaNode {
+  recordSchemaCache ??= JSON.parse(readFileSync(RECORD_SCHEMA_URL, 'utf8')) as SchemaNode;
+  return recordSchemaCache;
+}
+
+/**
+ * Reads every <id>.json of `dir` (default: the repo's rules/deadlines; *.test.json and the schema
+ * are skipped), sorted by file name. Files with problems are left out and their problems returned.
+ */
+export function readClockDefs(dir?: string): ClockDefsResult {
+  const folder = dir ?? defaultDeadlinesDir();
+  const label = (name: string): string => (dir === undefined ? `${DEFAULT_DIR_LABEL}/${name}` : join(dir, name));
+  let names: string[];
+  try {
+    names = readdirSync(folder)
+      .filter((name) => name.endsWith('.json') && name !== SCHEMA_FILE && !name.endsWith('.test.json'))
+      .sort();
+  } catch (error) {
+    return {
+      defs: [],
+      problems: [
+        problem({
+          code: 'clocks-missing',
+          file: dir ?? DEFAULT_DIR_LABEL,
+          message: `cannot read the deadline folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+          hint: 'point at a folder of <id>.json clock files such as rules/deadlines',
+        }),
+      ],
+    };
+  }
+  const defs: ClockDef[] = [];
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const file = label(name);
+    let text: string;
+    try {
+      text = readFileSync(join(folder, name), 'utf8');
+    } catch (error) {
+      problems.push(problem({ code: 'clock-invalid', file, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }));
+      continue;
+    }
+    const found = checkClockText(text, file, basename(name, '.json'));
+    if (found.problems.length > 0 || !found.def) {
+      problems.push(...found.problems);
+      continue;
+    }
+    const first = seen.get(found.def.id);
+    if (first !== undefined) {
+      problems.push(
+        problem({ code: 'duplicate-clock', file, pointer: '/id', field: 'id', message: `clock id "${found.def.id}" is also defined in ${first}`, hint: 'give each clock its own id' }),
+      );
+      continue;
+    }
+    seen.set(found.def.id, file);
+    defs.push(found.def);
+  }
+  return { defs, problems };
+}
+
+/**
+ * The clock definitions of `dir` (default: the repo's rules/deadlines). Throws a DocpackError
+ * naming the file of the first problem (code clock-invalid, duplicate-clock, ...).
+ */
+export function loadClockDefs(dir?: string): ClockDef[] {
+  const { defs, problems } = readClockDefs(dir);
+  const first = problems[0];
+  if (first) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    throw new DocpackError({ ...first, message: `${first.message}${more}` });
+  }
+  if (defs.length === 0) {
+    throw new DocpackError({ code: 'clocks-missing', file: dir ?? DEFAULT_DIR_LABEL, message: 'no <id>.json clock file in this folder' });
+  }
+  return defs;
+}
+
+/** Checks the text of one clock file; `expectedId` is the file name without .json. */
+export function checkClockText(text: string, file: string, expectedId?: string): { def?: ClockDef; problems: Problem[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problems: [problem({ code: 'clock-invalid', file, message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` })] };
+  }
+  const map = new SourceMap(text);
+  const place = (found: Omit<Problem, 'severity' | 'file'>): Problem => {
+    let position: { line: number; column: number } | undefined;
+    try {
+      position = found.pointer !== undefined ? map.locate(found.pointer) : undefined;
+    } catch {
+      position = undefined;
+    }
+    return problem({ ...found, file, ...position });
+  };
+  const validate = clockSchema();
+  if (!validate(data)) {
+    return { problems: describeSchemaErrors(validate.errors ?? []).map(place) };
+  }
+  const def = data as ClockDef;
+  const problems = checkClockDef(def, expectedId).map(place);
+  if (problems.length === 0) {
+    try {
+      compileClock(def);
+    } catch (error) {
+      if (error instanceof DocpackError) problems.push(place({ ...error.problem, pointer: '' }));
+      else throw error;
+    }
+  }
+  return problems.length > 0 ? { problems } : { def, problems };
+}
+
+/** Errors of a oneOf branch that only say "this is not that form": summarised as one message per place. */
+// (Schema paths inside a $ref start again at "#"; only condition and timeSource are oneOf at their top.)
+const FORM_ERROR = /^#\/oneOf(\/\d+\/(required|additionalProperties|type))?$/;
+const CONDITION_PLACE = /\/(applies|when|not|some)$|\/(all|any)\/\d+$/;
+const FORM_HINTS: Record<string, string> = {
+  condition: 'write {"all": [...]}, {"any": [...]}, {"not": {...}}, or {"path": "...", and one of "equals", "in", "exists", "some", "within"}',
+  timeSource: 'write a path such as "survey.doneAt", or {"first": [paths]} or {"earliest": [paths]}',
+};
+
+/** Ajv's errors in words, most specific first; "not this form" noise of oneOf branches summarised. */
+function describeSchemaErrors(errors: readonly ErrorObject[]): Omit<Problem, 'severity' | 'file'>[] {
+  const out: Omit<Problem, 'severity' | 'file'>[] = [];
+  const seen = new Set<string>();
+  const add = (pointer: string, message: string, hint: string): void => {
+    const key = `${pointer} ${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ code: 'clock-invalid', pointer, field: pointerToField(pointer) || '(clock)', message, hint });
+  };
+  const formPlaces = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
+  // A type error where a oneOf failed only says "not the string form"; the form summary says more.
+  const specific = errors.filter(
+    (error) => error.keyword !== 'if' && !FORM_ERROR.test(error.schemaPath) && !(error.keyword === 'type' && formPlaces.has(error.instancePath)),
+  );
+  for (const error of [...specific].sort((a, b) => b.instancePath.length - a.instancePath.length)) {
+    const params = error.params as Record<string, unknown>;
+    let message = error.message ?? `fails ${error.keyword}`;
+    if (typeof params.additionalProperty === 'string') message = `unknown field "${params.additionalProperty}"`;
+    else if (Array.isArray(params.allowedValues)) message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    else if (params.allowedValue !== undefined) message = `must be ${JSON.stringify(params.allowedValue)}`;
+    else if (error.keyword === 'pattern' && String(params.pattern).startsWith('^[A-Za-z]')) {
+      message = `${JSON.stringify(error.data)} is not a dotted path such as "survey.doneAt" or "affectedCustomers.2.reportedAt"`;
+    } else if (error.keyword === 'pattern' && String(params.pattern).startsWith('^[a-z0-9]')) {
+      message = `${JSON.stringify(error.data)} is not an id of lower-case words joined by "-", such as "survey-due"`;
+    } else if (error.keyword === 'pattern' && String(params.pattern).startsWith('§')) {
+      message = 'must cite the handbook section it implements, e.g. "§2.2.2"';
+    }
+    add(error.instancePath, message, 'see rules/deadlines/deadline.schema.json');
+  }
+  for (const error of errors) {
+    if (!FORM_ERROR.test(error.schemaPath)) continue;
+    const place = error.instancePath;
+    if (specific.some((other) => other.instancePath === place || other.instancePath.startsWith(`${place}/`))) continue;
+    if ([...formPlaces].some((other) => other.startsWith(`${place}/`))) continue;
+    const form = CONDITION_PLACE.test(place) ? 'condition' : 'timeSource';
+    const value = error.data;
+    const keys = value !== null && typeof value === 'object' && !Array.isArray(value) ? ` (fields: ${Object.keys(value).join(', ') || 'none'})` : '';
+    add(place, `is not a valid ${form === 'condition' ? 'condition' : 'time source'}${keys}`, FORM_HINTS[form]!);
+  }
+  if (out.length === 0) {
+    for (const error of errors) add(error.instancePath, error.message ?? `fails ${error.keyword}`, 'see rules/deadlines/deadline.schema.json');
+  }
+  return out.slice(0, 5);
+}
+
+const SUBJECT_SCHEMA: Record<SubjectKind, string | null> = {
+  project: null,
+  order: 'order',
+  circuit: 'circuit',
+  problem: 'problem',
+  resourceCheck: 'resourceCheck',
+  resourceReserve: 'resourceReserve',
+  fault: 'fault',
+};
+
+interface PathUse {
+  pointer: string;
+  path: string;
+  /** time: must be a date or a time; array: must be an array. */
+  kind: 'time' | 'value' | 'array';
+  values?: Scalar[];
+  /** Schema node the path is relative to, when not the subject (items of `some`, period reports). */
+  base?: SchemaNode;
+}
+
+/** What JSON Schema cannot say about a clock: its id, variant ids and that every path names a real field. */
+export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem, 'severity' | 'file'>[] {
+  const problems: Omit<Problem, 'severity' | 'file'>[] = [];
+  if (expectedId !== undefined && def.id !== expectedId) {
+    problems.push({ code: 'clock-invalid', pointer: '/id', field: 'id', message: `id "${def.id}" does not match the file name (${expectedId}.json)`, hint: `rename the file to ${def.id}.json or set "id": "${expectedId}"` });
+  }
+  const variantIds = new Set<string>(['default']);
+  (def.variants ?? []).forEach((variant, index) => {
+    if (variantIds.has(variant.id)) {
+      problems.push({ code: 'clock-invalid', pointer: `/variants/${index}/id`, field: `variants[${index}].id`, message: `variant id "${variant.id}" is ${variant.id === 'default' ? 'reserved' : 'used twice'}`, hint: 'give each variant its own id' });
+    }
+    variantIds.add(variant.id);
+  });
+
+  const uses: PathUse[] = [];
+  const time = (source: TimeSource | undefined, pointer: string): void => {
+    if (source === undefined) return;
+    if (typeof source === 'string') uses.push({ pointer, path: source, kind: 'time' });
+    else if ('first' in source) source.first.forEach((path, i) => uses.push({ pointer: `${pointer}/first/${i}`, path, kind: 'time' }));
+    else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
+  };
+  const root = recordSchema();
+  const subjectDef = SUBJECT_SCHEMA[def.subject];
+  const subjectSchema = subjectDef === null ? root : defOf(root, subjectDef);
+  /** Items schema of the array at `path` (for `some`), when the path leads to one. */
+  const itemsOf = (path: string, base: SchemaNode | undefined): SchemaNode | undefined => {
+    const { root: start, segments } = splitPath(path);
+    const from = start === 'project' ? root : start === 'order' ? defOf(root, 'order') : (base ?? subjectSchema);
+    const walked = walk(root, from, segments);
+    return walked.node ? (resolve(root, walked.node).node.items as SchemaNode | undefined) : undefined;
+  };
+  const condition = (cond: Condition | undefined, pointer: string, base?: SchemaNode): void => {
+    if (cond === undefined) return;
+    if ('all' in cond) cond.all.forEach((part, i) => condition(part, `${pointer}/all/${i}`, base));
+    else if ('any' in cond) cond.any.forEach((part, i) => condition(part, `${pointer}/any/${i}`, base));
+    else if ('not' in cond) condition(cond.not, `${pointer}/not`, base);
+    else if ('some' in cond) {
+      uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'array', base });
+      const items = itemsOf(cond.path, base);
+      if (items) condition(cond.some, `${pointer}/some`, items);
+    } else if ('within' in cond) {
+      uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'time', base });
+      uses.push({ pointer: `${pointer}/within/of`, path: cond.within.of, kind: 'time', base });
+    } else if ('equals' in cond) uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', values: [cond.equals], base });
+    else if ('in' in cond) uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', values: cond.in, base });
+    else uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', base });
+  };
+  condition(def.applies, '/applies');
+  time(def.start, '/start');
+  time(def.stop, '/stop');
+  time(def.cancel?.at, '/cancel/at');
+  time(def.cancel?.notAfter, '/cancel/notAfter');
+  time(def.anchor, '/anchor');
+  time(def.notBefore, '/notBefore');
+  (def.variants ?? []).forEach((variant, i) => {
+    condition(variant.when, `/variants/${i}/when`);
+    time(variant.anchor, `/variants/${i}/anchor`);
+    time(variant.notBefore, `/variants/${i}/notBefore`);
+  });
+
+  if (def.period) {
+    uses.push({ pointer: '/period/reports', path: def.period.reports, kind: 'array' });
+    const items = itemsOf(def.period.reports, undefined);
+    if (items) {
+      uses.push({ pointer: '/period/key', path: def.period.key, kind: 'value', base: items });
+      uses.push({ pointer: '/period/submittedAt', path: def.period.submittedAt, kind: 'time', base: items });
+    }
+  }
+
+  for (const use of uses) {
+    const field = pointerToField(use.pointer);
+    const { root: start, segments } = splitPath(use.path);
+    let base: SchemaNode;
+    if (start === 'project') base = root;
+    else if (start === 'order') {
+      if (def.subject !== 'order' && def.subject !== 'circuit') {
+        problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}": "order." is only visible to order and circuit clocks`, hint: `this clock's subject is ${def.subject}` });
+        continue;
+      }
+      base = defOf(root, 'order');
+    } else base = use.base ?? subjectSchema;
+    const walked = walk(root, base, segments);
+    if (!walked.node) {
+      const hint = walked.choices.length > 0 ? suggestion(walked.failed, walked.choices) : undefined;
+      problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}" is not a field of the ${start === 'subject' ? def.subject : start} (no "${walked.failed}")`, hint });
+      continue;
+    }
+    const resolved = resolve(root, walked.node);
+    if (use.kind === 'time' && !resolved.refs.includes('date') && !resolved.refs.includes('dateTime')) {
+      problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}" is not a date or a time`, hint: 'start, stop, anchor, notBefore and cancel need a date (YYYY-MM-DD) or time field' });
+    } else if (use.kind === 'array' && resolved.node.type !== 'array') {
+      problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}" is not an array` });
+    } else if (use.values && Array.isArray(resolved.node.enum)) {
+      const allowed = resolved.node.enum as unknown[];
+      for (const value of use.values) {
+        if (!allowed.includes(value)) {
+          const strings = allowed.filter((item): item is string => typeof item === 'string');
+          problems.push({
+            code: 'clock-path',
+            pointer: use.pointer,
+            field,
+            message: `${JSON.stringify(value)} is never a value of "${use.path}"`,
+            hint: typeof value === 'string' && strings.length > 0 ? `did you mean ${JSON.stringify(closest(value, strings))}? allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : undefined,
+          });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function defOf(root: SchemaNode, name: string): SchemaNode {
+  return ((root.$defs as Record<string, SchemaNode>)[name] ?? {}) as SchemaNode;
+}
+
+/** Follows $ref chains, collecting the names of the $defs passed through. */
+function resolve(root: SchemaNode, node: SchemaNode): { node: SchemaNode; refs: string[] } {
+  const refs: string[] = [];
+  let current = node;
+  for (let guard = 0; guard < 20 && typeof current.$ref === 'string'; guard++) {
+    const name = current.$ref.replace('#/$defs/', '');
+    refs.push(name);
+    current = defOf(root, name);
+  }
+  return { node: current, refs };
+}
+
+function walk(root: SchemaNode, base: SchemaNode, segments: (string | number)[]): { node?: SchemaNode; failed: string; choices: string[] } {
+  let node = base;
+  for (const segment of segments) {
+    const resolved = resolve(root, node).node;
+    if (typeof segment === 'number') {
+      const items = resolved.items as SchemaNode | undefined;
+      if (!items) return { failed: String(segment), choices: [] };
+      node = items;
+    } else {
+      const properties = (resolved.properties ?? {}) as Record<string, SchemaNode>;
+      const next = Object.hasOwn(properties, segment) ? properties[segment] : undefined;
+      if (!next) return { failed: segment, choices: Object.keys(properties) };
+      node = next;
+    }
+  }
+  return { node, failed: '', choices: [] };
+}
+
+function suggestion(name: string, choices: string[]): string {
+  const near = closest(name, choices);
+  return distance(name.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3))
+    ? `did you mean "${near}"?`
+    : `fields here: ${choices.join(', ')}`;
+}
+
+function problem(found: Omit<Problem, 'severity'>): Problem {
+  return { severity: 'error', ...found };
+}
