@@ -34,12 +34,18 @@ export interface RulesResult {
   problems: Problem[];
 }
 
-/** Rule files in a directory: every *.json except the schema and the *.test.json cases. */
+/** Rule files in a directory: every *.json except schemas, *.test.json cases and _-prefixed support files. */
 export function ruleFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !name.endsWith('.test.json') && !name.endsWith('.schema.json'))
+    .filter((name) => name.endsWith('.json') && !name.endsWith('.test.json') && !name.endsWith('.schema.json') && !name.startsWith('_'))
     .sort()
-    .map((name) => path.join(dir, name));
+    .map((name) => displayPath(path.join(dir, name)));
+}
+
+/** Paths in messages: relative to the working directory when inside it, as users typed them. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
 }
 
 /** Reads and checks every rule file; bad files are reported, the others load. */

@@ -4,6 +4,8 @@ import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerExplain } from './commands/explain.ts';
+import { registerRules } from './commands/rules.ts';
 import { registerClocks } from './commands/clocks.ts';
 import { registerCalendar } from './commands/calendar.ts';
 
@@ -22,6 +24,8 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
     .exitOverride();
   registerValidate(program, io, setExit);
   registerCheck(program, io, setExit);
+  registerExplain(program, io, setExit);
+  registerRules(program, io, setExit);
   registerClocks(program, io, setExit);
   registerCalendar(program, io, setExit);
   return program;
