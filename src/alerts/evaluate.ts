@@ -251,7 +251,14 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
     const level = LEVELS[index] as 'local' | 'province';
     const after = rule.escalation[level];
     if (after === undefined) break;
-    const raisedOn = input.calendar.addWorkingDays(formatDay(day), after);
+    let raisedOn: string;
+    try {
+      raisedOn = input.calendar.addWorkingDays(formatDay(day), after);
+    } catch (error) {
+      // The raise falls in a year the calendar does not cover yet; the as-of is covered, so it is later.
+      if (error instanceof DocpackError && error.code === 'calendar-coverage' && input.calendar.coverage.to < Number(formatInstant(input.asOfMs).slice(0, 4)) === false) break;
+      throw error;
+    }
     const raisedDay = dayOf(timeToEpochMs(`${raisedOn}T00:00:00+08:00`));
     if (startOfDay(raisedDay) > input.asOfMs) break;
     steps.push({ level: LEVELS[index + 1] as Level, since: formatInstant(startOfDay(raisedDay)) });
