@@ -1,4 +1,4 @@
-// npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,5000]
+// npm run bench [-- --projects 5000 --circuits 20 --seed 1 --sizes 1000,10000]
 // Generates a seeded synthetic portfolio, runs each stage in its own process and prints
 // throughput, share of time and peak RSS next to a floor measured in the same run.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { StageResult } from './types.ts';
 
 const { values } = parseArgs({
   options: {
-    projects: { type: 'string', default: '2000' },
+    projects: { type: 'string', default: '5000' },
     circuits: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
     sizes: { type: 'string' },
@@ -35,24 +35,25 @@ function dataset(projects: number): string {
   return dir;
 }
 
-function runStage(stage: string, dir: string): StageResult {
+function runStage(stage: string, dir: string): StageResult[] {
   const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker.ts', stage, dir, values.repeats ?? '3'], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as StageResult;
+  const parsed = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as StageResult | StageResult[];
+  return Array.isArray(parsed) ? parsed : [parsed];
 }
 
 const rows: (StageResult & { projects: number })[] = [];
 for (const projects of sizes) {
   const dir = dataset(projects);
-  for (const stage of ['validate', 'load']) rows.push({ ...runStage(stage, dir), projects });
+  for (const stage of ['validate', 'load', 'clocks', 'rules']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
 }
 
 const pad = (text: string, width: number): string => text.padEnd(width);
 const rate = (items: number, seconds: number): string => (seconds > 0 ? Math.round(items / seconds).toLocaleString('en-US') : '-');
 console.log(`docpack bench: Node ${process.version}, ${os.cpus().length} cores, seed ${seed}, ~${circuits} circuits/project\n`);
-console.log([pad('projects', 9), pad('stage', 28), pad('items/s', 12), pad('floor', 20), pad('floor items/s', 14), pad('ratio', 7), pad('share', 7), 'peak RSS'].join(''));
+console.log([pad('projects', 9), pad('stage', 44), pad('items/s', 12), pad('floor', 20), pad('floor items/s', 14), pad('ratio', 7), pad('share', 7), pad('unit', 10), 'peak RSS'].join(''));
 for (const projects of sizes) {
   const group = rows.filter((row) => row.projects === projects);
   const total = group.reduce((sum, row) => sum + row.seconds, 0);
@@ -60,12 +61,13 @@ for (const projects of sizes) {
     console.log(
       [
         pad(String(projects), 9),
-        pad(row.stage, 28),
+        pad(row.stage, 44),
         pad(rate(row.items, row.seconds), 12),
         pad(row.floor?.label ?? '-', 20),
         pad(row.floor ? rate(row.items, row.floor.seconds) : '-', 14),
         pad(row.floor ? `${(row.seconds / row.floor.seconds).toFixed(2)}x` : '-', 7),
         pad(`${Math.round((row.seconds / total) * 100)}%`, 7),
+        pad(row.unit, 10),
         `${row.peakRssMiB.toFixed(0)} MiB`,
       ].join(''),
     );

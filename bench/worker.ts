@@ -1,7 +1,11 @@
 // One benchmark stage in its own process, so its peak RSS is its own. Prints a StageResult as JSON.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadCalendar } from '../src/calendar/calendar.ts';
 import { checkRecordText, loadRecords } from '../src/records/load.ts';
+import type { ProjectRecord } from '../src/records/types.gen.ts';
+import { benchClocks } from './stages/clocks.ts';
+import { benchRules } from './stages/rules.ts';
 import type { StageResult } from './types.ts';
 
 const [stage, dataDir, repeatText] = process.argv.slice(2);
@@ -26,7 +30,8 @@ async function timeIt(fn: () => unknown): Promise<number> {
 
 const files = readdirSync(dataDir).filter((name) => name.endsWith('.json')).sort().map((name) => path.join(dataDir, name));
 const peak = (): number => process.resourceUsage().maxRSS / 1024;
-let result: StageResult;
+let result: StageResult | StageResult[];
+const readRecords = (): ProjectRecord[] => files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as ProjectRecord);
 
 if (stage === 'validate') {
   const texts = files.map((file) => readFileSync(file, 'utf8'));
@@ -50,6 +55,10 @@ if (stage === 'validate') {
   });
   if (loaded.problems.length > 0) throw new Error(`synthetic records invalid: ${JSON.stringify(loaded.problems[0])}`);
   result = { stage: 'load+validate (files)', unit: 'records', items: loaded.records.length, seconds, floor: { label: 'readFile+JSON.parse', seconds: floorSeconds }, peakRssMiB: peak() };
+} else if (stage === 'clocks') {
+  result = await benchClocks(readRecords(), loadCalendar(), repeats);
+} else if (stage === 'rules') {
+  result = await benchRules(readRecords(), loadCalendar(), repeats);
 } else {
   throw new Error(`unknown stage ${stage}`);
 }
