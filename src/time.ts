@@ -1,4 +1,7 @@
 import { DateTime } from 'luxon';
+import { daysInMonth } from './calendar/dates.ts';
+
+export { daysInMonth };
 
 /** Every time without an explicit offset is read in this zone (the handbook's working zone). */
 export const ZONE = 'Asia/Shanghai';
@@ -14,13 +17,6 @@ export function isIsoDate(text: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-export function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-}
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
 
 /** True when `text` is an ISO 8601 time with a real date and time, with or without an offset. */
 export function isLocalDateTime(text: string): boolean {

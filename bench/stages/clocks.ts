@@ -5,25 +5,12 @@ import { computeClocks } from '../../src/clocks/compute.ts';
 import { loadClockDefs } from '../../src/clocks/load.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import type { StageResult } from '../types.ts';
+import { timeIt } from '../timing.ts';
 
 /** The fixtures' as-of time, so results are comparable between runs. */
 const AS_OF = DateTime.fromISO('2026-11-25T09:00:00+08:00', { setZone: true });
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
-function timeIt(repeats: number, fn: () => void): number {
-  fn(); // warm-up: JIT, compiled definitions, calendar caches
-  const runs: number[] = [];
-  for (let run = 0; run < repeats; run += 1) {
-    const started = process.hrtime.bigint();
-    fn();
-    runs.push(Number(process.hrtime.bigint() - started) / 1e9);
-  }
-  return median(runs);
-}
 
 /**
  * Evaluates all clocks over `records` at 2026-11-25T09:00+08:00 and reports throughput in circuits.
@@ -36,7 +23,7 @@ export async function benchClocks(records: ProjectRecord[], calendar: WorkingCal
   for (const record of records) for (const order of record.orders ?? []) circuits += order.circuits.length;
 
   let states = 0;
-  const seconds = timeIt(repeats, () => {
+  const seconds = await timeIt(repeats, () => {
     states = 0;
     for (const record of records) states += computeClocks(record, defs, calendar, AS_OF).length;
   });
@@ -44,7 +31,7 @@ export async function benchClocks(records: ProjectRecord[], calendar: WorkingCal
 
   const asOfMs = AS_OF.toMillis();
   let sink = 0;
-  const floorSeconds = timeIt(repeats, () => {
+  const floorSeconds = await timeIt(repeats, () => {
     for (const record of records) {
       for (const order of record.orders ?? []) {
         for (const circuit of order.circuits) {

@@ -11,37 +11,24 @@ import { loadLabels } from '../../src/render/labels.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import { timeToEpochMs } from '../../src/time.ts';
 import type { StageResult } from '../types.ts';
+import { peakRssMiB, timeIt } from '../timing.ts';
 
 const AS_OF_MS = timeToEpochMs('2026-11-25T09:00:00+08:00');
 
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-}
 
-function timeIt(repeats: number, fn: () => void): number {
-  fn();
-  const runs: number[] = [];
-  for (let run = 0; run < repeats; run += 1) {
-    const started = process.hrtime.bigint();
-    fn();
-    runs.push(Number(process.hrtime.bigint() - started) / 1e9);
-  }
-  return median(runs);
-}
 
-const peak = (): number => process.resourceUsage().maxRSS / 1024;
+const peak = peakRssMiB;
 
 type Facts = Record<string, unknown>;
 
 /** The circuit rules' conditions written by hand: the floor for the compiled evaluator. */
 function handWritten(facts: Facts): number {
   const circuit = facts.subject as { completedAt?: string; warningFiled?: unknown };
-  const state = (id: string): string | undefined => (facts[`clock:${id}`] as ClockState | undefined)?.state;
+  if (circuit.completedAt !== undefined && circuit.completedAt !== null) return 0;
   let fired = 0;
-  const open = circuit.completedAt === undefined || circuit.completedAt === null;
-  if (open && (state('circuit-completion-warning') === 'breached' || (circuit.warningFiled !== undefined && circuit.warningFiled !== null))) fired += 1;
-  if (open && state('circuit-warning-pool') === 'breached') fired += 1;
-  if (open && state('circuit-completion') === 'breached') fired += 1;
+  if ((facts['clock:circuit-completion-warning'] as ClockState | undefined)?.state === 'breached' || (circuit.warningFiled !== undefined && circuit.warningFiled !== null)) fired += 1;
+  if ((facts['clock:circuit-warning-pool'] as ClockState | undefined)?.state === 'breached') fired += 1;
+  if ((facts['clock:circuit-completion'] as ClockState | undefined)?.state === 'breached') fired += 1;
   return fired;
 }
 
@@ -60,7 +47,7 @@ export async function benchRules(records: ProjectRecord[], calendar: WorkingCale
     for (const instance of expandSubjects(record, 'orders[].circuits[]')) circuitFacts.push(buildFacts(input, instance, index.get(instance.pointer)));
   }
   let compiledFired = 0;
-  const compiledSeconds = timeIt(repeats, () => {
+  const compiledSeconds = await timeIt(repeats, () => {
     compiledFired = 0;
     for (const facts of circuitFacts) {
       for (const entry of circuitRules) {
@@ -70,7 +57,7 @@ export async function benchRules(records: ProjectRecord[], calendar: WorkingCale
     }
   });
   let handFired = 0;
-  const handSeconds = timeIt(repeats, () => {
+  const handSeconds = await timeIt(repeats, () => {
     handFired = 0;
     for (const facts of circuitFacts) handFired += handWritten(facts);
   });
@@ -81,7 +68,7 @@ export async function benchRules(records: ProjectRecord[], calendar: WorkingCale
   const engineSeconds = Number(process.hrtime.bigint() - engineStarted) / 1e9;
 
   let findings = 0;
-  const fullSeconds = timeIt(repeats, () => {
+  const fullSeconds = await timeIt(repeats, () => {
     findings = 0;
     for (const record of records) findings += evaluateAlerts({ record, clocks: clocks.get(record.id) ?? [], calendar, asOfMs: AS_OF_MS, labels }, ruleSet).findings.length;
   });

@@ -43,7 +43,7 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 /** Reads `length` ASCII digits of `text` from `start`; -1 when one is not a digit. */
-function digits(text: string, start: number, length: number): number {
+export function digits(text: string, start: number, length: number): number {
   let value = 0;
   for (let i = start; i < start + length; i++) {
     const code = text.charCodeAt(i) - 48;

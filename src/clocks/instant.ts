@@ -2,27 +2,14 @@
 // China has used a fixed UTC+08:00 with no daylight saving time since 1991, and the working-day
 // calendar starts long after that, so "Asia/Shanghai" is exactly +08:00 for every time we count.
 // test/clocks/instant.test.ts checks these functions against luxon.
+import { daysInMonth, digits } from '../calendar/dates.ts';
 
 export const OFFSET_MS = 8 * 3_600_000;
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 
-/** Reads `length` ASCII digits from `start`; -1 when one is not a digit. */
-function digits(text: string, start: number, length: number): number {
-  let value = 0;
-  for (let i = start; i < start + length; i++) {
-    const code = text.charCodeAt(i) - 48;
-    if (code < 0 || code > 9) return -1;
-    value = value * 10 + code;
-  }
-  return value;
-}
 
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /** Days since 1970-01-01 of a civil date (Hinnant's days_from_civil; no Date object). */
 function dayNumber(year: number, month: number, day: number): number {
