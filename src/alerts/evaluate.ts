@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers } from '../clocks/compute.ts';
-import { dayOf, formatDay, formatInstant, startOfDay } from '../clocks/instant.ts';
+import { dayOf, endOfDay, formatDay, formatInstant } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
@@ -239,30 +239,32 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
 }
 
 /**
- * `asOfMs` is the end of the open period: the as-of, or the close time when earlier.
- * A finding open for `escalation[level]` working days at a level climbs to the next one, day by
- * day from when it opened: local → province → group, never skipping a level (§2.2.5 逐级上报).
+ * A finding stays at a level for `escalation[level]` working days, counted like every deadline
+ * ("within N working days of T" ends at 23:59:59 of the N-th working day after T's date), and
+ * climbs to the next level right after: local → province → group, never skipping one (§2.2.5 逐级上报).
+ * The next level counts from the day it was reached. `asOfMs` is the end of the open period:
+ * the as-of, or the close time when earlier.
  */
 export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<AlertInput, 'calendar' | 'asOfMs'>): EscalationStep[] {
   if (!rule.escalation || openedAt === null) return [];
   const steps: EscalationStep[] = [];
-  let day = dayOf(timeToEpochMs(openedAt));
+  let day = formatDay(dayOf(timeToEpochMs(openedAt)));
   for (let index = LEVELS.indexOf(rule.level); index < LEVELS.length - 1; index += 1) {
     const level = LEVELS[index] as 'local' | 'province';
     const after = rule.escalation[level];
     if (after === undefined) break;
-    let raisedOn: string;
+    let lastDay: string;
     try {
-      raisedOn = input.calendar.addWorkingDays(formatDay(day), after);
+      lastDay = input.calendar.addWorkingDays(day, after);
     } catch (error) {
-      // The raise falls in a year the calendar does not cover yet; the as-of is covered, so it is later.
-      if (error instanceof DocpackError && error.code === 'calendar-coverage' && input.calendar.coverage.to < Number(formatInstant(input.asOfMs).slice(0, 4)) === false) break;
+      // The level ends in a year the calendar does not cover yet; the as-of is covered, so it ends later.
+      if (error instanceof DocpackError && error.code === 'calendar-coverage') break;
       throw error;
     }
-    const raisedDay = dayOf(timeToEpochMs(`${raisedOn}T00:00:00+08:00`));
-    if (startOfDay(raisedDay) > input.asOfMs) break;
-    steps.push({ level: LEVELS[index + 1] as Level, since: formatInstant(startOfDay(raisedDay)) });
-    day = raisedDay;
+    const raisedMs = endOfDay(dayOf(timeToEpochMs(`${lastDay}T00:00:00+08:00`))) + 1000;
+    if (raisedMs > input.asOfMs) break;
+    steps.push({ level: LEVELS[index + 1] as Level, since: formatInstant(raisedMs) });
+    day = lastDay;
   }
   return steps;
 }

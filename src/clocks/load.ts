@@ -246,7 +246,14 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
     if (source === undefined) return;
     if (typeof source === 'string') uses.push({ pointer, path: source, kind: 'time' });
     else if ('first' in source) source.first.forEach((path, i) => uses.push({ pointer: `${pointer}/first/${i}`, path, kind: 'time' }));
-    else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
+    else if ('burst' in source) {
+      uses.push({ pointer: `${pointer}/burst/items`, path: source.burst.items, kind: 'array' });
+      const items = itemsOf(source.burst.items, undefined);
+      if (items) {
+        uses.push({ pointer: `${pointer}/burst/time`, path: source.burst.time, kind: 'time', base: items });
+        condition(source.burst.where, `${pointer}/burst/where`, items);
+      }
+    } else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
   };
   const root = recordSchema();
   const subjectDef = SUBJECT_SCHEMA[def.subject];

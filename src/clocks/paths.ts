@@ -2,7 +2,7 @@
 // clock for a subject is a few property reads, never a parse of the definition.
 import { DocpackError } from '../errors.ts';
 import { MINUTE_MS, endOfDay, parseDateTime, parseDay, startOfDay } from './instant.ts';
-import type { Condition, Scalar, TimeSource } from './types.ts';
+import type { BurstDef, Condition, Scalar, TimeSource } from './types.ts';
 
 /** What a clock's paths can see: the subject, its parent order (circuits) and the whole record. */
 export interface EvalContext {
@@ -80,14 +80,40 @@ export function compileTime(path: string, role: DateRole): TimeGetter {
 /** The paths a time source reads, for checks and messages. */
 export function timeSourcePaths(source: TimeSource): string[] {
   if (typeof source === 'string') return [source];
+  if ('burst' in source) return [source.burst.items];
   return 'first' in source ? source.first : source.earliest;
+}
+
+/** The burst time source: sorts the matching items' times and finds the first full window. */
+function compileBurst(burst: BurstDef, role: DateRole): TimeGetter {
+  const items = compilePath(burst.items);
+  const where = burst.where ? compileCondition(burst.where) : undefined;
+  const timeGet = compileTime(burst.time, role);
+  const window = burst.withinMinutes * MINUTE_MS;
+  return checked(burst.items, (ctx) => {
+    const list = items(ctx);
+    if (!Array.isArray(list)) return undefined;
+    const times: number[] = [];
+    for (const item of list) {
+      const itemCtx: EvalContext = { subject: item, order: ctx.order, project: ctx.project };
+      if (where && !where(itemCtx)) continue;
+      const time = timeGet(itemCtx);
+      if (time !== undefined) times.push(time);
+    }
+    times.sort((a, b) => a - b);
+    for (let last = burst.count - 1; last < times.length; last += 1) {
+      if ((times[last] as number) - (times[last - burst.count + 1] as number) <= window) return times[last];
+    }
+    return undefined;
+  });
 }
 
 /** A path, the first present of several, or the earliest present of several. */
 export function compileTimeSource(source: TimeSource, role: DateRole): TimeGetter {
   if (typeof source === 'string') return checked(source, compileTime(source, role));
+  if ('burst' in source) return compileBurst(source.burst, role);
   const earliest = !('first' in source);
-  const getters = timeSourcePaths(source).map((path) => checked(path, compileTime(path, role)));
+  const getters = ('first' in source ? source.first : source.earliest).map((path) => checked(path, compileTime(path, role)));
   if (!earliest) {
     return (ctx) => {
       for (const get of getters) {

@@ -55,8 +55,24 @@ export type Duration =
 
 export type DurationUnit = 'workingDays' | 'calendarDays' | 'months' | 'hours' | 'minutes';
 
-/** A dotted path, or the first present of several paths, or the earliest of those present. */
-export type TimeSource = string | { first: string[] } | { earliest: string[] };
+/** A dotted path, or the first present of several paths, or the earliest of those present, or a burst. */
+export type TimeSource = string | { first: string[] } | { earliest: string[] } | { burst: BurstDef };
+
+/**
+ * The moment `count` items of an array (those matching `where`) have happened within `withinMinutes`
+ * of each other: the time of the item that completes the first such group, over any sliding window.
+ * E.g. the third of 3+ ordinary customers reporting the same outage within 30 minutes.
+ */
+export interface BurstDef {
+  /** The array, relative to the subject (e.g. affectedCustomers). */
+  items: string;
+  /** The time field of an item (e.g. reportedAt). */
+  time: string;
+  count: number;
+  withinMinutes: number;
+  /** Only items for which this condition holds; paths are relative to the item. */
+  where?: Condition;
+}
 
 export interface CancelDef {
   at: TimeSource;
