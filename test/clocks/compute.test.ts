@@ -148,14 +148,13 @@ describe('circuit-warning-pool (§2.2.5, 10 working days before required complet
     // From 10-09 to 10-16 there are 6 working days (10, 12, 13, 14, 15, 16) < 10.
     const record = withOrder({ urgent: true, convertedAt: '2026-10-09T10:00:00+08:00' });
     const state = clockOf(record, 'circuit-warning-pool', '2026-10-09T11:00:00+08:00');
-    expect(state).toMatchObject({ variant: 'urgent', due: '2026-10-09T10:00:00+08:00', state: 'breached', overdue: 0 });
+    expect(state).toMatchObject({ variant: 'default', due: '2026-10-09T10:00:00+08:00', state: 'breached', overdue: 0 });
     expect(clockOf(record, 'circuit-warning-pool', '2026-10-09T09:00:00+08:00').state).toBe('not-started');
   });
 
-  it('an urgent order converted with 10 or more working days left enters on the usual day', () => {
+  it('an order converted with 10 or more working days left enters on the usual day', () => {
     const record = withOrder({ urgent: true, convertedAt: converted });
     expect(clockOf(record, 'circuit-warning-pool', '2026-09-20T09:00:00+08:00')).toMatchObject({
-      variant: 'urgent',
       due: '2026-09-28T00:00:00+08:00',
       state: 'running',
     });
@@ -251,9 +250,10 @@ describe('problem-resolution', () => {
 describe('serious faults (30 minutes / 8 hours / third report)', () => {
   const faultRecord = (fault: Parameters<typeof makeFault>[0], tier: ProjectRecord['customer']['tier'] = 'ordinary'): ProjectRecord =>
     makeRecord({ customer: { name: '客户', tier, industry: '金融' }, afterSale: { faults: [makeFault(fault)] } });
+  // The serious-fault clocks that started for a fault (a clock that applies but has no start yet does not count).
   const ids = (record: ProjectRecord): string[] =>
     computeClocks(record, defs, calendar, at('2026-11-25T09:00:00+08:00'))
-      .filter((state) => state.subjectKind === 'fault')
+      .filter((state) => state.subjectKind === 'fault' && state.state !== 'not-started')
       .map((state) => state.clock);
 
   it('key customers: exactly 30 minutes is not over 30 minutes; 31 is a serious fault', () => {
@@ -292,6 +292,8 @@ describe('serious faults (30 minutes / 8 hours / third report)', () => {
     expect(ids(faultRecord({ affectedCustomers: reports([0, 10, 35]) }))).toEqual([]);
     // Only two reports.
     expect(ids(faultRecord({ affectedCustomers: reports([0, 10]) }))).toEqual([]);
+    // Any 30-minute window counts: 0, 40, 50, 65 → the group 40/50/65 completes at 65 minutes.
+    expect(clockOf(faultRecord({ affectedCustomers: reports([0, 40, 50, 65]) }), 'serious-fault-ordinary', '2026-11-25T09:00:00+08:00')).toMatchObject({ start: '2026-11-20T11:05:00+08:00' });
     // A key customer's project is under the key-customer clock instead.
     expect(ids(faultRecord({ affectedCustomers: reports([0, 10, 20]) }, 'city-diamond'))).toEqual(['serious-fault-key-customer']);
   });
