@@ -8,6 +8,7 @@ import { registerExplain } from './commands/explain.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerClocks } from './commands/clocks.ts';
 import { registerCalendar } from './commands/calendar.ts';
+import { registerRender } from './commands/render.ts';
 
 /**
  * Each command module exports `register(program, io, setExit)`.
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
   registerRules(program, io, setExit);
   registerClocks(program, io, setExit);
   registerCalendar(program, io, setExit);
+  registerRender(program, io, setExit);
   return program;
 }
 

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { DateTime } from 'luxon';
+import { loadCalendar } from '../../calendar/calendar.ts';
+import { DocpackError, formatProblem } from '../../errors.ts';
+import { loadRecords } from '../../records/load.ts';
+import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } from '../../render/word/documents.ts';
+import { readReferenceStyles } from '../../render/word/docx.ts';
+import { WordRenderer } from '../../render/word/render.ts';
+import { nowInShanghai, parseAsOf } from '../../time.ts';
+import { writeFileAtomic } from '../../write/atomic.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CliIo, SetExit } from '../io.ts';
+import { UsageError } from '../usage-error.ts';
+
+interface RenderOptions {
+  template: string;
+  out: string;
+  asOf?: string;
+  week?: string;
+  referenceDoc?: string;
+  templateDir?: string;
+  calendarDir?: string;
+}
+
+function templateList(): string {
+  return [...DOCUMENT_KINDS.map((kind) => `${kind.name} (${kind.alias})`), 'all'].join(', ');
+}
+
+function selectKinds(name: string): readonly DocumentKind[] {
+  if (name === 'all') return DOCUMENT_KINDS;
+  const kind = findDocumentKind(name);
+  if (!kind) throw new UsageError(`unknown template "${name}"; templates: ${templateList()}`);
+  return [kind];
+}
+
+function asOfTime(text: string | undefined): DateTime {
+  if (text === undefined) return nowInShanghai();
+  const parsed = parseAsOf(text);
+  if (!parsed) throw new UsageError(`--as-of "${text}" is not a date (YYYY-MM-DD) or a time (e.g. 2026-11-25T09:00:00+08:00)`);
+  return parsed;
+}
+
+export function registerRender(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('render')
+    .description('render Word documents (.docx) of one project record from the templates in templates/word')
+    .argument('<record>', 'a project record (.json)')
+    .requiredOption('--template <name>', `which document: ${templateList()}`)
+    .requiredOption('--out <dir>', 'folder to write the documents to')
+    .option('--as-of <time>', 'the time the documents are as of (default: now, Asia/Shanghai)')
+    .option('--week <week>', 'ISO week of the weekly report, e.g. 2026-W48 (default: the week of --as-of)')
+    .option('--reference-doc <file.docx>', 'take paragraph and table styles from this Word document, as pandoc does')
+    .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
+    .option('--calendar-dir <dir>', 'folder of <year>.json calendar files (default: rules/calendars)')
+    .action(async (recordFile: string, options: RenderOptions) => {
+      const kinds = selectKinds(options.template);
+      const asOf = asOfTime(options.asOf);
+      if (options.week !== undefined) {
+        try {
+          parseIsoWeek(options.week);
+        } catch (error) {
+          throw new UsageError(`--week: ${(error as Error).message}; write e.g. 2026-W48`);
+        }
+      }
+      const loaded = await loadRecords([recordFile]);
+      if (loaded.problems.length > 0 || loaded.records.length === 0) {
+        for (const problem of loaded.problems) io.err(formatProblem(problem));
+        if (loaded.problems.length === 0) io.err(`docpack: no record found in ${recordFile}`);
+        setExit(ExitCode.invalidInput);
+        return;
+      }
+      try {
+        const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
+        const calendar = loadCalendar(options.calendarDir);
+        const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
+        for (const { file, record } of loaded.records) {
+          const documentOptions = { asOf, calendar, week: options.week };
+          const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
+          if (kinds.length === 1 && applicable.length === 0) {
+            const kind = kinds[0] as DocumentKind;
+            throw new DocpackError({
+              code: 'template-not-applicable',
+              file,
+              message: `${kind.name} does not apply to record ${record.id}: it needs ${kind.needs}`,
+              hint: 'use --template all to write every document that applies',
+            });
+          }
+          const documents = await renderer.renderRecord(record, applicable, documentOptions);
+          for (const document of documents) {
+            const target = path.join(options.out, document.fileName);
+            writeFileAtomic(target, document.bytes);
+            io.out(target);
+          }
+          if (documents.length === 0) io.err(`docpack: no document applies to record ${record.id}`);
+        }
+        setExit(ExitCode.ok);
+      } catch (error) {
+        if (!(error instanceof DocpackError)) throw error;
+        io.err(`docpack: ${formatProblem(error.problem)}`);
+        setExit(ExitCode.invalidInput);
+      }
+    });
+}

@@ -1,0 +1,266 @@
+import { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../calendar/types.ts';
+import { DocpackError } from '../../errors.ts';
+import type { Circuit, Order, ProjectRecord } from '../../records/types.gen.ts';
+import { ZONE, formatTime, parseTime, timeToEpochMs } from '../../time.ts';
+import { toIsoDate } from './helpers.ts';
+import { plainView, recordView, viewOf, type ViewObject } from './view.ts';
+
+/** A finding as the weekly report shows it; the alerts stage's Finding has this shape. */
+export interface ReportFinding {
+  ruleId: string;
+  type: 'warning' | 'escalation';
+  severity: string;
+  level: string;
+  subject: { pointer: string; label: string };
+  due?: string | null;
+  message: string;
+  title?: string;
+}
+
+export interface DocumentOptions {
+  asOf: DateTime;
+  calendar: WorkingCalendar;
+  /** ISO week of the weekly report, e.g. 2026-W48; default: the week of asOf. */
+  week?: string;
+  /** Open findings of the project for the weekly report. */
+  findings?: readonly ReportFinding[];
+}
+
+/** One document to render: its template, file name and the data the template sees. */
+export interface DocumentInstance {
+  kind: DocumentKind;
+  fileName: string;
+  title: string;
+  context: ViewObject;
+}
+
+export interface DocumentKind {
+  /** The Chinese name users type after --template, e.g. 项目需求书. */
+  name: string;
+  /** An ASCII alias, e.g. requirements. */
+  alias: string;
+  /** File under templates/word/. */
+  template: string;
+  /** What the record needs for this document, for error messages. */
+  needs: string;
+  instances(record: ProjectRecord, options: DocumentOptions): DocumentInstance[];
+}
+
+/** The ISO week `2026-W48` as its Monday..Sunday dates. */
+export interface IsoWeek {
+  id: string;
+  year: number;
+  number: number;
+  start: string;
+  end: string;
+}
+
+export function parseIsoWeek(text: string): IsoWeek {
+  const match = /^(\d{4})-W(\d{2})$/.exec(text);
+  const monday = match ? DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: ZONE }) : null;
+  if (!match || !monday?.isValid || monday.weekNumber !== Number(match[2])) {
+    throw new DocpackError({ code: 'bad-week', message: `${JSON.stringify(text)} is not an ISO week`, hint: 'write e.g. 2026-W48' });
+  }
+  return { id: text, year: Number(match[1]), number: Number(match[2]), start: monday.toISODate() ?? '', end: monday.plus({ days: 6 }).toISODate() ?? '' };
+}
+
+export function weekOf(time: DateTime): IsoWeek {
+  const local = time.setZone(ZONE);
+  return parseIsoWeek(`${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`);
+}
+
+function docView(title: string, record: ProjectRecord, options: DocumentOptions, extra: Record<string, unknown> = {}): ViewObject {
+  const updated = parseTime(record.updatedAt);
+  return plainView({
+    title,
+    date: options.asOf.setZone(ZONE).toISODate(),
+    asOf: formatTime(options.asOf),
+    version: updated ? `V${updated.toFormat('yyyy.MM.dd')}` : 'V1.0',
+    generator: 'docpack',
+    ...extra,
+  });
+}
+
+function context(record: ProjectRecord, doc: ViewObject, extra: Record<string, unknown> = {}): ViewObject {
+  return plainView({ project: recordView(record), doc, ...extra });
+}
+
+const REQUIREMENT_KINDS = ['businessApplication', 'management', 'networking', 'schedule', 'service'] as const;
+const CLOSED_PROBLEM = new Set(['resolved', 'closed']);
+
+export const requirementsBook: DocumentKind = {
+  name: '项目需求书',
+  alias: 'requirements',
+  template: 'requirements.md.hbs',
+  needs: 'requirements',
+  instances(record, options) {
+    const requirements = record.requirements;
+    if (!requirements) return [];
+    const title = '项目需求书';
+    return [
+      {
+        kind: this,
+        fileName: `${title}.docx`,
+        title,
+        context: context(record, docView(title, record, options), {
+          needs: REQUIREMENT_KINDS.map((kind) => ({ kind, ...(viewOf(requirements[kind], 'requirementSection') as ViewObject) })),
+          openProblems: (record.problems ?? []).filter((problem) => !CLOSED_PROBLEM.has(problem.status)).map((problem) => viewOf(problem, 'problem')),
+        }),
+      },
+    ];
+  },
+};
+
+export const implementationArrangement: DocumentKind = {
+  name: '项目实施安排',
+  alias: 'implementation-arrangement',
+  template: 'implementation-arrangement.md.hbs',
+  needs: 'contract.implementationArrangement',
+  instances(record, options) {
+    const arrangement = record.contract?.implementationArrangement;
+    if (!arrangement) return [];
+    const title = '项目实施安排';
+    const contract = recordView(record).contract as ViewObject;
+    return [
+      {
+        kind: this,
+        fileName: `${title}.docx`,
+        title,
+        context: context(record, docView(title, record, options), {
+          arrangement: contract.implementationArrangement,
+          executionSheet: contract.executionSheet,
+          signing: contract.signing,
+        }),
+      },
+    ];
+  },
+};
+
+export interface ScheduledSegment {
+  name: string;
+  workingDays: number;
+  owner: string | null;
+  requirements: string | null;
+  start: string;
+  end: string;
+}
+
+/**
+ * The plan's segments on the working-day calendar: in sequence from the working day after
+ * plan.doneAt; a segment of N working days ends on its N-th working day (§2.2.3). A segment of
+ * 0 days is a milestone on the next working day and takes no day from the ones after it.
+ */
+export function scheduleSegments(plan: NonNullable<Order['plan']>, calendar: WorkingCalendar): ScheduledSegment[] {
+  let cursor = toIsoDate(plan.doneAt, 'plan.doneAt');
+  return plan.segments.map((segment) => {
+    const start = calendar.addWorkingDays(cursor, 1);
+    const end = segment.workingDays > 0 ? calendar.addWorkingDays(cursor, segment.workingDays) : start;
+    if (segment.workingDays > 0) cursor = end;
+    return { name: segment.name, workingDays: segment.workingDays, owner: segment.owner ?? null, requirements: segment.requirements ?? null, start, end };
+  });
+}
+
+export const implementationPlan: DocumentKind = {
+  name: '实施方案',
+  alias: 'implementation-plan',
+  template: 'implementation-plan.md.hbs',
+  needs: 'an order with a plan',
+  instances(record, options) {
+    const title = '实施方案';
+    return (record.orders ?? []).flatMap((order) => {
+      if (!order.plan) return [];
+      const schedule = scheduleSegments(order.plan, options.calendar);
+      const owners = [...new Set(schedule.map((segment) => segment.owner).filter((owner): owner is string => owner !== null))];
+      const orderView = viewOf(order, 'order') as ViewObject;
+      return [
+        {
+          kind: this,
+          fileName: `${title}-${order.id}.docx`,
+          title,
+          context: context(record, docView(title, record, options), {
+            order: orderView,
+            plan: orderView.plan,
+            survey: orderView.survey,
+            schedule,
+            scheduleStart: schedule[0]?.start ?? null,
+            scheduleEnd: schedule.length > 0 ? schedule.reduce((last, segment) => (segment.end > last ? segment.end : last), schedule[0]?.end ?? '') : null,
+            totalWorkingDays: schedule.reduce((sum, segment) => sum + segment.workingDays, 0),
+            owners,
+            projectManager: order.projectManager ? viewOf(order.projectManager.person, 'person') : record.team.projectManager ? viewOf(record.team.projectManager, 'person') : null,
+          }),
+        },
+      ];
+    });
+  },
+};
+
+export type CircuitState = 'completed' | 'in-progress' | 'overdue';
+
+/** Completed when completedAt is at or before the as-of; overdue when not and the required day has passed. */
+export function circuitState(circuit: Circuit, asOf: DateTime): CircuitState {
+  const asOfMs = asOf.toMillis();
+  if (circuit.completedAt !== undefined && timeToEpochMs(circuit.completedAt) <= asOfMs) return 'completed';
+  const today = asOf.setZone(ZONE).toISODate() ?? '';
+  return today > circuit.requiredCompletion ? 'overdue' : 'in-progress';
+}
+
+function activeInWeek(order: Order, week: IsoWeek, asOf: DateTime): boolean {
+  if ((order.progressReports ?? []).some((report) => report.week === week.id)) return true;
+  const weekStart = DateTime.fromISO(week.start, { zone: ZONE }).toMillis();
+  return order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= Math.min(weekStart, asOf.toMillis()));
+}
+
+export const weeklyReport: DocumentKind = {
+  name: '周进度报告',
+  alias: 'weekly-report',
+  template: 'weekly-report.md.hbs',
+  needs: 'an order that is under way in the week (a circuit not completed before it, or a progress report of that week)',
+  instances(record, options) {
+    const week = options.week ? parseIsoWeek(options.week) : weekOf(options.asOf);
+    const orders = (record.orders ?? []).filter((order) => activeInWeek(order, week, options.asOf));
+    if (orders.length === 0) return [];
+    const title = '周进度报告';
+    const counts = { completed: 0, 'in-progress': 0, overdue: 0 };
+    const orderViews = orders.map((order) => {
+      const report = (order.progressReports ?? []).find((candidate) => candidate.week === week.id);
+      const circuits = order.circuits.map((circuit) => {
+        const state = circuitState(circuit, options.asOf);
+        counts[state] += 1;
+        return { ...(viewOf(circuit, 'circuit') as ViewObject), state };
+      });
+      const reportsRequired = order.circuits.some((circuit) => circuit.progressReportsRequired);
+      return { ...(viewOf(order, 'order') as ViewObject), report: report ? viewOf(report, 'progressReport') : null, reportsRequired, circuits };
+    });
+    const findings = (options.findings ?? []).map((finding) => ({
+      ruleId: finding.ruleId,
+      title: finding.title ?? null,
+      type: finding.type,
+      severity: finding.severity,
+      level: finding.level,
+      subject: { pointer: finding.subject.pointer, label: finding.subject.label },
+      due: finding.due ?? null,
+      message: finding.message,
+    }));
+    return [
+      {
+        kind: this,
+        fileName: `${title}-${week.id}.docx`,
+        title: `${title}(${week.id})`,
+        context: context(record, docView(`${title}(${week.id})`, record, options), {
+          week,
+          orders: orderViews,
+          findings,
+          circuitCounts: { completed: counts.completed, inProgress: counts['in-progress'], overdue: counts.overdue },
+        }),
+      },
+    ];
+  },
+};
+
+export const DOCUMENT_KINDS: readonly DocumentKind[] = [requirementsBook, implementationArrangement, implementationPlan, weeklyReport];
+
+/** The kind a --template value names (Chinese name or alias), or undefined. */
+export function findDocumentKind(name: string): DocumentKind | undefined {
+  return DOCUMENT_KINDS.find((kind) => kind.name === name || kind.alias === name);
+}

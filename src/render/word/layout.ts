@@ -1,0 +1,194 @@
+/**
+ * Page and type measures shared by the Markdown converter and the document builder.
+ * Twips: 1/20 of a point; 567 twips = 1 cm. Font sizes in half-points (24 = 12 pt, 小四).
+ */
+export const PAGE = {
+  width: 11906, // A4 210 mm
+  height: 16838, // A4 297 mm
+  marginTop: 1440, // 2.54 cm
+  marginBottom: 1440,
+  marginLeft: 1418, // 2.5 cm
+  marginRight: 1418,
+  header: 851, // 1.5 cm
+  footer: 851,
+} as const;
+
+export const TEXT_WIDTH = PAGE.width - PAGE.marginLeft - PAGE.marginRight;
+
+export const FONTS = {
+  body: { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman', eastAsia: 'SimSun' },
+  heading: { ascii: 'Arial', hAnsi: 'Arial', cs: 'Arial', eastAsia: 'SimHei' },
+  mono: { ascii: 'Consolas', hAnsi: 'Consolas', cs: 'Consolas', eastAsia: 'SimSun' },
+} as const;
+
+/** Table text: 五号 (10.5 pt). */
+export const TABLE_FONT_SIZE = 21;
+/** Left and right cell margin, twips. */
+export const CELL_MARGIN = 70;
+/** Cell margins left + right and a little slack for rounding in the layout engine, twips. */
+export const CELL_PADDING = 2 * CELL_MARGIN + 30;
+
+/**
+ * Display width in half-em units: CJK and full-width characters count 2, others 1.3 — Times New
+ * Roman's digits are half an em, but the fonts that stand in for it where it is missing
+ * (DejaVu Serif under LibreOffice on Linux) are wider, and a wrapped phone number looks careless.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  let previousWide: boolean | undefined;
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    const wide = code >= 0x2e80 || (code >= 0x1100 && code <= 0x115f);
+    width += wide ? 2 : /[A-Zmw@%]/.test(character) ? 1.8 : 1.3;
+    // Word and LibreOffice put a quarter em between Chinese and Latin letters or digits (autoSpaceDE/DN).
+    if (previousWide !== undefined && previousWide !== wide && character !== ' ') width += 0.5;
+    previousWide = character === ' ' ? undefined : wide;
+  }
+  return width;
+}
+
+/** Twips that `units` half-em units take at the table font size. */
+export function unitsToTwips(units: number): number {
+  return Math.ceil((units * TABLE_FONT_SIZE * 10) / 2);
+}
+
+/** Width of the longest run that cannot break: Latin words, numbers, phone numbers, e-mail addresses (ids break after '-' and '/'). */
+function longestWord(text: string): number {
+  const words = (text.match(/[\x21-\x7e]+/g) ?? []).flatMap((word) => word.split(/(?<=[-/])/));
+  return Math.max(0, ...words.map(displayWidth));
+}
+
+/** Dates, times and amounts up to this many half-em units (2026年12月15日 is 21.4) should not wrap. */
+const SHORT_VALUE = 23;
+/** Nor should words up to six Chinese characters (states, levels, names). */
+const SHORT_TEXT = 12;
+
+/** Rows measured to lay out a table: enough to see its shape, few enough to stay fast on huge tables. */
+const SAMPLE_ROWS = 100;
+
+/** A cell as its explicit lines, each a list of tokens (a Chinese character, a word piece, a space) in twips. */
+type CellTokens = number[][];
+
+function tokenize(text: string): CellTokens {
+  return text.split('\n').map((line) =>
+    (line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu) ?? []).flatMap((token) =>
+      /^[\x21-\x7e]/.test(token)
+        ? token.split(/(?<=[-/])/).map((piece) => unitsToTwips(displayWidth(piece) + 0.5))
+        : [unitsToTwips(displayWidth(token))],
+    ),
+  );
+}
+
+/** Lines a cell takes at `width` twips, filling lines token by token as a word processor does. */
+function cellLines(cell: CellTokens, width: number): number {
+  const available = Math.max(1, width - CELL_PADDING);
+  let lines = 0;
+  for (const tokens of cell) {
+    let count = 1;
+    let used = 0;
+    for (const token of tokens) {
+      if (used > 0 && used + token > available) {
+        count += 1;
+        used = 0;
+      }
+      if (token > available) {
+        count += Math.ceil(token / available) - 1;
+        used = token % available;
+      } else {
+        used += token;
+      }
+    }
+    lines += count;
+  }
+  return lines;
+}
+
+/**
+ * Column widths (twips, summing to `total`) for a table whose cells hold `rows` (the first row is
+ * the header). Every column first gets room for its header and its longest unbreakable word
+ * (phone numbers; ids break after '-'), then short values (dates, states) their whole width while
+ * the page allows. The rest goes, step by step, where it saves the most lines of table height per
+ * twip. `weights` (from a template's <!-- table widths="..." -->) override all of this.
+ */
+export function fitColumns(rows: readonly (readonly string[])[], total: number, weights?: readonly number[]): number[] {
+  const columns = Math.max(0, ...rows.map((row) => row.length));
+  if (columns === 0) return [];
+  if (weights && weights.length === columns && weights.every((weight) => weight > 0)) {
+    return distribute(weights, total);
+  }
+  const sample = rows.length > SAMPLE_ROWS ? rows.slice(0, SAMPLE_ROWS) : rows;
+  const cells = sample.map((row) => Array.from({ length: columns }, (_, column) => tokenize(row[column] ?? '')));
+  const hard = Array.from({ length: columns }, (_, column) => {
+    const header = displayWidth(sample[0]?.[column] ?? '');
+    const word = Math.min(Math.max(0, ...sample.map((row) => longestWord(row[column] ?? ''))), (total * 0.3) / unitsToTwips(1));
+    return unitsToTwips(Math.max(4, header, word)) + CELL_PADDING;
+  });
+  if (hard.reduce((sum, width) => sum + width, 0) >= total) return distribute(hard, total);
+  // Columns of short values (dates, states, amounts) stay on one line; if not all fit, those needing least go first.
+  const short = hard.map((width, column) => {
+    const values = sample.slice(1).flatMap((row) => (row[column] ?? '').split('\n'));
+    const widest = Math.max(0, ...values.map(displayWidth));
+    const isShort = values.every((value) => displayWidth(value) <= SHORT_TEXT || (/\d/.test(value) && displayWidth(value) <= SHORT_VALUE));
+    return isShort ? Math.max(width, unitsToTwips(widest) + CELL_PADDING) : width;
+  });
+  const widths = hard.slice();
+  let used = hard.reduce((sum, width) => sum + width, 0);
+  const byExtra = [...short.keys()].sort((a, b) => (short[a] ?? 0) - (hard[a] ?? 0) - ((short[b] ?? 0) - (hard[b] ?? 0)) || a - b);
+  for (const column of byExtra) {
+    const extra = (short[column] ?? 0) - (hard[column] ?? 0);
+    if (used + extra > total) break;
+    widths[column] = short[column] ?? 0;
+    used += extra;
+  }
+  // Table height in lines, plus a little for every wrapped cell so that ties between columns still move.
+  const lines = cells.map((row) => row.map((cell, column) => cellLines(cell, widths[column] ?? 0)));
+  const objective = (column: number, columnLines: readonly number[]): number => {
+    let sum = 0;
+    lines.forEach((row, index) => {
+      let max = columnLines[index] ?? 0;
+      let all = 0;
+      row.forEach((count, other) => {
+        const value = other === column ? (columnLines[index] ?? 0) : count;
+        if (value > max) max = value;
+        all += value;
+      });
+      sum += max + (0.2 * all) / columns;
+    });
+    return sum;
+  };
+  let remaining = total - used;
+  let current = objective(-1, []);
+  for (let step = 0; step < 100 && remaining > 0; step += 1) {
+    let best: { column: number; width: number; lines: number[]; value: number; gain: number } | undefined;
+    for (let column = 0; column < columns; column += 1) {
+      const width = widths[column] ?? 0;
+      const candidates = new Set<number>();
+      for (const delta of [60, 120, 240, 480, 960, 1920]) candidates.add(width + delta);
+      for (const candidate of candidates) {
+        if (candidate - width > remaining) continue;
+        const columnLines = cells.map((row) => cellLines(row[column] ?? [], candidate));
+        const value = objective(column, columnLines);
+        const gain = (current - value) / (candidate - width);
+        if (gain > 1e-9 && (!best || gain > best.gain)) best = { column, width: candidate, lines: columnLines, value, gain };
+      }
+    }
+    if (!best) break;
+    remaining -= best.width - (widths[best.column] ?? 0);
+    widths[best.column] = best.width;
+    best.lines.forEach((count, index) => {
+      const row = lines[index];
+      if (row) row[best.column] = count;
+    });
+    current = best.value;
+  }
+  return distribute(widths, total);
+}
+
+/** Scales `weights` to whole twips that add up to exactly `total`. */
+function distribute(weights: readonly number[], total: number): number[] {
+  const sum = weights.reduce((acc, weight) => acc + weight, 0) || 1;
+  const widths = weights.map((weight) => Math.floor((weight / sum) * total));
+  let rest = total - widths.reduce((acc, width) => acc + width, 0);
+  for (let index = 0; rest > 0; index = (index + 1) % widths.length, rest -= 1) widths[index] = (widths[index] ?? 0) + 1;
+  return widths;
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorkingCalendar } from '../../calendar/types.ts';
+import { DocpackError } from '../../errors.ts';
+import type { ProjectRecord } from '../../records/types.gen.ts';
+import { formatTime } from '../../time.ts';
+import { loadLabels, type Labels } from '../labels.ts';
+import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
+import { buildDocument, packDocument } from './docx.ts';
+import { convertMarkdown } from './markdown.ts';
+import { compileTemplate, createTemplateEnv, type CompiledTemplate, type TemplateEnv } from './template.ts';
+
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/word/', import.meta.url));
+
+export interface RendererOptions {
+  calendar: WorkingCalendar;
+  labels?: Labels;
+  /** Folder of the .md.hbs templates; default templates/word of this repository. */
+  templatesDir?: string;
+  /** word/styles.xml of a --reference-doc. */
+  referenceStyles?: string;
+}
+
+export interface RenderedDocument {
+  fileName: string;
+  title: string;
+  /** The template file, as named in errors. */
+  template: string;
+  markdown: string;
+  bytes: Uint8Array;
+}
+
+/** A template file named the way errors print it: relative to the working directory when inside it. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
+
+/** Renders Word documents from records; compiles each template once. */
+export class WordRenderer {
+  private readonly env: TemplateEnv;
+  private readonly templates = new Map<string, CompiledTemplate>();
+  private readonly templatesDir: string;
+
+  constructor(private readonly options: RendererOptions) {
+    this.env = createTemplateEnv({ labels: options.labels ?? loadLabels(), calendar: options.calendar });
+    this.templatesDir = options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
+  }
+
+  template(kind: DocumentKind): CompiledTemplate {
+    let compiled = this.templates.get(kind.template);
+    if (!compiled) {
+      const file = path.join(this.templatesDir, kind.template);
+      let source: string;
+      try {
+        source = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new DocpackError({
+          code: 'template-unreadable',
+          file: displayPath(file),
+          message: `cannot read the template: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        });
+      }
+      compiled = compileTemplate(this.env, source, displayPath(file));
+      this.templates.set(kind.template, compiled);
+    }
+    return compiled;
+  }
+
+  /** The Markdown a document's template produces (what `render` turns into Word). */
+  markdown(instance: DocumentInstance): string {
+    return this.template(instance.kind).render(instance.context);
+  }
+
+  async renderInstance(record: ProjectRecord, instance: DocumentInstance, documentOptions: DocumentOptions): Promise<RenderedDocument> {
+    const template = this.template(instance.kind);
+    const markdown = template.render(instance.context);
+    const content = convertMarkdown(markdown, { template: template.file });
+    const document = buildDocument(
+      content,
+      {
+        title: instance.title,
+        project: record.name,
+        description: `${record.customer.name}《${record.name}》${instance.title}。由 docpack 根据项目记录 ${record.id} 生成,数据截至 ${formatTime(documentOptions.asOf)}。`,
+        keywords: record.id,
+        asOf: documentOptions.asOf,
+      },
+      { referenceStyles: this.options.referenceStyles },
+    );
+    return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes: await packDocument(document, documentOptions.asOf) };
+  }
+
+  /** Every document of `kinds` that applies to the record. */
+  async renderRecord(record: ProjectRecord, kinds: readonly DocumentKind[], documentOptions: DocumentOptions): Promise<RenderedDocument[]> {
+    const rendered: RenderedDocument[] = [];
+    for (const kind of kinds) {
+      for (const instance of kind.instances(record, documentOptions)) rendered.push(await this.renderInstance(record, instance, documentOptions));
+    }
+    return rendered;
+  }
+}
+
+export { DOCUMENT_KINDS };

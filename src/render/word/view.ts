@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The data templates see. Handlebars' strict mode turns a misspelt field into an error, but it
+ * also throws for an optional field that one record has and another lacks. So templates get a
+ * *view* of the record: every property the schema declares is present, absent optional ones as
+ * null, and `{{#if order.survey}}` works for every record while `{{order.survay}}` fails.
+ *
+ * View objects have a prototype with nothing but `toString`: `{{constructor}}` or `{{__proto__}}`
+ * is then a missing field (an error), not a door to Object.prototype.
+ */
+
+type JsonSchema = {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  $defs?: Record<string, JsonSchema>;
+};
+
+export type ViewValue = string | number | boolean | null | ViewObject | ViewValue[];
+export interface ViewObject {
+  [key: string]: ViewValue;
+}
+
+const VIEW_PROTOTYPE: object = Object.freeze(
+  Object.create(null, { toString: { value: () => '[data]', enumerable: false } }) as object,
+);
+
+function newViewObject(): ViewObject {
+  return Object.create(VIEW_PROTOTYPE) as ViewObject;
+}
+
+const SCHEMA_URL = new URL('../../schemas/project.schema.json', import.meta.url);
+let projectSchema: JsonSchema | undefined;
+
+function loadProjectSchema(): JsonSchema {
+  projectSchema ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonSchema;
+  return projectSchema;
+}
+
+function resolve(schema: JsonSchema | undefined, root: JsonSchema): JsonSchema | undefined {
+  let current = schema;
+  for (let depth = 0; current?.$ref !== undefined && depth < 32; depth += 1) {
+    const match = /^#\/\$defs\/(.+)$/.exec(current.$ref);
+    current = match ? root.$defs?.[match[1] as string] : undefined;
+  }
+  return current;
+}
+
+/**
+ * Copies `value` into view objects. Where `schema` declares properties, absent ones become null.
+ * Values outside the schema (derived data) are copied as they are.
+ */
+export function toView(value: unknown, schema?: JsonSchema, root: JsonSchema = schema ?? {}): ViewValue {
+  const resolved = resolve(schema, root);
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((item) => toView(item, resolved?.items, root));
+  if (typeof value === 'object') {
+    const view = newViewObject();
+    const properties = resolved?.properties;
+    if (properties) for (const key of Object.keys(properties)) view[key] = null;
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (item === undefined) continue;
+      view[key] = toView(item, properties?.[key], root);
+    }
+    return view;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return null;
+}
+
+/** The view of a whole project record, with every optional field present (null when absent). */
+export function recordView(record: unknown): ViewObject {
+  const schema = loadProjectSchema();
+  return toView(record, schema, schema) as ViewObject;
+}
+
+/** The view of one value of a schema definition, e.g. `viewOf(order, 'order')`. */
+export function viewOf(value: unknown, definition: string): ViewValue {
+  const schema = loadProjectSchema();
+  return toView(value, { $ref: `#/$defs/${definition}` }, schema);
+}
+
+/** A view of derived data (not from the record), e.g. the document's own fields. */
+export function plainView(value: Record<string, unknown>): ViewObject {
+  return toView(value) as ViewObject;
+}
