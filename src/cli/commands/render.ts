@@ -1,14 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { DateTime } from 'luxon';
-import { loadCalendar } from '../../calendar/calendar.ts';
+import { checkRecord } from '../../alerts/pipeline.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
 import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { WordRenderer } from '../../render/word/render.ts';
-import { nowInShanghai, parseAsOf } from '../../time.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
+import { asOfOption, loadCheckContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -34,13 +33,6 @@ function selectKinds(name: string): readonly DocumentKind[] {
   return [kind];
 }
 
-function asOfTime(text: string | undefined): DateTime {
-  if (text === undefined) return nowInShanghai();
-  const parsed = parseAsOf(text);
-  if (!parsed) throw new UsageError(`--as-of "${text}" is not a date (YYYY-MM-DD) or a time (e.g. 2026-11-25T09:00:00+08:00)`);
-  return parsed;
-}
-
 export function registerRender(program: Command, io: CliIo, setExit: SetExit): void {
   program
     .command('render')
@@ -55,7 +47,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .option('--calendar-dir <dir>', 'folder of <year>.json calendar files (default: rules/calendars)')
     .action(async (recordFile: string, options: RenderOptions) => {
       const kinds = selectKinds(options.template);
-      const asOf = asOfTime(options.asOf);
+      const asOf = asOfOption(options.asOf);
       if (options.week !== undefined) {
         try {
           parseIsoWeek(options.week);
@@ -72,10 +64,13 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
       }
       try {
         const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
-        const calendar = loadCalendar(options.calendarDir);
+        const context = loadCheckContext(asOf, { calendarDir: options.calendarDir });
+        const { calendar } = context;
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
         for (const { file, record } of loaded.records) {
-          const documentOptions = { asOf, calendar, week: options.week };
+          // The weekly report lists the project's open warnings and escalations as of --as-of.
+          const findings = checkRecord(record, context).findings.filter((finding) => finding.closedAt === null);
+          const documentOptions = { asOf, calendar, week: options.week, findings };
           const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
           if (kinds.length === 1 && applicable.length === 0) {
             const kind = kinds[0] as DocumentKind;
