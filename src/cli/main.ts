@@ -9,6 +9,8 @@ import { registerRules } from './commands/rules.ts';
 import { registerClocks } from './commands/clocks.ts';
 import { registerCalendar } from './commands/calendar.ts';
 import { registerRender } from './commands/render.ts';
+import { registerBuild } from './commands/build.ts';
+import { registerWorkbook } from './commands/workbook.ts';
 
 /**
  * Each command module exports `register(program, io, setExit)`.
@@ -29,7 +31,9 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
   registerRules(program, io, setExit);
   registerClocks(program, io, setExit);
   registerCalendar(program, io, setExit);
+  registerBuild(program, io, setExit);
   registerRender(program, io, setExit);
+  registerWorkbook(program, io, setExit);
   return program;
 }
 

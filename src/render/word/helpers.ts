@@ -155,10 +155,10 @@ export function createHelpers(context: HelperContext): Record<string, Helper> {
       const { values } = split(args);
       return values[0] !== values[1];
     },
-    /** Numbering: {{seq @index}} -> 1, 2, 3 ... */
+    /** Numbering: {{seq @index}} -> 1, 2, 3 ...; {{seq @index 2}} starts at 2. */
     seq(...args) {
       const { values } = split(args);
-      return toNumber(values[0], 'seq') + 1;
+      return toNumber(values[0], 'seq') + (values[1] === undefined ? 1 : toNumber(values[1], 'seq'));
     },
     /** Chinese numerals for headings: {{cnNum 3}} -> 三, {{cnNum (seq @index)}}. */
     cnNum(...args) {

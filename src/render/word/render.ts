@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DateTime } from 'luxon';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkingCalendar } from '../../calendar/types.ts';
@@ -74,21 +75,28 @@ export class WordRenderer {
   }
 
   async renderInstance(record: ProjectRecord, instance: DocumentInstance, documentOptions: DocumentOptions): Promise<RenderedDocument> {
+    return this.renderWith(instance, documentOptions.asOf, {
+      project: record.name,
+      description: `${record.customer.name}《${record.name}》${instance.title}。由 docpack 根据项目记录 ${record.id} 生成,数据截至 ${formatTime(documentOptions.asOf)}。`,
+      keywords: record.id,
+    });
+  }
+
+  /** A document over many records (the portfolio 周报): the header names the portfolio, not a project. */
+  async renderPortfolio(instance: DocumentInstance, asOf: DateTime, heading: string): Promise<RenderedDocument> {
+    return this.renderWith(instance, asOf, {
+      project: heading,
+      description: `${heading}${instance.title}。由 docpack 根据项目记录生成,数据截至 ${formatTime(asOf)}。`,
+      keywords: 'portfolio',
+    });
+  }
+
+  private async renderWith(instance: DocumentInstance, asOf: DateTime, meta: { project: string; description: string; keywords: string }): Promise<RenderedDocument> {
     const template = this.template(instance.kind);
     const markdown = template.render(instance.context);
     const content = convertMarkdown(markdown, { template: template.file });
-    const document = buildDocument(
-      content,
-      {
-        title: instance.title,
-        project: record.name,
-        description: `${record.customer.name}《${record.name}》${instance.title}。由 docpack 根据项目记录 ${record.id} 生成,数据截至 ${formatTime(documentOptions.asOf)}。`,
-        keywords: record.id,
-        asOf: documentOptions.asOf,
-      },
-      { referenceStyles: this.options.referenceStyles },
-    );
-    return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes: await packDocument(document, documentOptions.asOf) };
+    const document = buildDocument(content, { title: instance.title, ...meta, asOf }, { referenceStyles: this.options.referenceStyles });
+    return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes: await packDocument(document, asOf) };
   }
 
   /** Every document of `kinds` that applies to the record. */

@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { reachesThreshold } from '../../alerts/pipeline.ts';
+import { formatProblem } from '../../errors.ts';
+import { buildPack, type BuildResult } from '../../pack/build.ts';
+import { loadConfig } from '../../pack/config.ts';
+import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
+import { readReferenceStyles } from '../../render/word/docx.ts';
+import { parseIsoWeek } from '../../render/word/documents.ts';
+import { asOfOption, loadCheckContext } from '../context.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CliIo, SetExit } from '../io.ts';
+import { UsageError } from '../usage-error.ts';
+import { failOnOption } from './check.ts';
+
+interface BuildCliOptions {
+  out?: string;
+  asOf?: string;
+  pack?: string;
+  only?: string[];
+  failOn?: string;
+  json?: boolean;
+  week?: string;
+  referenceDoc?: string;
+  rules?: string;
+  deadlines?: string;
+  calendarDir?: string;
+  progress?: boolean;
+}
+
+export function registerBuild(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('build')
+    .description('build the document pack: validate, clocks, alerts, Word and Excel documents, findings, manifest and summary')
+    .argument('[inputs...]', 'record files, directories or globs (default: docpack.config.json inputs, else fixtures/projects)')
+    .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
+    .option('--as-of <time>', 'the moment the pack is computed at, written into every output (default: now, Asia/Shanghai)')
+    .option('--pack <file>', 'pack definition: which documents each project and the portfolio get (default: templates/pack.json)')
+    .option('--only <ids...>', 'only these projects')
+    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+    .option('--week <week>', 'ISO week of the weekly reports, e.g. 2026-W48 (default: the week of --as-of)')
+    .option('--reference-doc <file.docx>', 'take Word styles from this document, as pandoc does')
+    .option('--json', 'print the run result as JSON on stdout')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
+    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+    .action(async (inputs: string[], options: BuildCliOptions) => {
+      const config = loadConfig();
+      const failOn = failOnOption(options.failOn ?? config.failOn);
+      const asOf = asOfOption(options.asOf);
+      if (options.week !== undefined) {
+        try {
+          parseIsoWeek(options.week);
+        } catch {
+          throw new UsageError(`--week "${options.week}" is not an ISO week; write e.g. 2026-W48`);
+        }
+      }
+      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar });
+      const pack = loadPackSpec(options.pack ?? config.pack ?? defaultPackPath);
+      const referenceDoc = options.referenceDoc ?? config.referenceDoc;
+      const showBar = io.isTty && options.progress !== false && !options.json;
+      const bar = showBar ? new cliProgress.SingleBar({ format: 'building |{bar}| {value}/{total} projects | {documents} documents | {duration_formatted} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+      let documents = 0;
+      const started = Date.now();
+      const result: BuildResult = await buildPack({
+        inputs: inputs.length > 0 ? inputs : (config.inputs ?? ['fixtures/projects']),
+        outDir: options.out ?? config.out ?? 'out',
+        asOf,
+        context,
+        pack,
+        only: options.only,
+        week: options.week,
+        referenceStyles: referenceDoc ? readReferenceStyles(referenceDoc) : undefined,
+        onProject: (done, total, id, written) => {
+          documents += written;
+          if (bar) {
+            if (done === 1) bar.start(total, 0, { documents: 0 });
+            bar.update(done, { documents });
+          } else if (!options.json) {
+            io.err(`[${done}/${total}] ${id}: ${written} document${written === 1 ? '' : 's'}`);
+          }
+        },
+      }).finally(() => bar?.stop());
+      const seconds = (Date.now() - started) / 1000;
+      for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
+      for (const problem of result.problems) io.err(formatProblem(problem));
+      const open = result.findings.filter((finding) => finding.closedAt === null);
+      const escalations = open.filter((finding) => finding.type === 'escalation').length;
+      const exitCode = Math.max(
+        result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
+        reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
+      );
+      if (options.json) {
+        io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, week: result.week, seconds, projects: result.projects, invalid: result.invalid, problems: result.problems, findings: { total: result.findings.length, open: open.length, escalations }, files: result.manifest }, null, 2));
+      } else {
+        io.out(
+          `pack ${result.out}: ${result.projects.length} projects, ${result.manifest.length + 1} files, ${open.length} open findings (${escalations} escalations), ${result.invalid.length} invalid records in ${seconds.toFixed(1)} s`,
+        );
+        io.out(`summary: ${result.out}/summary.md`);
+      }
+      setExit(exitCode);
+    });
+}

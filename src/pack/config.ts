@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DocpackError } from '../errors.ts';
+import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
+import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+
+export interface DocpackConfig {
+  inputs?: string[];
+  out?: string;
+  pack?: string;
+  failOn?: 'warning' | 'escalation';
+  concurrency?: number;
+  referenceDoc?: string;
+  rules?: string;
+  deadlines?: string;
+  calendar?: string;
+}
+
+export const CONFIG_FILE = 'docpack.config.json';
+const schemaUrl = new URL('../schemas/config.schema.json', import.meta.url);
+
+/** Reads docpack.config.json from `dir` when it exists (it is optional), checked against its schema. */
+export function loadConfig(dir: string = process.cwd()): DocpackConfig {
+  const file = path.join(dir, CONFIG_FILE);
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DocpackError({ file: CONFIG_FILE, ...describeSyntaxError(text, error) });
+  }
+  const validate = createAjv().compile(JSON.parse(readFileSync(schemaUrl, 'utf8')) as object);
+  if (!validate(value)) {
+    const [first] = describeSchemaErrors(validate.errors ?? []);
+    if (first) {
+      const { key, ...rest } = first;
+      throw new DocpackError({ ...rest, file: CONFIG_FILE, ...new SourceMap(text).locate(first.pointer, key) });
+    }
+  }
+  return value as DocpackConfig;
+}

@@ -1,0 +1,273 @@
+// Row sources: what a sheet spec's "rows" names. Each source turns the records (and their clock
+// states, and findings once the alerts stage gives them) into row contexts, lazily, in record order.
+// A new source (e.g. orders, faults, clocks) is one entry in ROW_SOURCES and one generator here.
+import type { DateTime } from 'luxon';
+import type { WorkingCalendar } from '../../calendar/types.ts';
+import { computeClocks } from '../../clocks/compute.ts';
+import type { ClockDef, ClockState } from '../../clocks/types.ts';
+import { DocpackError, type Problem } from '../../errors.ts';
+import type { Order, Person, ProjectRecord, ResourceCheck } from '../../records/types.gen.ts';
+import { timeToEpochMs } from '../../time.ts';
+import { label, type Labels } from '../labels.ts';
+import type { SourceShape } from './spec.ts';
+import type { RowContext } from './values.ts';
+
+/** Row contexts by source name. Each iterable is lazy and can be iterated more than once. */
+export type RowSources = Readonly<Record<string, Iterable<RowContext>>>;
+
+/**
+ * A finding as the alerts stage gives it. Both shapes are accepted: the planned one
+ * (subject.projectId, recipients as names) and src/alerts' (project, projectName, recipients as
+ * { role, name }), so this module does not break while that stage settles.
+ */
+export interface FindingInput {
+  id: string;
+  ruleId: string;
+  title?: string;
+  type: string;
+  severity: string;
+  level: string;
+  project?: string;
+  projectName?: string;
+  subject: { projectId?: string; pointer: string; label: string; occurrence?: string };
+  due?: string | null;
+  openedAt?: string | null;
+  message: string;
+  recipients: readonly (string | { role?: string; name: string })[];
+}
+
+/** The finding as rows see it: flat and with recipients as text. */
+export interface FindingRow {
+  id: string;
+  ruleId: string;
+  title: string | undefined;
+  type: string;
+  severity: string;
+  level: string;
+  projectId: string | undefined;
+  projectName: string | undefined;
+  pointer: string;
+  label: string;
+  occurrence: string | undefined;
+  due: string | undefined;
+  openedAt: string | undefined;
+  message: string;
+  recipients: string[];
+}
+
+/** The names each source's row contexts define: checked against every path of a spec when it is loaded. */
+export const ROW_SOURCES: readonly SourceShape[] = [
+  { name: 'problems', context: ['project', 'problem', 'clocks'] },
+  { name: 'circuits', context: ['project', 'order', 'circuit', 'clocks', 'orderClocks', 'facts'] },
+  { name: 'resourceChecks', context: ['project', 'check', 'clocks', 'facts'] },
+  { name: 'resourceReserves', context: ['project', 'reserve', 'clocks'] },
+  { name: 'findings', context: ['finding', 'project'] },
+];
+
+export interface SourceInput {
+  records: readonly ProjectRecord[];
+  asOf: DateTime;
+  calendar: WorkingCalendar;
+  clockDefs: readonly ClockDef[];
+  labels: Labels;
+  /** Findings of the alerts stage; none until it is wired in. */
+  findings?: readonly FindingInput[];
+}
+
+export interface BuiltSources {
+  sources: RowSources;
+  /** Clock problems met while iterating (a date outside the calendar...), one per project and clock. */
+  problems: Problem[];
+}
+
+type ClockIndex = Map<string, Record<string, ClockState>>;
+
+/** Clock states of one subject by clock id; a recurring clock keeps its latest occurrence. */
+function indexClocks(states: readonly ClockState[]): ClockIndex {
+  const index: ClockIndex = new Map();
+  for (const state of states) {
+    let entry = index.get(state.subject);
+    if (!entry) index.set(state.subject, (entry = Object.create(null) as Record<string, ClockState>));
+    const previous = entry[state.clock];
+    if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[state.clock] = state;
+  }
+  return index;
+}
+
+const NO_CLOCKS: Record<string, ClockState> = Object.freeze(Object.create(null) as Record<string, ClockState>);
+
+function lazy(generate: () => Generator<RowContext>): Iterable<RowContext> {
+  return { [Symbol.iterator]: generate };
+}
+
+/** Builds every row source over `input.records`; nothing is computed until a source is iterated. */
+export function buildRowSources(input: SourceInput): BuiltSources {
+  const problems: Problem[] = [];
+  const seenProblems = new Set<string>();
+  const asOfMs = input.asOf.toMillis();
+  const clockCache = new WeakMap<ProjectRecord, ClockIndex>();
+  const clocksOf = (record: ProjectRecord): ClockIndex => {
+    let index = clockCache.get(record);
+    if (!index) {
+      const states = computeClocks(record, input.clockDefs, input.calendar, input.asOf);
+      for (const state of states) {
+        if (!state.problem) continue;
+        const key = `${record.id} ${state.clock} ${state.problem.message}`;
+        if (seenProblems.has(key)) continue;
+        seenProblems.add(key);
+        problems.push({ ...state.problem, severity: 'error', message: `${record.id} ${state.label} clock ${state.clock}: ${state.problem.message}` });
+      }
+      index = indexClocks(states);
+      clockCache.set(record, index);
+    }
+    return index;
+  };
+  const { records } = input;
+
+  const sources: Record<string, Iterable<RowContext>> = {
+    problems: lazy(function* () {
+      for (const project of records) {
+        const clocks = clocksOf(project);
+        for (const [index, problem] of (project.problems ?? []).entries()) {
+          yield { project, problem, clocks: clocks.get(`/problems/${index}`) ?? NO_CLOCKS };
+        }
+      }
+    }),
+    circuits: lazy(function* () {
+      for (const project of records) {
+        const clocks = clocksOf(project);
+        for (const [orderIndex, order] of (project.orders ?? []).entries()) {
+          const orderClocks = clocks.get(`/orders/${orderIndex}`) ?? NO_CLOCKS;
+          for (const [circuitIndex, circuit] of order.circuits.entries()) {
+            const own = clocks.get(`/orders/${orderIndex}/circuits/${circuitIndex}`) ?? NO_CLOCKS;
+            yield { project, order, circuit, clocks: own, orderClocks, facts: circuitFacts(project, order, circuit, own, orderClocks, asOfMs) };
+          }
+        }
+      }
+    }),
+    resourceChecks: lazy(function* () {
+      for (const project of records) {
+        const clocks = clocksOf(project);
+        for (const [index, check] of (project.resourceChecks ?? []).entries()) {
+          yield { project, check, clocks: clocks.get(`/resourceChecks/${index}`) ?? NO_CLOCKS, facts: { secondCheckState: secondCheckState(check) } };
+        }
+      }
+    }),
+    resourceReserves: lazy(function* () {
+      for (const project of records) {
+        const clocks = clocksOf(project);
+        for (const [index, reserve] of (project.resourceReserves ?? []).entries()) {
+          yield { project, reserve, clocks: clocks.get(`/resourceReserves/${index}`) ?? NO_CLOCKS };
+        }
+      }
+    }),
+    findings: lazy(function* () {
+      const byId = new Map(records.map((record) => [record.id, record]));
+      for (const finding of input.findings ?? []) {
+        const row = findingRow(finding, input.labels);
+        yield { finding: row, project: row.projectId === undefined ? undefined : byId.get(row.projectId) };
+      }
+    }),
+  };
+  return { sources, problems };
+}
+
+function completedBy(at: string | undefined, asOfMs: number): boolean {
+  if (at === undefined) return false;
+  const ms = timeToEpochMs(at);
+  return !Number.isNaN(ms) && ms <= asOfMs;
+}
+
+/**
+ * What the circuit warning list needs beyond the record (§2.2.5), read from the clock states of
+ * rules/deadlines (circuit-warning-pool, circuit-completion-warning, weekly-progress-report).
+ */
+function circuitFacts(
+  project: ProjectRecord,
+  order: Order,
+  circuit: Order['circuits'][number],
+  clocks: Record<string, ClockState>,
+  orderClocks: Record<string, ClockState>,
+  asOfMs: number,
+): Record<string, unknown> {
+  const completed = completedBy(circuit.completedAt, asOfMs);
+  const pool = clocks['circuit-warning-pool'];
+  const warning = clocks['circuit-completion-warning'];
+  // In the pool: its entry time has passed and the circuit is not completed (the clock is breached).
+  const inWarningPool = pool?.state === 'breached';
+  // A completion warning is open from its deadline (7 / 3 calendar days before the required
+  // completion) until the circuit is completed, whether or not the unit has filed its warning.
+  const completionWarningOpen =
+    !completed && warning !== undefined && warning.state !== 'not-applicable' && warning.state !== 'stopped' && warning.dueMs !== null && warning.dueMs <= asOfMs;
+  const clockError = pool?.state === 'error' || warning?.state === 'error';
+  const owner: Person | undefined = order.projectManager?.person ?? project.team.projectManager ?? project.team.chiefCustomerEngineer;
+  const weeks = (order.progressReports ?? []).map((report) => report.week).sort();
+  return {
+    completed,
+    inWarningPool,
+    completionWarningOpen,
+    clockError,
+    onWarningList: inWarningPool || completionWarningOpen || clockError,
+    warningFiled: circuit.warningFiled !== undefined,
+    progressReport: progressReportStatus(circuit.progressReportsRequired, orderClocks['weekly-progress-report']),
+    lastReportWeek: weeks.at(-1),
+    owner,
+  };
+}
+
+function progressReportStatus(required: boolean, weekly: ClockState | undefined): string {
+  if (!required) return 'not-required';
+  if (weekly === undefined || weekly.state === 'not-applicable') return 'customer-defined';
+  switch (weekly.state) {
+    case 'met':
+      return 'on-time';
+    case 'breached':
+      return 'overdue';
+    case 'running':
+    case 'due-soon':
+      return 'due';
+    case 'not-started':
+      return 'not-started';
+    case 'stopped':
+      return 'closed';
+    default:
+      return 'unknown';
+  }
+}
+
+/** §2.1.2 item 5: "not available" or schedule "not met" needs a second check by the chief customer engineer. */
+export function secondCheckState(check: ResourceCheck): string {
+  if (check.secondCheck?.completedAt !== undefined) return 'done';
+  if (check.secondCheck !== undefined) return 'in-progress';
+  if (check.result === undefined) return 'awaiting-feedback';
+  if (check.result === 'unavailable' || check.scheduleMet === false) return 'required';
+  return 'not-needed';
+}
+
+function findingRow(finding: FindingInput, labels: Labels): FindingRow {
+  if (typeof finding !== 'object' || finding === null || typeof finding.id !== 'string' || typeof finding.subject !== 'object') {
+    throw new DocpackError({ code: 'finding-invalid', message: `a finding is not of the expected shape: ${JSON.stringify(finding)?.slice(0, 120)}` });
+  }
+  const recipients = (finding.recipients ?? []).map((recipient) => {
+    if (typeof recipient === 'string') return recipient;
+    const role = recipient.role !== undefined && labels.role?.[recipient.role] !== undefined ? label(labels, 'role', recipient.role) : recipient.role;
+    return role ? `${recipient.name}（${role}）` : recipient.name;
+  });
+  return {
+    id: finding.id,
+    ruleId: finding.ruleId,
+    title: finding.title,
+    type: finding.type,
+    severity: finding.severity,
+    level: finding.level,
+    projectId: finding.project ?? finding.subject.projectId,
+    projectName: finding.projectName,
+    pointer: finding.subject.pointer,
+    label: finding.subject.label,
+    occurrence: finding.subject.occurrence,
+    due: finding.due ?? undefined,
+    openedAt: finding.openedAt ?? undefined,
+    message: finding.message,
+    recipients,
+  };
+}

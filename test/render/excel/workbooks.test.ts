@@ -1,0 +1,254 @@
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectRecord } from '../../../src/records/types.gen.ts';
+import { columnLetter } from '../../../src/render/excel/render.ts';
+import type { FindingInput } from '../../../src/render/excel/sources.ts';
+import { FINDINGS } from './findings.ts';
+import type { LoadedSpec, SheetSpec } from '../../../src/render/excel/spec.ts';
+import { DEFAULT_FORMATS, labelGroup } from '../../../src/render/excel/values.ts';
+import { expectGolden, fixtures, labels, readBack, render, sheetText, specNamed } from './helpers.ts';
+
+/**
+ * The golden files are pinned to these fixtures, so that records other work adds to fixtures/projects
+ * do not rewrite them; every fixture still goes through the structural checks.
+ */
+const GOLDEN_PROJECTS = [
+  'P2026-AS-005', 'P2026-AS-006', 'P2026-AS-007', 'P2026-DONE-014', 'P2026-EDU-008', 'P2026-FIN-002', 'P2026-GOV-001', 'P2026-LOST-015',
+  'P2026-MED-009', 'P2026-MFG-012', 'P2026-PRE-011', 'P2026-PRE-013', 'P2026-RES-004', 'P2026-RET-010', 'P2026-URG-003',
+];
+
+let all: ProjectRecord[];
+let pinned: ProjectRecord[];
+const workbooks = new Map<string, ExcelJS.Workbook>();
+
+async function workbook(name: string, records: readonly ProjectRecord[], findings?: FindingInput[]): Promise<ExcelJS.Workbook> {
+  const key = `${name} ${records.map((record) => record.id).join(',')} ${findings ? findings.length : '-'}`;
+  let found = workbooks.get(key);
+  const spec = specNamed(name);
+  // As `docpack workbook` does: a project workbook names its project after the title.
+  const subtitle = spec.spec.scope === 'project' ? `${records[0]!.id} ${records[0]!.name}` : undefined;
+  if (!found) workbooks.set(key, (found = await readBack(await render(spec, records, { findings, subtitle }))));
+  return found;
+}
+
+beforeAll(async () => {
+  all = await fixtures();
+  pinned = GOLDEN_PROJECTS.map((id) => {
+    const record = all.find((candidate) => candidate.id === id);
+    if (!record) throw new Error(`fixture ${id} is gone; update GOLDEN_PROJECTS and the golden files`);
+    return record;
+  });
+});
+
+/** Everything a data sheet must have, checked from its spec: header, types, formats, filter, panes, validations, highlights, print. */
+function checkDataSheet(sheet: ExcelJS.Worksheet, spec: SheetSpec, rows: number): void {
+  const columns = spec.columns;
+  const header = sheet.getRow(1);
+  columns.forEach((column, index) => {
+    expect(header.getCell(index + 1).value).toBe(column.header.replace('{asOf}', '2026-11-25'));
+    expect(header.getCell(index + 1).font?.bold).toBe(true);
+  });
+  expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
+  expect(sheet.autoFilter).toBe(`A1:${columnLetter(columns.length)}${rows + 1}`);
+  expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: spec.print?.orientation ?? 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+  expect(sheet.headerFooter.oddFooter).toBe('&C第 &P 页，共 &N 页');
+  for (let r = 2; r <= rows + 1; r++) {
+    columns.forEach((column, index) => {
+      const cell = sheet.getRow(r).getCell(index + 1);
+      expect(cell.formula).toBeUndefined();
+      if (cell.value === null || cell.value === undefined) return;
+      const expected = { text: 'string', enum: 'string', boolean: 'string', number: 'number', money: 'number', percent: 'number', date: 'date', datetime: 'date' }[column.type];
+      if (expected === 'date') expect(cell.value, `${spec.name}!${cell.address}`).toBeInstanceOf(Date);
+      else expect(typeof cell.value, `${spec.name}!${cell.address}`).toBe(expected);
+      const format = column.format ?? DEFAULT_FORMATS[column.type];
+      expect(cell.numFmt).toBe(format === 'General' ? undefined : format);
+      if (column.type === 'enum' || column.type === 'boolean') expect(Object.values(labels[labelGroup(column)!]!)).toContain(cell.value);
+    });
+  }
+  const validations = (sheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
+  const bottom = rows + 1 + (spec.spareRows ?? 200);
+  columns.forEach((column, index) => {
+    const letter = columnLetter(index + 1);
+    if (column.dropdown) {
+      const list = Object.values(labels[labelGroup(column)!]!).join(',');
+      expect(validations[`${letter}2`]).toMatchObject({ type: 'list', formulae: [`"${list}"`], allowBlank: true, showErrorMessage: true });
+      expect(validations[`${letter}${bottom}`]).toBeDefined();
+      expect(validations[`${letter}${bottom + 1}`]).toBeUndefined();
+    } else {
+      expect(validations[`${letter}2`]).toBeUndefined();
+    }
+    const width = sheet.getColumn(index + 1).width!;
+    if (column.width !== undefined) expect(width).toBe(column.width);
+    else {
+      expect(width).toBeGreaterThanOrEqual(8);
+      expect(width).toBeLessThanOrEqual(column.maxWidth ?? 50);
+    }
+  });
+  const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { type: string; formulae: string[]; priority: number }[] }[] }).conditionalFormattings;
+  expect(formats).toHaveLength(spec.highlight?.length ?? 0);
+  formats.forEach((format, index) => {
+    expect(format.ref.endsWith(String(bottom))).toBe(true);
+    expect(format.rules[0]).toMatchObject({ type: 'expression', priority: index + 1 });
+  });
+}
+
+function sheetOf(book: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
+  const sheet = book.getWorksheet(name);
+  if (!sheet) throw new Error(`no sheet ${name}; sheets: ${book.worksheets.map((ws) => ws.name).join(', ')}`);
+  return sheet;
+}
+
+function dataRows(sheet: ExcelJS.Worksheet): number {
+  return sheet.rowCount - 1;
+}
+
+function columnValues(sheet: ExcelJS.Worksheet, header: string): unknown[] {
+  const index = (sheet.getRow(1).values as unknown[]).indexOf(header);
+  expect(index, `column ${header}`).toBeGreaterThan(0);
+  const values: unknown[] = [];
+  for (let r = 2; r <= sheet.rowCount; r++) values.push(sheet.getRow(r).getCell(index).value ?? null);
+  return values;
+}
+
+describe('问题治理表 Problem Management Table (per project, in-memory writer)', () => {
+  const spec = (): LoadedSpec => specNamed('problem-table');
+
+  it('renders every fixture project with real types, dropdowns, highlights, panes, filter and print setup', async () => {
+    for (const record of all) {
+      const book = await workbook('problem-table', [record]);
+      expect(book.worksheets.map((ws) => ws.name)).toEqual(['问题治理表']);
+      const sheet = sheetOf(book, '问题治理表');
+      const rows = record.problems?.length ?? 0;
+      if (rows === 0) expect(sheet.getCell('A2').value).toBe('暂无问题');
+      else expect(dataRows(sheet)).toBe(rows);
+      checkDataSheet(sheet, spec().spec.sheets[0]!, rows);
+      expect(book.creator).toBe('docpack');
+      expect(book.lastModifiedBy).toBe('docpack');
+      expect(book.created.toISOString()).toBe('2026-11-25T01:00:00.000Z');
+      expect(book.modified.toISOString()).toBe('2026-11-25T01:00:00.000Z');
+      expect(book.title).toBe(`问题治理表 ${record.id} ${record.name}`);
+    }
+  });
+
+  it('counts days overdue in calendar days for open problems only, sorted by planned resolution', async () => {
+    const sheet = sheetOf(await workbook('problem-table', [pinned.find((record) => record.id === 'P2026-PRE-011')!]), '问题治理表');
+    expect(sheet.getCell('K1').value).toBe('逾期天数（自然日，截至2026-11-25）');
+    expect(columnValues(sheet, '编号')).toEqual(['PB-PRE-011-01', 'PB-PRE-011-04', 'PB-PRE-011-06', 'PB-PRE-011-03', 'PB-PRE-011-02', 'PB-PRE-011-05', 'PB-PRE-011-07']);
+    // Planned 11-13, open: 12 days late; 11-20 in progress: 5; 11-25 due today: 0; resolved, closed and deferred: blank.
+    expect(columnValues(sheet, '逾期天数（自然日，截至2026-11-25）')).toEqual([12, null, null, null, 5, 0, 0]);
+    expect(sheet.getCell('H2').value).toEqual(new Date('2026-11-13T00:00:00Z'));
+    expect(sheet.getCell('I2').value).toBe('未解决');
+    const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[]; style: { fill?: { bgColor?: { argb: string } } } }[] }[] }).conditionalFormattings;
+    expect(formats.map((format) => [format.ref, format.rules[0]!.formulae[0]])).toEqual([
+      ['A2:K208', 'AND(ISNUMBER($K2),$K2>0)'],
+      ['A2:K208', 'OR($I2="已解决",$I2="已关闭")'],
+      ['I2:I208', '$I2="暂缓"'],
+    ]);
+    expect(formats[0]!.rules[0]!.style.fill?.bgColor?.argb).toBe('FFFFC7CE');
+  });
+
+  it('matches the golden text', async () => {
+    for (const id of ['P2026-PRE-011', 'P2026-FIN-002', 'P2026-AS-005']) {
+      const sheet = sheetOf(await workbook('problem-table', [pinned.find((record) => record.id === id)!]), '问题治理表');
+      expectGolden('问题治理表', `${id}.问题治理表`, sheetText(sheet));
+    }
+  });
+});
+
+describe('电路预警清单 Circuit Warning List (portfolio, streaming writer)', () => {
+  it('lists the circuits in the warning pool or with an open completion warning, across projects', async () => {
+    const book = await workbook('circuit-warnings', all);
+    const sheet = sheetOf(book, '电路预警清单');
+    checkDataSheet(sheet, specNamed('circuit-warnings').spec.sheets[0]!, dataRows(sheet));
+    const pinnedSheet = sheetOf(await workbook('circuit-warnings', pinned), '电路预警清单');
+    const ids = columnValues(pinnedSheet, '电路编号');
+    // URG-003: urgent order converted with under 10 working days left → in the pool at once; -01 was completed on 11-24.
+    expect(ids).toContain('GD-ZS-MSTP-20261119-02');
+    expect(ids).toContain('GD-ZS-MSTP-20261119-03');
+    expect(ids).not.toContain('GD-ZS-VLL-20261119-01');
+    // Completed circuits and those far from their required completion are not listed.
+    expect(ids).not.toContain('GD-GZ-OTN-20261027-01');
+    const row = ids.indexOf('GD-ZS-MSTP-20261119-02') + 2;
+    const cells = Object.fromEntries((pinnedSheet.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(row).getCell(index + 1).value]));
+    expect(cells).toMatchObject({ 要求完成时间: new Date('2026-11-27T00:00:00Z'), 剩余工作日: 2, 加急: '是', 进度报告: '不报进度', 预警池: '是', 完工预警: '是', 负责层级: '本地网', 负责人: '杨子健' });
+    // Sorted by required completion.
+    const dates = columnValues(pinnedSheet, '要求完成时间') as Date[];
+    expect([...dates].sort((a, b) => a.getTime() - b.getTime())).toEqual(dates);
+  });
+
+  it('matches the golden text', async () => {
+    expectGolden('电路预警清单', '电路预警清单', sheetText(sheetOf(await workbook('circuit-warnings', pinned), '电路预警清单')));
+  });
+});
+
+describe('资源核查台账 Resource Check Register (portfolio, streaming writer)', () => {
+  it('has a summary, the checks with validity and second-check state, and the reserves against thresholds', async () => {
+    const book = await workbook('resource-register', all);
+    expect(book.worksheets.map((ws) => ws.name)).toEqual(['核查汇总', '资源核查', '资源储备']);
+    const spec = specNamed('resource-register').spec;
+    const checks = sheetOf(book, '资源核查');
+    const reserves = sheetOf(book, '资源储备');
+    const checkCount = all.reduce((sum, record) => sum + (record.resourceChecks?.length ?? 0), 0);
+    const reserveCount = all.reduce((sum, record) => sum + (record.resourceReserves?.length ?? 0), 0);
+    expect(dataRows(checks)).toBe(checkCount);
+    expect(dataRows(reserves)).toBe(reserveCount);
+    checkDataSheet(checks, spec.sheets[0]!, checkCount);
+    checkDataSheet(reserves, spec.sheets[1]!, reserveCount);
+
+    const pinnedBook = await workbook('resource-register', pinned);
+    const pinnedChecks = sheetOf(pinnedBook, '资源核查');
+    const row = (columnValues(pinnedChecks, '核查编号') as string[]).indexOf('RC-RES-004-01') + 2;
+    // Fed back 2026-11-05 16:00, valid one month: to 2026-12-05 16:00 (a datetime cell of Shanghai wall time).
+    expect(pinnedChecks.getRow(row).getCell(11).value).toEqual(new Date('2026-12-05T16:00:00Z'));
+    expect(pinnedChecks.getRow(row).getCell(11).numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(pinnedChecks.getRow(row).getCell(13).value).toBe('复核中');
+
+    const pinnedReserves = sheetOf(pinnedBook, '资源储备');
+    expect(columnValues(pinnedReserves, '低于门限')).toEqual(['否', '否', '是', '是', '否']);
+    const format = (pinnedReserves as unknown as { conditionalFormattings: { rules: { formulae: string[] }[] }[] }).conditionalFormattings[0]!;
+    expect(format.rules[0]!.formulae[0]).toBe('AND(ISNUMBER($F2),ISNUMBER($G2),$F2<$G2)');
+
+    const summary = sheetOf(pinnedBook, '核查汇总');
+    const text = sheetText(summary);
+    expect(text).toContain('核查结果\t数量\n具备\t10\n不具备\t1\n（空）\t1\n合计\t12');
+    expect(summary.pageSetup).toMatchObject({ paperSize: 9, orientation: 'portrait' });
+  });
+
+  it('matches the golden text', async () => {
+    const book = await workbook('resource-register', pinned);
+    for (const sheet of book.worksheets) expectGolden('资源核查台账', sheet.name, sheetText(sheet));
+  });
+});
+
+describe('预警升级汇总 Warning and Escalation Summary (portfolio, from findings)', () => {
+  it('without findings: the summary has zero counts and the list says 无预警', async () => {
+    const book = await workbook('warning-summary', pinned, []);
+    expect(book.worksheets.map((ws) => ws.name)).toEqual(['汇总', '预警升级明细']);
+    const list = sheetOf(book, '预警升级明细');
+    expect(list.getCell('A2').value).toBe('无预警');
+    expect(list.autoFilter).toBe('A1:L1');
+    expect(sheetText(sheetOf(book, '汇总'))).toContain('级别\t数量\n本地网\t0\n省\t0\n集团\t0\n合计\t0');
+  });
+
+  it('with findings: counts by level, severity and rule, and one row per finding, most severe first', async () => {
+    const book = await workbook('warning-summary', pinned, FINDINGS);
+    const list = sheetOf(book, '预警升级明细');
+    checkDataSheet(list, specNamed('warning-summary').spec.sheets[0]!, FINDINGS.length);
+    expect(columnValues(list, '预警编号')).toEqual(['F-0002', 'F-0004', 'F-0001', 'F-0003']);
+    expect(columnValues(list, '严重程度')).toEqual(['严重', '重要', '重要', '一般']);
+    expect(columnValues(list, '项目名称')).toEqual(['东莞松山湖园区互联网专线项目', pinned.find((record) => record.id === 'P2026-PRE-011')!.name, pinned.find((record) => record.id === 'P2026-URG-003')!.name, pinned.find((record) => record.id === 'P2026-MFG-012')!.name]);
+    expect(columnValues(list, '通知对象')[0]).toBe('李晓明（客户经理）、王五（责任人）');
+    // The hostile message is text, not a formula.
+    expect(list.getCell('K2').value).toBe('=HYPERLINK("http://evil.example","点击")');
+    expect(list.getCell('K2').formula).toBeUndefined();
+    const summary = sheetText(sheetOf(book, '汇总'));
+    expect(summary).toContain('级别\t数量\n本地网\t2\n省\t1\n集团\t1\n合计\t4');
+    expect(summary).toContain('严重程度\t数量\n提示\t0\n一般\t1\n重要\t2\n严重\t1\n合计\t4');
+    expect(summary).toContain('规则\t数量\ncircuit-warning-pool\t2\nproblem-overdue\t1\nserious-fault-key-customer\t1\n合计\t4');
+  });
+
+  it('matches the golden text', async () => {
+    const book = await workbook('warning-summary', pinned, FINDINGS);
+    for (const sheet of book.worksheets) expectGolden('预警升级汇总', sheet.name, sheetText(sheet));
+  });
+});
