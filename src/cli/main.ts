@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.ts';
 import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
+import { DocpackError, formatProblem } from '../errors.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -54,6 +55,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     if (error instanceof UsageError) {
       io.err(`docpack: ${error.message}`);
+      return ExitCode.invalidInput;
+    }
+    if (error instanceof DocpackError) {
+      // Bad input the user can fix: a rule file, a calendar year, a config or pack file.
+      io.err(formatProblem(error.problem));
       return ExitCode.invalidInput;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -22,7 +22,7 @@ export function renderSummary(input: SummaryInput): string {
   const lines: string[] = [
     `# docpack 文档包 ${input.asOf.slice(0, 10)}`,
     '',
-    `As of ${input.asOf}: ${input.projects.length} projects, ${input.manifest.length} files, ${open.length} open findings (${escalations.length} escalations), ${input.invalid.length} invalid records.`,
+    `As of ${input.asOf}: ${input.projects.length} projects, ${input.manifest.filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length} documents, ${open.length} open findings (${escalations.length} escalations), ${input.invalid.length} invalid records.`,
     '',
     '| 级别 level | 预警 warnings | 升级 escalations |',
     '| --- | ---: | ---: |',

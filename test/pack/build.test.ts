@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { buildPack } from '../../src/pack/build.ts';
+import { PackOutput } from '../../src/pack/output.ts';
+import { loadPackSpec } from '../../src/pack/spec.ts';
+import { asOfOption, loadCheckContext } from '../../src/cli/context.ts';
+
+const AS_OF = '2026-11-25T09:00:00+08:00';
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'docpack-pack-'));
+}
+
+async function build(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = memoryIo();
+  const code = await main(['build', '--as-of', AS_OF, ...args], io);
+  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+}
+
+interface Manifest {
+  asOf: string;
+  files: { path: string; sha256: string; bytes: number; template: string; sources: string[] }[];
+}
+
+const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, '2026-11-25', 'manifest.json'), 'utf8')) as Manifest;
+
+describe('docpack build', () => {
+  it('writes the pack layout with every document, findings, manifest and summary', async () => {
+    const out = tempDir();
+    const result = await build(['fixtures/projects', '--out', out]);
+    expect(result.code).toBe(0);
+    const pack = path.join(out, '2026-11-25');
+    expect(readdirSync(pack).sort()).toEqual(['findings.json', 'manifest.json', 'portfolio', 'projects', 'summary.md']);
+    expect(readdirSync(path.join(pack, 'portfolio')).sort()).toEqual(['周报.docx', '电路预警清单.xlsx', '资源核查台账.xlsx', '预警升级汇总.xlsx']);
+    expect(readdirSync(path.join(pack, 'projects', 'P2026-FIN-002')).sort()).toEqual(['周进度报告-2026-W48.docx', '实施方案-ORD-GD-20261023-0588.docx', '问题治理表.xlsx', '项目实施安排.docx', '项目需求书.docx']);
+    // No 实施方案 before a plan exists; no weekly report outside in-sale.
+    expect(readdirSync(path.join(pack, 'projects', 'P2026-PRE-011')).sort()).toEqual(['问题治理表.xlsx', '项目需求书.docx']);
+    const manifest = manifestOf(out);
+    expect(manifest.asOf).toBe(AS_OF);
+    for (const file of manifest.files) {
+      const bytes = readFileSync(path.join(pack, file.path));
+      expect(bytes.byteLength).toBe(file.bytes);
+      expect(file.template).toBeTruthy();
+    }
+    expect(manifest.files.find((file) => file.path === 'projects/P2026-FIN-002/项目需求书.docx')).toMatchObject({ template: 'templates/word/requirements.md.hbs', sources: [path.join('fixtures', 'projects', 'P2026-FIN-002.json')] });
+    const findings = JSON.parse(readFileSync(path.join(pack, 'findings.json'), 'utf8')) as { findings: unknown[] };
+    expect(findings.findings).toHaveLength(30);
+    const summary = readFileSync(path.join(pack, 'summary.md'), 'utf8');
+    expect(summary).toContain('As of 2026-11-25T09:00:00+08:00: 15 projects');
+    expect(summary).toContain('## 升级 Escalations');
+    expect(result.stdout).toContain(`pack ${pack}: 15 projects`);
+  });
+
+  it('is byte-identical when built twice with the same inputs and --as-of', async () => {
+    const first = tempDir();
+    const second = tempDir();
+    await build(['fixtures/projects', '--out', first]);
+    await build(['fixtures/projects', '--out', second]);
+    expect(manifestOf(second)).toEqual(manifestOf(first));
+    for (const name of ['manifest.json', 'findings.json', 'summary.md']) {
+      expect(readFileSync(path.join(second, '2026-11-25', name))).toEqual(readFileSync(path.join(first, '2026-11-25', name)));
+    }
+  });
+
+  it('renders the good records when one is broken, lists the bad one and exits 2', async () => {
+    const input = tempDir();
+    cpSync('fixtures/projects/P2026-URG-003.json', path.join(input, 'P2026-URG-003.json'));
+    cpSync('fixtures/projects/P2026-GOV-001.json', path.join(input, 'P2026-GOV-001.json'));
+    cpSync('fixtures/invalid/impossible-date.json', path.join(input, 'broken.json'));
+    const out = tempDir();
+    const result = await build([input, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('broken.json:53:33 orders[0].circuits[1].requiredCompletion: "2026-02-30" is not a date');
+    expect(readdirSync(path.join(out, '2026-11-25', 'projects')).sort()).toEqual(['P2026-GOV-001', 'P2026-URG-003']);
+    const summary = readFileSync(path.join(out, '2026-11-25', 'summary.md'), 'utf8');
+    expect(summary).toContain('## 无效记录 Invalid records');
+    expect(summary).toContain('"2026-02-30" is not a date');
+  });
+
+  it('exits 1 when findings reach --fail-on, and keeps --only to the named projects', async () => {
+    const out = tempDir();
+    expect((await build(['fixtures/projects', '--out', out, '--fail-on', 'escalation'])).code).toBe(1);
+    const only = await build(['fixtures/projects', '--out', out, '--only', 'P2026-GOV-001', '--json']);
+    expect(only.code).toBe(0);
+    const result = JSON.parse(only.stdout) as { projects: { id: string }[]; exitCode: number };
+    expect(result.projects.map((project) => project.id)).toEqual(['P2026-GOV-001']);
+    expect((await build(['fixtures/projects', '--out', out, '--only', 'NOPE'])).code).toBe(2);
+  });
+
+  it('leaves the previous pack intact when a run fails half-way', async () => {
+    const out = tempDir();
+    await build(['fixtures/projects', '--out', out]);
+    const before = manifestOf(out);
+    const asOf = asOfOption(AS_OF);
+    await expect(
+      buildPack({
+        inputs: ['fixtures/projects'],
+        outDir: out,
+        asOf,
+        context: loadCheckContext(asOf),
+        pack: loadPackSpec(),
+        onProject: (done) => {
+          if (done === 3) throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    expect(manifestOf(out)).toEqual(before);
+    expect(readdirSync(out)).toEqual(['2026-11-25']);
+  });
+
+  it('refuses to write outside the pack', () => {
+    const output = new PackOutput(path.join(tempDir(), 'pack'));
+    expect(() => output.write('../escape.txt', 'x', 't', [])).toThrow('outside the pack');
+    expect(() => output.write('projects/../../x', 'x', 't', [])).toThrow('outside the pack');
+    output.abandon();
+  });
+
+  it('reads defaults from docpack.config.json and rejects a bad one with its position', async () => {
+    const dir = tempDir();
+    const cwd = process.cwd();
+    cpSync('fixtures/projects/P2026-GOV-001.json', path.join(dir, 'records', 'P2026-GOV-001.json'), { recursive: true });
+    writeFileSync(path.join(dir, 'docpack.config.json'), JSON.stringify({ inputs: ['records'], out: 'packs' }));
+    try {
+      process.chdir(dir);
+      expect((await build([])).code).toBe(0);
+      expect(existsSync(path.join(dir, 'packs', '2026-11-25', 'projects', 'P2026-GOV-001'))).toBe(true);
+      writeFileSync(path.join(dir, 'docpack.config.json'), '{\n  "ouput": "x"\n}\n');
+      const bad = await build([]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('docpack.config.json:2:3 ouput: unknown field "ouput"');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('the sample pack in a real client', () => {
+  const soffice = (() => {
+    try {
+      execFileSync('which', ['soffice'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!soffice)('every document converts with LibreOffice and reads back its Chinese text', async () => {
+    const out = tempDir();
+    await build(['fixtures/projects', '--out', out]);
+    const pack = path.join(out, '2026-11-25');
+    const files = manifestOf(out).files.filter((file) => /\.(docx|xlsx)$/.test(file.path)).map((file) => path.join(pack, file.path));
+    const pdfDir = tempDir();
+    execFileSync('soffice', [`-env:UserInstallation=file://${tempDir()}`, '--headless', '--convert-to', 'pdf', '--outdir', pdfDir, ...files], { stdio: 'ignore', timeout: 600_000 });
+    for (const file of files) {
+      const pdf = path.join(pdfDir, path.basename(file).replace(/\.(docx|xlsx)$/, '.pdf'));
+      expect(existsSync(pdf), `${file} did not convert`).toBe(true);
+    }
+    const text = (name: string): string => execFileSync('pdftotext', ['-layout', path.join(pdfDir, name), '-'], { encoding: 'utf8' });
+    expect(text('周报.pdf')).toContain('政企客户项目周报');
+    expect(text('电路预警清单.pdf')).toContain('GD-ZH-INT-20261110-01');
+    expect(text('预警升级汇总.pdf')).toContain('serious-fault-key-customer');
+  }, 900_000);
+});
