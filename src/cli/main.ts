@@ -11,6 +11,7 @@ import { registerClocks } from './commands/clocks.ts';
 import { registerCalendar } from './commands/calendar.ts';
 import { registerRender } from './commands/render.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerReport } from './commands/report.ts';
 import { registerWorkbook } from './commands/workbook.ts';
 
 /**
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
   registerClocks(program, io, setExit);
   registerCalendar(program, io, setExit);
   registerBuild(program, io, setExit);
+  registerReport(program, io, setExit);
   registerRender(program, io, setExit);
   registerWorkbook(program, io, setExit);
   return program;

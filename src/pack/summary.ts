@@ -4,8 +4,11 @@ import type { Labels } from '../render/labels.ts';
 import type { ManifestEntry } from './output.ts';
 
 export interface SummaryInput {
+  /** The heading; default "docpack 文档包 <as-of date>". */
+  title?: string;
   asOf: string;
-  projects: { id: string; name: string; documents: number }[];
+  /** With `documents` the project table gets a column of document counts. */
+  projects: { id: string; name: string; documents?: number }[];
   invalid: { file: string; problems: Problem[] }[];
   findings: readonly Finding[];
   manifest: readonly ManifestEntry[];
@@ -20,7 +23,7 @@ export function renderSummary(input: SummaryInput): string {
   const escalations = open.filter((finding) => finding.type === 'escalation');
   const level = (value: string): string => input.labels.level?.[value] ?? value;
   const lines: string[] = [
-    `# docpack 文档包 ${input.asOf.slice(0, 10)}`,
+    `# ${input.title ?? `docpack 文档包 ${input.asOf.slice(0, 10)}`}`,
     '',
     `As of ${input.asOf}: ${input.projects.length} projects, ${input.manifest.filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length} documents, ${open.length} open findings (${escalations.length} escalations), ${input.invalid.length} invalid records.`,
     '',
@@ -44,10 +47,11 @@ export function renderSummary(input: SummaryInput): string {
     for (const item of input.invalid) for (const problem of item.problems) lines.push(formatProblem(problem));
     lines.push('```', '');
   }
-  lines.push('## 项目 Projects', '', '| 项目 | 名称 | 文档 | 未关闭预警 |', '| --- | --- | ---: | ---: |');
+  const withDocuments = input.projects.some((project) => project.documents !== undefined);
+  lines.push('## 项目 Projects', '', withDocuments ? '| 项目 | 名称 | 文档 | 未关闭预警 |' : '| 项目 | 名称 | 未关闭预警 |', withDocuments ? '| --- | --- | ---: | ---: |' : '| --- | --- | ---: |');
   for (const project of input.projects) {
     const count = open.filter((finding) => finding.project === project.id).length;
-    lines.push(`| ${cell(project.id)} | ${cell(project.name)} | ${project.documents} | ${count} |`);
+    lines.push(`| ${cell(project.id)} | ${cell(project.name)} |${withDocuments ? ` ${project.documents ?? 0} |` : ''} ${count} |`);
   }
   lines.push('');
   return `${lines.join('\n')}\n`;

@@ -62,6 +62,7 @@ export const ROW_SOURCES: readonly SourceShape[] = [
   { name: 'resourceChecks', context: ['project', 'check', 'clocks', 'facts'] },
   { name: 'resourceReserves', context: ['project', 'reserve', 'clocks'] },
   { name: 'findings', context: ['finding', 'project'] },
+  { name: 'weeklyProgress', context: ['project', 'order', 'report', 'facts'] },
 ];
 
 export interface SourceInput {
@@ -72,6 +73,8 @@ export interface SourceInput {
   labels: Labels;
   /** Findings of the alerts stage; none until it is wired in. */
   findings?: readonly FindingInput[];
+  /** ISO week of the weeklyProgress source, e.g. 2026-W48 (default: none, the source is empty). */
+  week?: { id: string; start: string; end: string };
 }
 
 export interface BuiltSources {
@@ -158,6 +161,32 @@ export function buildRowSources(input: SourceInput): BuiltSources {
         const clocks = clocksOf(project);
         for (const [index, reserve] of (project.resourceReserves ?? []).entries()) {
           yield { project, reserve, clocks: clocks.get(`/resourceReserves/${index}`) ?? NO_CLOCKS };
+        }
+      }
+    }),
+    weeklyProgress: lazy(function* () {
+      // §2.2.4: each order under way in the week with its report of the week (本周工作内容 / 下周工作打算 / 需预警内容).
+      const week = input.week;
+      if (!week) return;
+      const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
+      const numbered = (lines: readonly string[]): string => lines.map((line, index) => `${index + 1}. ${line}`).join('\n');
+      for (const project of records) {
+        for (const order of project.orders ?? []) {
+          const report = (order.progressReports ?? []).find((candidate) => candidate.week === week.id);
+          const underWay = order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= weekStartMs);
+          if (!report && !underWay) continue;
+          const required = order.circuits.some((circuit) => circuit.progressReportsRequired);
+          yield {
+            project,
+            order,
+            report,
+            facts: {
+              status: report ? 'submitted' : required ? 'missing' : 'not-required',
+              thisWeek: report ? numbered(report.thisWeek) : undefined,
+              nextWeek: report ? numbered(report.nextWeek) : undefined,
+              warnings: report ? numbered(report.warnings.map((warning) => (warning.circuitId ? `${warning.circuitId}：${warning.text}` : warning.text))) : undefined,
+            },
+          };
         }
       }
     }),

@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { docxText } from '../../src/render/word/extract-text.ts';
+
+const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'docpack-weekly-'));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = memoryIo();
+  const code = await main(args, io);
+  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+}
+
+describe('docpack report weekly', () => {
+  it('writes the week as .docx and .xlsx with findings, manifest and summary', async () => {
+    const out = tempDir();
+    const result = await run(['report', 'weekly', 'fixtures/projects', '--week', '2026-W48', '--as-of', '2026-11-25T09:00:00+08:00', '--out', out]);
+    expect(result.code).toBe(0);
+    const dir = path.join(out, 'weekly', '2026-W48');
+    expect(readdirSync(dir).sort()).toEqual(['findings.json', 'manifest.json', 'summary.md', '周报-2026-W48.docx', '周报-2026-W48.xlsx']);
+    const text = docxText(readFileSync(path.join(dir, '周报-2026-W48.docx')));
+    expect(text).toContain('2026-W48(2026年11月23日至2026年11月29日)'.replace('(', '（').replace(')', '）'));
+    // The cross-domain bank project missed its W47 report: an open, not new, warning this week.
+    expect(text).toContain('第 2026-W47 周的进度报告');
+    expect(text).toMatch(/GD-ZS-MSTP-20261119-02/);
+    const findings = JSON.parse(readFileSync(path.join(dir, 'findings.json'), 'utf8')) as { findings: { ruleId: string; isNew: boolean; closedAt: string | null }[] };
+    expect(findings.findings.every((finding) => finding.closedAt === null)).toBe(true);
+    expect(findings.findings.filter((finding) => finding.isNew).length).toBeGreaterThan(0);
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toMatch(/^# docpack 周报 2026-W48（2026-11-23 至 2026-11-29）/);
+  });
+
+  it('lists circuits entering the warning pool next week', async () => {
+    const out = tempDir();
+    // As of Friday of W48, MFG-012's circuit due 12-10 enters the pool on 11-26 (this week); the week after W47 is W48.
+    await run(['report', 'weekly', 'fixtures/projects', '--week', '2026-W47', '--as-of', '2026-11-22T09:00:00+08:00', '--out', out]);
+    const text = docxText(readFileSync(path.join(out, 'weekly', '2026-W47', '周报-2026-W47.docx')));
+    expect(text).toContain('GD-ZH-INT-20261110-02');
+    expect(text).toContain('2026年11月26日 00:00');
+  });
+
+  it('rejects a bad week with exit 2', async () => {
+    const result = await run(['report', 'weekly', 'fixtures/projects', '--week', '2026-48', '--out', tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not an ISO week');
+  });
+});
+
+describe('examples/ci/weekly-report.yml', () => {
+  const workflow = readFileSync('examples/ci/weekly-report.yml', 'utf8');
+  const commands = [...workflow.matchAll(/npx docpack ([^\n|>]+?)(?:\s*(?:>|\|\||$))/gm)].map((match) => match[1]!.trim());
+
+  it('runs docpack commands that the CLI accepts', async () => {
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    const out = tempDir();
+    for (const command of commands) {
+      const argv = command
+        .replace(/"\$RECORDS"/g, 'fixtures/projects')
+        .replace(/"\$WEEK"/g, '2026-W48')
+        .replace(/--out out/g, `--out ${out}`)
+        .split(/\s+/);
+      const result = await run([...argv, ...(argv[0] === 'report' ? ['--as-of', '2026-11-25T09:00:00+08:00'] : [])]);
+      expect([0, 1], `${command}: ${result.stderr}`).toContain(result.code);
+    }
+    expect(existsSync(path.join(out, 'weekly', '2026-W48', 'summary.md'))).toBe(true);
+  });
+
+  it('writes the summary the job summary step reads and uploads the same folder', () => {
+    expect(workflow).toContain('cat "out/weekly/$WEEK/summary.md" >> "$GITHUB_STEP_SUMMARY"');
+    expect(workflow).toContain('out/weekly/${{ env.WEEK }}/');
+    expect(workflow).toMatch(/cron: '0 1 \* \* 1'/);
+  });
+});
