@@ -1,4 +1,4 @@
-// npm run bench [-- --projects 5000 --circuits 20 --seed 1 --sizes 1000,10000]
+// npm run bench [-- --projects 5000 --circuits 20 --seed 1 --sizes 1000,10000 --skipExcel]
 // Generates a seeded synthetic portfolio, runs each stage in its own process and prints
 // throughput, share of time and peak RSS next to a floor measured in the same run.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     sizes: { type: 'string' },
     repeats: { type: 'string', default: '3' },
+    skipExcel: { type: 'boolean', default: false },
   },
 });
 const circuits = Number(values.circuits);
@@ -47,20 +48,23 @@ function runStage(stage: string, dir: string): StageResult[] {
 const rows: (StageResult & { projects: number })[] = [];
 for (const projects of sizes) {
   const dir = dataset(projects);
-  for (const stage of ['validate', 'load', 'clocks', 'rules']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
+  for (const stage of ['validate', 'load', 'clocks', 'rules', 'word', 'pack']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
 }
+// Excel is measured on generated rows (10k and 100k), independent of the portfolio size.
+if (!values.skipExcel) for (const row of runStage('excel', dataset(sizes[0] ?? 1))) rows.push({ ...row, projects: 0 });
 
 const pad = (text: string, width: number): string => text.padEnd(width);
 const rate = (items: number, seconds: number): string => (seconds > 0 ? Math.round(items / seconds).toLocaleString('en-US') : '-');
 console.log(`docpack bench: Node ${process.version}, ${os.cpus().length} cores, seed ${seed}, ~${circuits} circuits/project\n`);
 console.log([pad('projects', 9), pad('stage', 44), pad('items/s', 12), pad('floor', 20), pad('floor items/s', 14), pad('ratio', 7), pad('share', 7), pad('unit', 10), 'peak RSS'].join(''));
-for (const projects of sizes) {
+for (const projects of [...sizes, 0]) {
   const group = rows.filter((row) => row.projects === projects);
+  if (group.length === 0) continue;
   const total = group.reduce((sum, row) => sum + row.seconds, 0);
   for (const row of group) {
     console.log(
       [
-        pad(String(projects), 9),
+        pad(projects === 0 ? '-' : String(projects), 9),
         pad(row.stage, 44),
         pad(rate(row.items, row.seconds), 12),
         pad(row.floor?.label ?? '-', 20),

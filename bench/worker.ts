@@ -6,6 +6,9 @@ import { checkRecordText, loadRecords } from '../src/records/load.ts';
 import type { ProjectRecord } from '../src/records/types.gen.ts';
 import { benchClocks } from './stages/clocks.ts';
 import { benchRules } from './stages/rules.ts';
+import { benchWord } from './stages/word.ts';
+import { benchExcel } from './stages/excel.ts';
+import { benchPack } from './stages/pack.ts';
 import type { StageResult } from './types.ts';
 import { peakRssMiB, timeIt } from './timing.ts';
 
@@ -46,6 +49,13 @@ if (stage === 'validate') {
   result = await benchClocks(readRecords(), loadCalendar(), repeats);
 } else if (stage === 'rules') {
   result = await benchRules(readRecords(), loadCalendar(), repeats);
+} else if (stage === 'word') {
+  // About 40 documents/s: a sample of the portfolio keeps the run short.
+  result = [await benchWord(readRecords().slice(0, 100), loadCalendar())];
+} else if (stage === 'excel') {
+  result = await benchExcel([10_000, 100_000]);
+} else if (stage === 'pack') {
+  result = await benchPack(files.slice(0, 200));
 } else {
   throw new Error(`unknown stage ${stage}`);
 }

@@ -190,9 +190,9 @@ export async function benchExcel(rowsList: number[]): Promise<StageResult[]> {
     const measured = Object.fromEntries(MODES.map((mode) => [mode, runChild(mode, rows)])) as Record<Mode, Measurement>;
     const floorResult = { label: 'hand XML + fflate', seconds: measured.floor.seconds };
     results.push(
-      { stage: `excel in-memory Workbook (12 cols, ${(measured.memory.bytes / 1048576).toFixed(1)} MiB)`, unit: 'rows', items: rows, seconds: measured.memory.seconds, floor: floorResult, peakRssMiB: measured.memory.peakRssMiB },
-      { stage: `excel streaming WorkbookWriter (12 cols, ${(measured.stream.bytes / 1048576).toFixed(1)} MiB)`, unit: 'rows', items: rows, seconds: measured.stream.seconds, floor: floorResult, peakRssMiB: measured.stream.peakRssMiB },
-      { stage: 'excel floor: hand XML + fflate (12 cols)', unit: 'rows', items: rows, seconds: measured.floor.seconds, peakRssMiB: measured.floor.peakRssMiB },
+      { stage: `excel ${rows / 1000}k rows, in-memory Workbook`, unit: 'rows', items: rows, seconds: measured.memory.seconds, floor: floorResult, peakRssMiB: measured.memory.peakRssMiB },
+      { stage: `excel ${rows / 1000}k rows, streaming WorkbookWriter`, unit: 'rows', items: rows, seconds: measured.stream.seconds, floor: floorResult, peakRssMiB: measured.stream.peakRssMiB },
+      { stage: `excel ${rows / 1000}k rows, floor: hand XML + fflate`, unit: 'rows', items: rows, seconds: measured.floor.seconds, peakRssMiB: measured.floor.peakRssMiB },
     );
   }
   return results;
