@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { parseIsoWeek, weekOf, type IsoWeek } from '../../render/word/documents.ts';
 import type { DateTime } from 'luxon';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
@@ -24,6 +25,7 @@ interface WorkbookOptions {
   json?: boolean;
   templates?: string;
   findings?: string;
+  week?: string;
   deadlinesDir?: string;
   calendarDir?: string;
 }
@@ -48,6 +50,8 @@ export interface WorkbookRun {
   clockDefs: readonly ClockDef[];
   labels: Labels;
   findings: readonly FindingInput[];
+  /** ISO week of the weekly progress rows (周报). */
+  week?: IsoWeek;
 }
 
 /** Renders the selected specs: per-project ones once per record, portfolio ones once over all records. A failure fails alone. */
@@ -60,7 +64,7 @@ export async function writeWorkbooks(run: WorkbookRun): Promise<{ written: Writt
     let found = built.get(key);
     if (!found) {
       const records = key === 'portfolio' ? run.records : [key];
-      built.set(key, (found = buildRowSources({ records, asOf: run.asOf, calendar: run.calendar, clockDefs: run.clockDefs, labels: run.labels, findings: run.findings })));
+      built.set(key, (found = buildRowSources({ records, asOf: run.asOf, calendar: run.calendar, clockDefs: run.clockDefs, labels: run.labels, findings: run.findings, week: run.week })));
     }
     return found;
   };
@@ -128,6 +132,7 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
     .option('--as-of <time>', 'the time the workbooks are as of, e.g. 2026-11-25T09:00:00+08:00 (default: now, Asia/Shanghai)')
     .option('--json', 'print what was written as JSON')
     .option('--templates <dir>', 'folder of <name>.xlsx.json sheet specs (default: templates/excel)')
+    .option('--week <week>', 'ISO week of the 周报 progress rows, e.g. 2026-W48 (default: the week of --as-of)')
     .option('--findings <file>', 'findings to list in 预警升级汇总: the JSON of `docpack check --json` (default: none)')
     .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
@@ -139,6 +144,13 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
       const asOf = options.asOf === undefined ? nowInShanghai() : parseAsOf(options.asOf);
       if (!asOf) {
         fail(`--as-of "${options.asOf}" is not a time`, 'write e.g. 2026-11-25T09:00:00+08:00, 2026-11-25T09:00 (Asia/Shanghai) or 2026-11-25');
+        return;
+      }
+      let week: IsoWeek;
+      try {
+        week = options.week ? parseIsoWeek(options.week) : weekOf(asOf);
+      } catch {
+        fail(`--week "${options.week}" is not an ISO week`, 'write e.g. 2026-W48');
         return;
       }
       let labels: Labels;
@@ -171,7 +183,7 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
 
       const loaded = await loadRecords(inputs);
       const records = loaded.records.map((entry) => entry.record);
-      const { written, problems } = await writeWorkbooks({ records, specs: selected, out: options.out, asOf, calendar, clockDefs: clockDefs.defs, labels, findings });
+      const { written, problems } = await writeWorkbooks({ records, specs: selected, out: options.out, asOf, calendar, clockDefs: clockDefs.defs, labels, findings, week });
       const allProblems = [...loaded.problems, ...problems];
       for (const found of allProblems) io.err(formatProblem(found));
       const skipped = loaded.files.filter((file) => !file.valid).length;

@@ -18,10 +18,10 @@ describe('docpack workbook', () => {
     expect(await main(['workbook', 'fixtures/projects', '--out', out, ...AS_OF], io)).toBe(0);
     const ids = readdirSync('fixtures/projects').filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5));
     for (const id of ids) expect(existsSync(path.join(out, 'projects', id, '问题治理表.xlsx')), id).toBe(true);
-    expect(readdirSync(path.join(out, 'portfolio')).sort()).toEqual(['电路预警清单.xlsx', '资源核查台账.xlsx', '预警升级汇总.xlsx']);
-    expect(io.stdout).toHaveLength(ids.length + 3);
+    expect(readdirSync(path.join(out, 'portfolio')).sort()).toEqual(['周报.xlsx', '电路预警清单.xlsx', '资源核查台账.xlsx', '预警升级汇总.xlsx']);
+    expect(io.stdout).toHaveLength(ids.length + 4);
     expect(io.stdout).toContain(path.join(out, 'portfolio', '电路预警清单.xlsx'));
-    expect(io.stderr.at(-1)).toBe(`${ids.length + 3} workbooks for ${ids.length} records as of 2026-11-25T09:00:00+08:00`);
+    expect(io.stderr.at(-1)).toBe(`${ids.length + 4} workbooks for ${ids.length} records as of 2026-11-25T09:00:00+08:00`);
     // No findings engine wired in yet: the summary lists none.
     const summary = await readBack(readFileSync(path.join(out, 'portfolio', '预警升级汇总.xlsx')));
     expect(summary.getWorksheet('预警升级明细')!.getCell('A2').value).toBe('无预警');

@@ -14,7 +14,7 @@ function mutate(edit: (spec: Record<string, any>) => void): string {
 }
 
 describe('sheet specs', () => {
-  it('ships the four workbooks, all valid against the schema, labels and row sources', () => {
+  it('ships the five workbooks, all valid against the schema, labels and row sources', () => {
     const read = readSheetSpecs(context);
     expect(read.problems).toEqual([]);
     expect(read.specs.map((spec) => [spec.name, spec.spec.title, spec.spec.scope])).toEqual([
@@ -22,12 +22,13 @@ describe('sheet specs', () => {
       ['problem-table', '问题治理表', 'project'],
       ['resource-register', '资源核查台账', 'portfolio'],
       ['warning-summary', '预警升级汇总', 'portfolio'],
+      ['weekly-report', '周报', 'portfolio'],
     ]);
   });
 
   it('selects specs by file name, title or "all"', () => {
     expect(selectSpecs(specs, ['问题治理表', 'circuit-warnings']).selected.map((spec) => spec.name)).toEqual(['problem-table', 'circuit-warnings']);
-    expect(selectSpecs(specs, ['all']).selected).toHaveLength(4);
+    expect(selectSpecs(specs, ['all']).selected).toHaveLength(5);
     expect(selectSpecs(specs, ['nope']).unknown).toEqual(['nope']);
   });
 
