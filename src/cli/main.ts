@@ -12,6 +12,7 @@ import { registerCalendar } from './commands/calendar.ts';
 import { registerRender } from './commands/render.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerReport } from './commands/report.ts';
+import { registerMerge } from './commands/merge.ts';
 import { registerWorkbook } from './commands/workbook.ts';
 
 /**
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, setExit: SetExit): Command {
   registerClocks(program, io, setExit);
   registerCalendar(program, io, setExit);
   registerBuild(program, io, setExit);
+  registerMerge(program, io, setExit);
   registerReport(program, io, setExit);
   registerRender(program, io, setExit);
   registerWorkbook(program, io, setExit);

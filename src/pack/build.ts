@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
-import { checkRecord, type CheckContext } from '../alerts/pipeline.ts';
+import { Piscina } from 'piscina';
+import { compareFindings } from '../alerts/evaluate.ts';
+import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
-import type { ClockState } from '../clocks/types.ts';
+import type { RulesOptions } from '../cli/context.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
@@ -10,12 +14,21 @@ import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind, parseIsoWeek, weekOf, type IsoWeek } from '../render/word/documents.ts';
 import { portfolioWeeklyInstance, type PoolEntry } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
-import { loadRecords, type LoadedRecord } from '../records/load.ts';
+import { loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
-import { PackOutput, safeSegment, type ManifestEntry } from './output.ts';
-import { entriesFor, type PackEntry, type PackSpec } from './spec.ts';
+import { PackOutput, type ManifestEntry } from './output.ts';
+import { documentFileName, renderProject, type ProjectJob, type ProjectResult } from './project.ts';
+import type { PackSpec } from './spec.ts';
 import { renderSummary } from './summary.ts';
+
+export { poolEntriesNextWeek } from './project.ts';
+
+export interface Shard {
+  /** 1-based index of this slice. */
+  index: number;
+  count: number;
+}
 
 export interface BuildOptions {
   inputs: string[];
@@ -23,12 +36,18 @@ export interface BuildOptions {
   outDir: string;
   asOf: DateTime;
   context: CheckContext;
+  /** Where the context's rule files came from, for worker threads to load the same. */
+  rules?: RulesOptions;
   pack: PackSpec;
   /** Only these project ids (the others are still checked for duplicates and validity). */
   only?: string[];
   /** ISO week of the weekly reports; default: the week of the as-of. */
   week?: string;
-  referenceStyles?: string;
+  referenceDoc?: string;
+  /** Worker threads rendering projects; 1 renders in this thread. Default: the number of cores. */
+  concurrency?: number;
+  /** Build the k-th of n slices of the projects (by a stable hash of the id); no portfolio documents. */
+  shard?: Shard;
   /** Called after each project, for progress bars and log lines. */
   onProject?: (done: number, total: number, id: string, documents: number) => void;
 }
@@ -38,6 +57,7 @@ export interface BuildResult {
   /** The pack directory. */
   out: string;
   week: string;
+  shard?: string;
   projects: { id: string; file: string; documents: string[] }[];
   invalid: { file: string; id?: string; problems: Problem[] }[];
   /** Problems that did not stop the run: a document that could not be rendered, a clock error. */
@@ -46,149 +66,217 @@ export interface BuildResult {
   manifest: ManifestEntry[];
 }
 
-const UNSAFE = /[\\/:*?"<>|\u0000-\u001f]/;
-
-/** A document file name from a template (titles are Chinese): never a path. */
-function fileName(name: string): string {
-  if (UNSAFE.test(name) || name === '.' || name === '..' || name.startsWith('.')) throw new Error(`unsafe file name "${name}"`);
-  return name;
+/** The shard a project belongs to: a stable hash of its id (or of the file, for a record without one). */
+export function shardOf(key: string, count: number): number {
+  return (createHash('sha256').update(key).digest().readUInt32BE(0) % count) + 1;
 }
 
-/** Circuits whose warning-pool entry falls in the ISO week after `week` (§2.2.5). */
-export function poolEntriesNextWeek(record: ProjectRecord, clocks: readonly ClockState[], week: IsoWeek): PoolEntry[] {
-  const start = timeToEpochMs(`${week.end}T00:00:00+08:00`) + 86_400_000;
-  const end = start + 7 * 86_400_000;
-  const entries: PoolEntry[] = [];
-  for (const state of clocks) {
-    if (state.clock !== 'circuit-warning-pool' || state.dueMs === null || state.due === null) continue;
-    if (state.state !== 'running' && state.state !== 'not-started' && state.state !== 'due-soon') continue;
-    if (state.dueMs < start || state.dueMs >= end) continue;
-    const circuit = record.orders?.flatMap((order) => order.circuits).find((candidate) => candidate.id === state.label);
-    entries.push({ project: record.id, circuitId: state.label, requiredCompletion: circuit?.requiredCompletion ?? '', entersAt: state.due });
-  }
-  return entries;
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new DocpackError({ code: 'bad-shard', message: `--shard "${text}" is not k/n with 1 ≤ k ≤ n`, hint: 'e.g. --shard 2/4' });
+  return { index, count };
+}
+
+/** What shard.json says: enough for `docpack merge` to check the shards belong together. */
+export interface ShardInfo {
+  shard: string;
+  asOf: string;
+  week: string;
+  invalid: BuildResult['invalid'];
+  /** The projects of the slice, with what the portfolio documents need from each. */
+  projects: { id: string; name: string; file: string; poolNextWeek: PoolEntry[] }[];
 }
 
 /**
  * load → validate → clocks → alerts → render → write, for a folder of records: one pack per run.
- * Invalid records fail alone (listed in the result); the rest render. The pack is staged and swapped
- * in at the end, so a failed run leaves the previous pack as it was.
+ * Records are checked once up front and read again one at a time when rendered, on worker threads
+ * when concurrency > 1. Invalid records fail alone (listed in the result); the rest render. The pack
+ * is staged and swapped in at the end, so a failed run leaves the previous pack as it was. The files
+ * are byte-identical whatever the concurrency or sharding.
  */
 export async function buildPack(options: BuildOptions): Promise<BuildResult> {
-  const { asOf, context } = options;
-  const asOfText = formatTime(asOf);
+  const { asOf } = options;
   const isoWeek = options.week ? parseIsoWeek(options.week) : weekOf(asOf);
-  const week = isoWeek.id;
-  const loaded = await loadRecords(options.inputs);
-  const invalid = loaded.files.filter((file) => !file.valid).map(({ file, id, problems }) => ({ file, id, problems }));
-  let records: LoadedRecord[] = loaded.records;
+  const scanned = await scanRecords(options.inputs);
+  let valid = scanned.files.filter((file) => file.valid && file.id !== undefined);
+  let invalid = scanned.files.filter((file) => !file.valid).map(({ file, id, problems }) => ({ file, ...(id !== undefined ? { id } : {}), problems }));
+  const inputProblems = scanned.problems.filter((problem) => !scanned.files.some((file) => file.file === problem.file));
   if (options.only && options.only.length > 0) {
-    const known = new Set(loaded.files.map((file) => file.id));
+    const known = new Set(scanned.files.map((file) => file.id));
     const unknown = options.only.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new DocpackError({ code: 'unknown-project', message: `--only: no project ${unknown.join(', ')} in the inputs`, hint: 'give project ids as written in the records' });
     const wanted = new Set(options.only);
-    records = records.filter((entry) => wanted.has(entry.record.id));
+    valid = valid.filter((file) => wanted.has(file.id as string));
   }
-  records = [...records].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
-
-  const specs = loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES });
-  const specByName = new Map<string, LoadedSpec>(specs.map((spec) => [spec.name, spec]));
-  const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles });
-  const checkEntries = (entries: readonly PackEntry[]): void => {
-    for (const entry of entries) {
-      const known = entry.kind === 'excel' ? specByName.has(entry.template) : entry.template === 'portfolio-weekly' || findDocumentKind(entry.template) !== undefined;
-      if (!known) throw new DocpackError({ code: 'unknown-template', message: `pack: no ${entry.kind} template "${entry.template}"`, hint: entry.kind === 'excel' ? `specs: ${[...specByName.keys()].join(', ')}` : 'templates: requirements, implementation-arrangement, implementation-plan, weekly-report, portfolio-weekly' });
-    }
-  };
-  checkEntries(options.pack.project);
-  checkEntries(options.pack.portfolio);
+  if (options.shard && options.shard.count > 1) {
+    const { index, count } = options.shard;
+    valid = valid.filter((file) => shardOf(file.id as string, count) === index);
+    invalid = invalid.filter((file) => shardOf(file.id ?? file.file, count) === index);
+  }
+  valid.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+  checkPackTemplates(options.pack, options.context);
 
   const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'));
-  const problems: Problem[] = [];
-  const findings: Finding[] = [];
-  const clocksByProject = new Map<string, ClockState[]>();
-  const findingsByProject = new Map<string, Finding[]>();
-  const projects: BuildResult['projects'] = [];
   try {
-    let done = 0;
-    for (const { file, record } of records) {
-      const dir = `projects/${safeSegment(record.id)}`;
-      const check = checkRecord(record, context);
-      problems.push(...check.problems);
-      findings.push(...check.findings);
-      clocksByProject.set(record.id, check.clocks);
-      findingsByProject.set(record.id, check.findings);
-      const open = check.findings.filter((finding) => finding.closedAt === null);
-      const written: string[] = [];
-      for (const entry of entriesFor(options.pack, record)) {
-        try {
-          if (entry.kind === 'word') {
-            const kind = findDocumentKind(entry.template);
-            if (!kind) continue;
-            for (const document of await word.renderRecord(record, [kind], { asOf, calendar: context.calendar, week, findings: open })) {
-              written.push(out.write(`${dir}/${fileName(document.fileName)}`, document.bytes, document.template, [file]).path);
-            }
-          } else {
-            const spec = specByName.get(entry.template) as LoadedSpec;
-            const built = buildRowSources({ records: [record], asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings: check.findings });
-            const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` });
-            problems.push(...built.problems, ...rendered.report.problems);
-            written.push(out.write(`${dir}/${fileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, [file]).path);
-          }
-        } catch (error) {
-          if (!(error instanceof DocpackError)) throw error;
-          // One document that cannot be rendered (e.g. a plan past the calendar's years) fails alone.
-          problems.push({ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? file });
-        }
-      }
-      projects.push({ id: record.id, file, documents: written });
-      done += 1;
-      options.onProject?.(done, records.length, record.id, written.length);
+    const results = await renderProjects(valid, out.staging, isoWeek, options);
+    for (const result of results) for (const document of result.documents) out.add(document);
+    const findings = results.flatMap((result) => result.findings).sort(compareFindings);
+    const problems = [...inputProblems, ...results.flatMap((result) => result.problems)];
+    const sharded = options.shard !== undefined && options.shard.count > 1;
+    if (!sharded) {
+      problems.push(...(await writePortfolio(out, valid.map((file) => file.file), results, findings, isoWeek, options)));
     }
-
-    const sources = [...records.map((entry) => entry.file)];
-    for (const entry of options.pack.portfolio) {
-      if (entry.kind === 'excel') {
-        const spec = specByName.get(entry.template) as LoadedSpec;
-        const built = buildRowSources({ records: records.map((item) => item.record), asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings });
-        const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels });
-        problems.push(...built.problems, ...rendered.report.problems);
-        out.write(`portfolio/${fileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources);
-      } else {
-        const weekStartMs = timeToEpochMs(`${isoWeek.start}T00:00:00+08:00`);
-        const instance = portfolioWeeklyInstance({
-          asOf,
-          calendar: context.calendar,
-          week,
-          projects: records.map(({ record }) => ({
-            record,
-            findings: (findingsByProject.get(record.id) ?? [])
-              .filter((finding) => finding.closedAt === null)
-              .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs })),
-          })),
-          poolNextWeek: records.flatMap(({ record }) => poolEntriesNextWeek(record, clocksByProject.get(record.id) ?? [], isoWeek)),
-        });
-        const document = await word.renderPortfolio(instance, asOf, '政企客户项目组合');
-        out.write(`portfolio/${fileName(document.fileName)}`, document.bytes, document.template, sources);
-      }
-    }
-
-    out.write('findings.json', `${JSON.stringify({ asOf: asOfText, findings }, null, 2)}\n`, 'docpack check', sources);
-    const summary = renderSummary({
-      asOf: asOfText,
-      projects: records.map(({ record }) => ({ id: record.id, name: record.name, documents: projects.find((project) => project.id === record.id)?.documents.length ?? 0 })),
+    finishPack(out, { asOf, isoWeek, results, findings, invalid, context: options.context, shard: sharded ? options.shard : undefined });
+    out.commit();
+    return {
+      asOf: formatTime(asOf),
+      out: out.target,
+      week: isoWeek.id,
+      ...(sharded && options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+      projects: results.map((result) => ({ id: result.id, file: result.file, documents: result.documents.map((document) => document.path) })),
       invalid,
+      problems,
       findings,
       manifest: out.manifest(),
-      labels: context.labels,
-    });
-    out.write('summary.md', summary, 'docpack build', sources);
-    const manifest = out.manifest();
-    out.write('manifest.json', `${JSON.stringify({ asOf: asOfText, files: manifest }, null, 2)}\n`, 'docpack build', []);
-    out.commit();
-    return { asOf: asOfText, out: out.target, week, projects, invalid, problems, findings, manifest };
+    };
   } catch (error) {
     out.abandon();
     throw error;
   }
+}
+
+function checkPackTemplates(pack: PackSpec, context: CheckContext): void {
+  const specs = new Set(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => spec.name));
+  for (const entry of [...pack.project, ...pack.portfolio]) {
+    const known = entry.kind === 'excel' ? specs.has(entry.template) : entry.template === 'portfolio-weekly' || findDocumentKind(entry.template) !== undefined;
+    if (!known) {
+      throw new DocpackError({
+        code: 'unknown-template',
+        message: `pack: no ${entry.kind} template "${entry.template}"`,
+        hint: entry.kind === 'excel' ? `specs: ${[...specs].join(', ')}` : 'templates: requirements, implementation-arrangement, implementation-plan, weekly-report, portfolio-weekly',
+      });
+    }
+  }
+}
+
+/** Renders every project, on a pool of worker threads when concurrency > 1. Results come back sorted by id. */
+async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions): Promise<ProjectResult[]> {
+  const jobs: ProjectJob[] = files.map((file) => ({
+    file: file.file,
+    staging,
+    asOf: formatTime(options.asOf),
+    week: week.id,
+    pack: options.pack,
+    rules: options.rules ?? {},
+    ...(options.referenceDoc ? { referenceDoc: options.referenceDoc } : {}),
+  }));
+  // Starting a worker costs about a second (tsx, modules, rule files): small runs stay in this thread unless asked.
+  const requested = options.concurrency ?? (jobs.length >= 64 ? os.availableParallelism() : 1);
+  const concurrency = Math.max(1, Math.min(requested, jobs.length));
+  let done = 0;
+  const report = (result: ProjectResult): ProjectResult => {
+    done += 1;
+    options.onProject?.(done, jobs.length, result.id, result.documents.length);
+    return result;
+  };
+  if (concurrency === 1) {
+    const results: ProjectResult[] = [];
+    for (const job of jobs) results.push(report(await renderProject(job)));
+    return results;
+  }
+  const pool = new Piscina<ProjectJob, ProjectResult>({ filename: new URL('./worker.mjs', import.meta.url).href, maxThreads: concurrency, minThreads: concurrency, idleTimeout: 1000 });
+  try {
+    return await Promise.all(jobs.map(async (job) => report(await pool.run(job))));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Reads the records again, one after the other, for the portfolio documents. */
+function readRecords(files: readonly string[]): ProjectRecord[] {
+  const records: ProjectRecord[] = [];
+  for (const file of files) {
+    const loaded = loadRecordFile(file);
+    if (loaded.record) records.push(loaded.record);
+  }
+  return records.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** The portfolio documents over every project of the run. */
+export async function writePortfolio(
+  out: PackOutput,
+  files: readonly string[],
+  results: readonly Pick<ProjectResult, 'id' | 'poolNextWeek'>[],
+  findings: readonly Finding[],
+  week: IsoWeek,
+  options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'> & { referenceStyles?: string },
+): Promise<Problem[]> {
+  const { asOf, context } = options;
+  const problems: Problem[] = [];
+  const sources = [...files].sort();
+  const records = readRecords(files);
+  const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+  for (const entry of options.pack.portfolio) {
+    if (entry.kind === 'excel') {
+      const spec = specs.get(entry.template) as LoadedSpec;
+      const built = buildRowSources({ records, asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings, week });
+      const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels });
+      problems.push(...built.problems, ...rendered.report.problems);
+      out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources);
+    } else {
+      const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
+      const byProject = new Map<string, Finding[]>();
+      for (const finding of findings) byProject.set(finding.project, [...(byProject.get(finding.project) ?? []), finding]);
+      const pool: PoolEntry[] = [...results].sort((a, b) => (a.id < b.id ? -1 : 1)).flatMap((result) => result.poolNextWeek);
+      const instance = portfolioWeeklyInstance({
+        asOf,
+        calendar: context.calendar,
+        week: week.id,
+        projects: records.map((record) => ({
+          record,
+          findings: (byProject.get(record.id) ?? [])
+            .filter((finding) => finding.closedAt === null)
+            .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs })),
+        })),
+        poolNextWeek: pool,
+      });
+      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles ?? (options.referenceDoc ? (await import('../render/word/docx.ts')).readReferenceStyles(options.referenceDoc) : undefined) });
+      const document = await word.renderPortfolio(instance, asOf, '政企客户项目组合');
+      out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);
+    }
+  }
+  return problems;
+}
+
+/** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything. */
+export function finishPack(
+  out: PackOutput,
+  input: { asOf: DateTime; isoWeek: IsoWeek; results: readonly Pick<ProjectResult, 'id' | 'name' | 'file' | 'documents' | 'poolNextWeek'>[]; findings: readonly Finding[]; invalid: BuildResult['invalid']; context: CheckContext; shard?: Shard },
+): void {
+  const asOfText = formatTime(input.asOf);
+  const sources = input.results.map((result) => result.file).sort();
+  out.write('findings.json', `${JSON.stringify({ asOf: asOfText, findings: input.findings }, null, 2)}\n`, 'docpack check', sources);
+  if (input.shard) {
+    const info: ShardInfo = {
+      shard: `${input.shard.index}/${input.shard.count}`,
+      asOf: asOfText,
+      week: input.isoWeek.id,
+      invalid: input.invalid,
+      projects: input.results.map((result) => ({ id: result.id, name: result.name, file: result.file, poolNextWeek: result.poolNextWeek })),
+    };
+    out.write('shard.json', `${JSON.stringify(info, null, 2)}\n`, 'docpack build --shard', sources);
+  } else {
+    const summary = renderSummary({
+      asOf: asOfText,
+      projects: [...input.results].sort((a, b) => (a.id < b.id ? -1 : 1)).map((result) => ({ id: result.id, name: result.name, documents: result.documents.length })),
+      invalid: input.invalid,
+      findings: input.findings,
+      manifest: out.manifest(),
+      labels: input.context.labels,
+    });
+    out.write('summary.md', summary, 'docpack build', sources);
+  }
+  out.write('manifest.json', `${JSON.stringify({ asOf: asOfText, files: out.manifest() }, null, 2)}\n`, 'docpack build', []);
 }

@@ -14,6 +14,17 @@ export interface ManifestEntry {
   sources: string[];
 }
 
+/** Writes one file of a pack below `staging` (atomically) and describes it for the manifest. */
+export function writePackFile(staging: string, relativePath: string, data: Uint8Array | string, template: string, sources: string[]): ManifestEntry {
+  const segments = relativePath.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
+    throw new Error(`refusing to write outside the pack: ${relativePath}`);
+  }
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  writeFileAtomic(path.join(staging, ...segments), bytes);
+  return { path: relativePath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength, template, sources: [...sources].sort() };
+}
+
 /** Only safe names become directories: the record schema already limits ids, this is the last guard. */
 export function safeSegment(name: string): string {
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,63}$/.test(name)) throw new Error(`unsafe path segment "${name}"`);
@@ -37,19 +48,11 @@ export class PackOutput {
 
   /** Writes one file of the pack and records it in the manifest. */
   write(relativePath: string, data: Uint8Array | string, template: string, sources: string[]): ManifestEntry {
-    const segments = relativePath.split('/');
-    if (segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
-      throw new Error(`refusing to write outside the pack: ${relativePath}`);
-    }
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    writeFileAtomic(path.join(this.staging, ...segments), bytes);
-    const entry: ManifestEntry = {
-      path: relativePath,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      bytes: bytes.byteLength,
-      template,
-      sources: [...sources].sort(),
-    };
+    return this.add(writePackFile(this.staging, relativePath, data, template, sources));
+  }
+
+  /** Records a file written into the staging directory elsewhere (by a worker thread). */
+  add(entry: ManifestEntry): ManifestEntry {
     this.entries.push(entry);
     return entry;
   }

@@ -60,6 +60,26 @@ export async function loadRecords(inputs: readonly string[], options: LoadOption
 
 type InternalOutcome = FileOutcome & { record?: ProjectRecord };
 
+/**
+ * Checks every input like loadRecords but keeps no record in memory: for runs over many projects,
+ * whose records are read again one at a time when they are rendered.
+ */
+export async function scanRecords(inputs: readonly string[], options: LoadOptions = {}): Promise<{ files: FileOutcome[]; problems: Problem[] }> {
+  const { files, problems: inputProblems } = await expandInputs(inputs);
+  const outcomes = files.map((file) => {
+    const outcome = loadFile(file, options);
+    delete outcome.record;
+    return outcome;
+  });
+  await markDuplicateIds(outcomes);
+  return { files: outcomes, problems: [...inputProblems, ...outcomes.flatMap((outcome) => outcome.problems)] };
+}
+
+/** Reads and checks one record file; `record` is set when it is valid. */
+export function loadRecordFile(file: string, options: LoadOptions = {}): FileOutcome & { record?: ProjectRecord } {
+  return loadFile(file, options);
+}
+
 /** Parses and validates one record's text. Exposed for tests and for the benchmark. */
 export function checkRecordText(file: string, text: string, options: LoadOptions = {}): InternalOutcome {
   const fail = (problems: Problem[], id?: string): InternalOutcome => ({ file, valid: false, id, problems: sortProblems(problems) });

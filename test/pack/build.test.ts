@@ -166,3 +166,46 @@ describe('the sample pack in a real client', () => {
     expect(text('预警升级汇总.pdf')).toContain('serious-fault-key-customer');
   }, 900_000);
 });
+
+describe('concurrency and shards', () => {
+  it('gives byte-identical packs whatever the concurrency (worker threads)', async () => {
+    const one = tempDir();
+    const two = tempDir();
+    expect((await build(['fixtures/projects', '--out', one, '--concurrency', '1'])).code).toBe(0);
+    expect((await build(['fixtures/projects', '--out', two, '--concurrency', '2'])).code).toBe(0);
+    expect(readFileSync(path.join(two, '2026-11-25', 'manifest.json'))).toEqual(readFileSync(path.join(one, '2026-11-25', 'manifest.json')));
+  }, 120_000);
+
+  it('merge(shards) is identical to the unsharded build', async () => {
+    const full = tempDir();
+    await build(['fixtures/projects', '--out', full]);
+    const shards = [1, 2, 3].map(() => tempDir());
+    const projects: string[] = [];
+    for (const [index, dir] of shards.entries()) {
+      const result = await build(['fixtures/projects', '--out', dir, '--shard', `${index + 1}/3`, '--json']);
+      expect(result.code).toBe(0);
+      projects.push(...(JSON.parse(result.stdout) as { projects: { id: string }[] }).projects.map((project) => project.id));
+      expect(existsSync(path.join(dir, '2026-11-25', 'portfolio'))).toBe(false);
+    }
+    // Every project in exactly one shard.
+    expect(projects.sort()).toEqual(readdirSync('fixtures/projects').filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5)).sort());
+    const merged = tempDir();
+    const io = memoryIo();
+    expect(await main(['merge', ...shards.map((dir) => path.join(dir, '2026-11-25')), '--out', merged], io)).toBe(0);
+    expect(readFileSync(path.join(merged, '2026-11-25', 'manifest.json'))).toEqual(readFileSync(path.join(full, '2026-11-25', 'manifest.json')));
+    for (const name of ['findings.json', 'summary.md', 'portfolio/周报.docx', 'portfolio/电路预警清单.xlsx']) {
+      expect(readFileSync(path.join(merged, '2026-11-25', name))).toEqual(readFileSync(path.join(full, '2026-11-25', name)));
+    }
+  }, 120_000);
+
+  it('refuses incomplete or mismatched shards', async () => {
+    const shard = tempDir();
+    await build(['fixtures/projects', '--out', shard, '--shard', '1/2']);
+    const io = memoryIo();
+    expect(await main(['merge', path.join(shard, '2026-11-25'), '--out', tempDir()], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('shards 2/2 are missing');
+    const bad = memoryIo();
+    expect(await main(['build', '--as-of', AS_OF, 'fixtures/projects', '--shard', '3/2', '--out', tempDir()], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toContain('is not k/n');
+  });
+});

@@ -73,3 +73,31 @@ describe('examples/ci/weekly-report.yml', () => {
     expect(workflow).toMatch(/cron: '0 1 \* \* 1'/);
   });
 });
+
+describe('examples/ci/sharded-build.yml', () => {
+  const workflow = readFileSync('examples/ci/sharded-build.yml', 'utf8');
+
+  it('builds each matrix shard and merges them with commands the CLI accepts', async () => {
+    const shards = [...workflow.matchAll(/matrix:\s*\n\s*shard: \[([\d, ]+)\]/g)][0]?.[1]?.split(',').map((item) => Number(item.trim())) ?? [];
+    const count = Number(/SHARDS: (\d+)/.exec(workflow)?.[1]);
+    expect(shards).toEqual(Array.from({ length: count }, (_, index) => index + 1));
+    const buildLine = /npx docpack (build [^|\n]+?)\s*\|\|/.exec(workflow)?.[1] ?? '';
+    const mergeLine = /npx docpack (merge [^\n]+)/.exec(workflow)?.[1] ?? '';
+    const root = tempDir();
+    for (const shard of shards) {
+      const argv = buildLine
+        .replace('"$RECORDS"', 'fixtures/projects')
+        .replace('"${{ matrix.shard }}/$SHARDS"', `${shard}/${count}`)
+        .replace('"${{ needs.as-of.outputs.value }}"', '2026-11-25T09:00:00+08:00')
+        .replace('--out shard', `--out ${path.join(root, `build-${shard}`)}`)
+        .split(/\s+/);
+      expect((await run(argv)).code).toBe(0);
+      // upload-artifact of shard/<date>/ then download-artifact into shards/shard-k
+      const { cpSync } = await import('node:fs');
+      cpSync(path.join(root, `build-${shard}`, '2026-11-25'), path.join(root, 'shards', `shard-${shard}`), { recursive: true });
+    }
+    const argv = mergeLine.replace(/shards\//g, `${root}/shards/`).replace('--out out', `--out ${path.join(root, 'out')}`).split(/\s+/);
+    expect([0, 1]).toContain((await run(argv)).code);
+    expect(existsSync(path.join(root, 'out', '2026-11-25', 'summary.md'))).toBe(true);
+  }, 120_000);
+});

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { reachesThreshold } from '../../alerts/pipeline.ts';
 import { formatProblem } from '../../errors.ts';
-import { buildPack, type BuildResult } from '../../pack/build.ts';
+import { buildPack, parseShard, type BuildResult } from '../../pack/build.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
-import { readReferenceStyles } from '../../render/word/docx.ts';
 import { parseIsoWeek } from '../../render/word/documents.ts';
+import { readReferenceStyles } from '../../render/word/docx.ts';
 import { asOfOption, loadCheckContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
@@ -26,6 +26,8 @@ interface BuildCliOptions {
   deadlines?: string;
   calendarDir?: string;
   progress?: boolean;
+  concurrency?: string;
+  shard?: string;
 }
 
 export function registerBuild(program: Command, io: CliIo, setExit: SetExit): void {
@@ -40,6 +42,8 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
     .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
     .option('--week <week>', 'ISO week of the weekly reports, e.g. 2026-W48 (default: the week of --as-of)')
     .option('--reference-doc <file.docx>', 'take Word styles from this document, as pandoc does')
+    .option('--concurrency <n>', 'worker threads rendering projects (default: docpack.config.json, else the number of cores from 64 projects up; 1 = no workers)')
+    .option('--shard <k/n>', 'build only the k-th of n slices of the projects (stable hash of the id), without portfolio documents; join with docpack merge')
     .option('--json', 'print the run result as JSON on stdout')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
@@ -56,9 +60,14 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
           throw new UsageError(`--week "${options.week}" is not an ISO week; write e.g. 2026-W48`);
         }
       }
-      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar });
+      const rules = { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar };
+      const context = loadCheckContext(asOf, rules);
+      const concurrency = options.concurrency === undefined ? config.concurrency : Number(options.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) throw new UsageError(`--concurrency "${options.concurrency}": write a whole number from 1 to 64`);
+      const shard = options.shard === undefined ? undefined : parseShard(options.shard);
       const pack = loadPackSpec(options.pack ?? config.pack ?? defaultPackPath);
       const referenceDoc = options.referenceDoc ?? config.referenceDoc;
+      if (referenceDoc !== undefined) readReferenceStyles(referenceDoc); // fail early on an unreadable file
       const showBar = io.isTty && options.progress !== false && !options.json;
       const bar = showBar ? new cliProgress.SingleBar({ format: 'building |{bar}| {value}/{total} projects | {documents} documents | {duration_formatted} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       let documents = 0;
@@ -71,7 +80,10 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
         pack,
         only: options.only,
         week: options.week,
-        referenceStyles: referenceDoc ? readReferenceStyles(referenceDoc) : undefined,
+        rules,
+        referenceDoc,
+        concurrency,
+        shard,
         onProject: (done, total, id, written) => {
           documents += written;
           if (bar) {
@@ -95,9 +107,9 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
         io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, week: result.week, seconds, projects: result.projects, invalid: result.invalid, problems: result.problems, findings: { total: result.findings.length, open: open.length, escalations }, files: result.manifest }, null, 2));
       } else {
         io.out(
-          `pack ${result.out}: ${result.projects.length} projects, ${result.manifest.length + 1} files, ${open.length} open findings (${escalations} escalations), ${result.invalid.length} invalid records in ${seconds.toFixed(1)} s`,
+          `pack ${result.out}: ${result.projects.length} projects, ${result.manifest.length} files, ${open.length} open findings (${escalations} escalations), ${result.invalid.length} invalid records in ${seconds.toFixed(1)} s`,
         );
-        io.out(`summary: ${result.out}/summary.md`);
+        io.out(result.shard ? `shard ${result.shard}: join the shards with docpack merge` : `summary: ${result.out}/summary.md`);
       }
       setExit(exitCode);
     });

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { reachesThreshold } from '../../alerts/pipeline.ts';
+import { DocpackError, formatProblem } from '../../errors.ts';
+import { loadConfig } from '../../pack/config.ts';
+import { mergePacks } from '../../pack/merge.ts';
+import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
+import { parseAsOf } from '../../time.ts';
+import { loadCheckContext } from '../context.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CliIo, SetExit } from '../io.ts';
+import { failOnOption } from './check.ts';
+
+interface MergeCliOptions {
+  out?: string;
+  pack?: string;
+  failOn?: string;
+  json?: boolean;
+  referenceDoc?: string;
+  rules?: string;
+  deadlines?: string;
+  calendarDir?: string;
+}
+
+export function registerMerge(program: Command, io: CliIo, setExit: SetExit): void {
+  program
+    .command('merge')
+    .description('join the packs of docpack build --shard k/n into one pack, identical to an unsharded build')
+    .argument('<dirs...>', 'the shard pack directories, e.g. shard-1/2026-11-25 shard-2/2026-11-25')
+    .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
+    .option('--pack <file>', 'pack definition (default: templates/pack.json)')
+    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+    .option('--reference-doc <file.docx>', 'take Word styles from this document')
+    .option('--json', 'print the run result as JSON on stdout')
+    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
+    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+    .action(async (dirs: string[], options: MergeCliOptions) => {
+      const config = loadConfig();
+      const failOn = failOnOption(options.failOn ?? config.failOn);
+      let asOfText: string;
+      try {
+        asOfText = (JSON.parse(readFileSync(path.join(dirs[0] ?? '', 'shard.json'), 'utf8')) as { asOf: string }).asOf;
+      } catch {
+        throw new DocpackError({ code: 'not-a-shard', file: dirs[0], message: 'no shard.json here', hint: 'give the directories written by docpack build --shard k/n (out/<date>)' });
+      }
+      const asOf = parseAsOf(asOfText);
+      if (!asOf) throw new DocpackError({ code: 'not-a-shard', file: dirs[0], message: `as-of "${asOfText}" in shard.json is not a time` });
+      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar });
+      const result = await mergePacks({ dirs, outDir: options.out ?? config.out ?? 'out', context, pack: loadPackSpec(options.pack ?? config.pack ?? defaultPackPath), referenceDoc: options.referenceDoc ?? config.referenceDoc });
+      for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
+      for (const problem of result.problems) io.err(formatProblem(problem));
+      const open = result.findings.filter((finding) => finding.closedAt === null);
+      const exitCode = Math.max(
+        result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
+        reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
+      );
+      if (options.json) io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, projects: result.projects, invalid: result.invalid, findings: { total: result.findings.length, open: open.length }, files: result.manifest }, null, 2));
+      else {
+        io.out(`pack ${result.out}: ${result.projects.length} projects from ${dirs.length} shards, ${result.manifest.length} files, ${open.length} open findings, ${result.invalid.length} invalid records`);
+        io.out(`summary: ${result.out}/summary.md`);
+      }
+      setExit(exitCode);
+    });
+}

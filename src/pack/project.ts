@@ -1,0 +1,130 @@
+import { checkRecord, type CheckContext } from '../alerts/pipeline.ts';
+import type { Finding } from '../alerts/types.ts';
+import { loadCheckContext, type RulesOptions } from '../cli/context.ts';
+import { DocpackError, type Problem } from '../errors.ts';
+import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
+import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
+import { renderWorkbook } from '../render/excel/render.ts';
+import { findDocumentKind, parseIsoWeek } from '../render/word/documents.ts';
+import { readReferenceStyles } from '../render/word/docx.ts';
+import type { PoolEntry } from '../render/word/portfolio.ts';
+import { WordRenderer } from '../render/word/render.ts';
+import { loadRecordFile } from '../records/load.ts';
+import type { ProjectRecord } from '../records/types.gen.ts';
+import { parseAsOf } from '../time.ts';
+import type { ClockState } from '../clocks/types.ts';
+import { timeToEpochMs } from '../time.ts';
+import type { IsoWeek } from '../render/word/documents.ts';
+import { safeSegment, writePackFile, type ManifestEntry } from './output.ts';
+import { entriesFor, type PackSpec } from './spec.ts';
+
+/** Everything one project needs to be rendered, as plain data: it crosses to a worker thread. */
+export interface ProjectJob {
+  file: string;
+  /** The staging directory of the pack; the job writes projects/<id>/ below it. */
+  staging: string;
+  asOf: string;
+  week: string;
+  pack: PackSpec;
+  rules: RulesOptions;
+  referenceDoc?: string;
+}
+
+export interface ProjectResult {
+  file: string;
+  id: string;
+  name: string;
+  documents: ManifestEntry[];
+  findings: Finding[];
+  /** Circuits entering the warning pool the week after `week`, for the portfolio 周报. */
+  poolNextWeek: PoolEntry[];
+  problems: Problem[];
+}
+
+/** What a process sets up once and reuses for every project it renders. */
+interface Environment {
+  key: string;
+  context: CheckContext;
+  word: WordRenderer;
+  specs: Map<string, LoadedSpec>;
+}
+
+let environment: Environment | undefined;
+
+function environmentFor(job: ProjectJob): Environment {
+  const key = JSON.stringify([job.asOf, job.rules, job.referenceDoc ?? '']);
+  if (environment?.key !== key) {
+    const asOf = parseAsOf(job.asOf);
+    if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
+    const context = loadCheckContext(asOf, job.rules);
+    const specs = new Map(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: job.referenceDoc ? readReferenceStyles(job.referenceDoc) : undefined });
+    environment = { key, context, word, specs };
+  }
+  return environment;
+}
+
+const UNSAFE = /[\\/:*?"<>|\u0000-\u001f]/;
+
+/** A document file name from a template (titles are Chinese): never a path. */
+export function documentFileName(name: string): string {
+  if (UNSAFE.test(name) || name === '.' || name === '..' || name.startsWith('.')) throw new Error(`unsafe file name "${name}"`);
+  return name;
+}
+
+/** Circuits whose warning-pool entry falls in the ISO week after `week` (§2.2.5). */
+export function poolEntriesNextWeek(record: ProjectRecord, clocks: readonly ClockState[], week: IsoWeek): PoolEntry[] {
+  const start = timeToEpochMs(`${week.end}T00:00:00+08:00`) + 86_400_000;
+  const end = start + 7 * 86_400_000;
+  const entries: PoolEntry[] = [];
+  for (const state of clocks) {
+    if (state.clock !== 'circuit-warning-pool' || state.dueMs === null || state.due === null) continue;
+    if (state.state !== 'running' && state.state !== 'not-started' && state.state !== 'due-soon') continue;
+    if (state.dueMs < start || state.dueMs >= end) continue;
+    const circuit = record.orders?.flatMap((order) => order.circuits).find((candidate) => candidate.id === state.label);
+    entries.push({ project: record.id, circuitId: state.label, requiredCompletion: circuit?.requiredCompletion ?? '', entersAt: state.due });
+  }
+  return entries;
+}
+
+/**
+ * Renders one project: reads its record again, runs clocks and alerts, writes the documents the
+ * pack definition gives it. A document that cannot be rendered fails alone, as a problem.
+ */
+export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
+  const env = environmentFor(job);
+  const { context } = env;
+  const asOf = parseAsOf(job.asOf);
+  if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
+  const loaded = loadRecordFile(job.file);
+  if (!loaded.record) throw new Error(`${job.file} changed while the pack was being built`);
+  const record = loaded.record;
+  const dir = `projects/${safeSegment(record.id)}`;
+  const check = checkRecord(record, context);
+  const problems: Problem[] = [...check.problems];
+  const open = check.findings.filter((finding) => finding.closedAt === null);
+  const documents: ManifestEntry[] = [];
+  for (const entry of entriesFor(job.pack, record)) {
+    try {
+      if (entry.kind === 'word') {
+        const kind = findDocumentKind(entry.template);
+        if (!kind) continue;
+        for (const document of await env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, week: job.week, findings: open })) {
+          documents.push(writePackFile(job.staging, `${dir}/${documentFileName(document.fileName)}`, document.bytes, document.template, [job.file]));
+        }
+      } else {
+        const spec = env.specs.get(entry.template);
+        if (!spec) continue;
+        const built = buildRowSources({ records: [record], asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings: check.findings });
+        const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` });
+        problems.push(...built.problems, ...rendered.report.problems);
+        documents.push(writePackFile(job.staging, `${dir}/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, [job.file]));
+      }
+    } catch (error) {
+      if (!(error instanceof DocpackError)) throw error;
+      // One document that cannot be rendered (e.g. a plan past the calendar's years) fails alone.
+      problems.push({ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file });
+    }
+  }
+  return { file: job.file, id: record.id, name: record.name, documents, findings: check.findings, poolNextWeek: poolEntriesNextWeek(record, check.clocks, parseIsoWeek(job.week)), problems };
+}
