@@ -36,24 +36,51 @@ export const portfolioWeekly: Omit<DocumentKind, 'instances'> = {
   needs: 'the records of the run',
 };
 
-/** 周报: for each project under way in the week, its weekly report's content and open findings. */
+/** Up to this many projects the 周报 has a section per project; beyond, an overview table. */
+export const DETAIL_LIMIT = 50;
+/** Longest list a Word document shows; the rest are counted and left to the .xlsx workbooks. */
+export const LIST_LIMIT = 200;
+
+const LEVEL_RANK: Record<string, number> = { group: 3, province: 2, local: 1 };
+const SEVERITY_RANK: Record<string, number> = { critical: 4, major: 3, minor: 2, info: 1 };
+
+/**
+ * 周报: the week of every project. A team's portfolio (up to DETAIL_LIMIT projects) gets a section per
+ * project with the week's report and its open findings; a province's gets an overview table of the
+ * projects that need attention most. Lists are capped at LIST_LIMIT rows with the rest counted: a
+ * Word document is read by people; the complete lists are in 周报.xlsx and 预警升级汇总.xlsx.
+ */
 export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInstance & { week: IsoWeek } {
   const week = options.week ? parseIsoWeek(options.week) : weekOf(options.asOf);
+  const detailed = options.projects.length <= DETAIL_LIMIT;
   const projects: ViewObject[] = [];
+  const overview: { id: string; name: string; customer: string; open: number; escalations: number; fresh: number; reports: string }[] = [];
+  const escalationList: (ReportFinding & { project: string })[] = [];
   let openFindings = 0;
   let newFindings = 0;
   let escalations = 0;
+  let reported = 0;
   for (const { record, findings } of options.projects) {
+    const projectEscalations = findings.filter((finding) => finding.type === 'escalation');
+    const fresh = findings.filter((finding) => finding.isNew).length;
+    openFindings += findings.length;
+    newFindings += fresh;
+    escalations += projectEscalations.length;
+    for (const finding of projectEscalations) escalationList.push({ ...finding, project: record.id });
+    const orders = (record.orders ?? []).filter((order) => order.circuits.length > 0);
+    const submitted = orders.filter((order) => (order.progressReports ?? []).some((report) => report.week === week.id)).length;
+    if (!detailed) {
+      if (findings.length > 0 || submitted > 0) reported += 1;
+      overview.push({ id: record.id, name: record.name, customer: record.customer.name, open: findings.length, escalations: projectEscalations.length, fresh, reports: `${submitted}/${orders.length}` });
+      continue;
+    }
     // Reuse the project weekly report's view: the same orders, circuits and report of the week.
     const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, week: week.id, findings });
-    openFindings += findings.length;
-    newFindings += findings.filter((finding) => finding.isNew).length;
-    escalations += findings.filter((finding) => finding.type === 'escalation').length;
     if (!instance && findings.length === 0) continue;
-    const context = instance?.context ?? {};
+    reported += 1;
     projects.push(
       plainView({
-        ...context,
+        ...(instance?.context ?? {}),
         id: record.id,
         name: record.name,
         customer: record.customer.name,
@@ -63,6 +90,8 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
       }),
     );
   }
+  overview.sort((a, b) => b.escalations - a.escalations || b.open - a.open || (a.id < b.id ? -1 : 1));
+  escalationList.sort((a, b) => (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0) || (LEVEL_RANK[b.level] ?? 0) - (LEVEL_RANK[a.level] ?? 0) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0) || (a.subject.label < b.subject.label ? -1 : 1));
   const title = `周报(${week.id})`;
   return {
     kind: { ...portfolioWeekly, instances: () => [] },
@@ -72,9 +101,15 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
     context: plainView({
       doc: { title, date: options.asOf.setZone(ZONE).toISODate(), asOf: formatTime(options.asOf), version: 'V1.0', generator: 'docpack' },
       week,
-      totals: { projects: options.projects.length, reported: projects.length, openFindings, newFindings, escalations, poolNextWeek: options.poolNextWeek.length },
+      detailed,
+      totals: { projects: options.projects.length, reported, openFindings, newFindings, escalations, poolNextWeek: options.poolNextWeek.length },
       projects,
-      poolNextWeek: options.poolNextWeek.map((entry) => ({ ...entry })),
+      overview: overview.slice(0, LIST_LIMIT),
+      overviewOmitted: Math.max(0, overview.length - LIST_LIMIT),
+      escalationList: detailed ? [] : escalationList.slice(0, LIST_LIMIT).map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
+      escalationsOmitted: detailed ? 0 : Math.max(0, escalationList.length - LIST_LIMIT),
+      poolNextWeek: options.poolNextWeek.slice(0, LIST_LIMIT).map((entry) => ({ ...entry })),
+      poolOmitted: Math.max(0, options.poolNextWeek.length - LIST_LIMIT),
     }),
   };
 }
