@@ -7,6 +7,11 @@ import { loadLabels } from '../render/labels.ts';
 import { nowInShanghai, parseAsOf } from '../time.ts';
 import { UsageError } from './usage-error.ts';
 import type { DateTime } from 'luxon';
+import type { Command } from 'commander';
+import { reachesThreshold } from '../alerts/pipeline.ts';
+import type { Finding } from '../alerts/types.ts';
+import type { Problem } from '../errors.ts';
+import { ExitCode } from './exit-codes.ts';
 
 export interface RulesOptions {
   calendarDir?: string;
@@ -31,4 +36,20 @@ export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): Ch
     labels: loadLabels(),
     asOfMs: asOf.toMillis(),
   };
+}
+
+/** --rules, --deadlines and --calendar-dir: every command that runs the rules lets users try edited copies. */
+export function withRuleDirs(command: Command): Command {
+  return command
+    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
+    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)');
+}
+
+/** The exit code of a run: 2 when any input was invalid, else 1 when an open finding reaches --fail-on, else 0. */
+export function runExitCode(result: { invalid: readonly unknown[]; problems: readonly Problem[]; findings: readonly Finding[] }, failOn: 'warning' | 'escalation' | undefined): number {
+  return Math.max(
+    result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
+    reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
+  );
 }

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { reachesThreshold } from '../../alerts/pipeline.ts';
 import { formatProblem } from '../../errors.ts';
 import { buildPack, parseShard, type BuildResult } from '../../pack/build.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseIsoWeek } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
-import { asOfOption, loadCheckContext } from '../context.ts';
-import { ExitCode } from '../exit-codes.ts';
+import { asOfOption, loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { failOnOption } from './check.ts';
@@ -31,24 +29,23 @@ interface BuildCliOptions {
 }
 
 export function registerBuild(program: Command, io: CliIo, setExit: SetExit): void {
-  program
-    .command('build')
-    .description('build the document pack: validate, clocks, alerts, Word and Excel documents, findings, manifest and summary')
-    .argument('[inputs...]', 'record files, directories or globs (default: docpack.config.json inputs, else fixtures/projects)')
-    .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
-    .option('--as-of <time>', 'the moment the pack is computed at, written into every output (default: now, Asia/Shanghai)')
-    .option('--pack <file>', 'pack definition: which documents each project and the portfolio get (default: templates/pack.json)')
-    .option('--only <ids...>', 'only these projects')
-    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-    .option('--week <week>', 'ISO week of the weekly reports, e.g. 2026-W48 (default: the week of --as-of)')
-    .option('--reference-doc <file.docx>', 'take Word styles from this document, as pandoc does')
-    .option('--concurrency <n>', 'worker threads rendering projects (default: docpack.config.json, else the number of cores from 64 projects up; 1 = no workers)')
-    .option('--shard <k/n>', 'build only the k-th of n slices of the projects (stable hash of the id), without portfolio documents; join with docpack merge')
-    .option('--json', 'print the run result as JSON on stdout')
-    .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+  withRuleDirs(
+    program
+      .command('build')
+      .description('build the document pack: validate, clocks, alerts, Word and Excel documents, findings, manifest and summary')
+      .argument('[inputs...]', 'record files, directories or globs (default: docpack.config.json inputs, else fixtures/projects)')
+      .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
+      .option('--as-of <time>', 'the moment the pack is computed at, written into every output (default: now, Asia/Shanghai)')
+      .option('--pack <file>', 'pack definition: which documents each project and the portfolio get (default: templates/pack.json)')
+      .option('--only <ids...>', 'only these projects')
+      .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+      .option('--week <week>', 'ISO week of the weekly reports, e.g. 2026-W48 (default: the week of --as-of)')
+      .option('--reference-doc <file.docx>', 'take Word styles from this document, as pandoc does')
+      .option('--concurrency <n>', 'worker threads rendering projects (default: docpack.config.json, else the number of cores from 64 projects up; 1 = no workers)')
+      .option('--shard <k/n>', 'build only the k-th of n slices of the projects (stable hash of the id), without portfolio documents; join with docpack merge')
+      .option('--json', 'print the run result as JSON on stdout')
+      .option('--no-progress', 'no progress bar, even on a terminal'),
+  )
     .action(async (inputs: string[], options: BuildCliOptions) => {
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
@@ -99,10 +96,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       for (const problem of result.problems) io.err(formatProblem(problem));
       const open = result.findings.filter((finding) => finding.closedAt === null);
       const escalations = open.filter((finding) => finding.type === 'escalation').length;
-      const exitCode = Math.max(
-        result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
-        reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
-      );
+      const exitCode = runExitCode(result, failOn);
       if (options.json) {
         io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, week: result.week, seconds, projects: result.projects, invalid: result.invalid, problems: result.problems, findings: { total: result.findings.length, open: open.length, escalations }, files: result.manifest }, null, 2));
       } else {

@@ -4,7 +4,7 @@ import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
-import { asOfOption, loadCheckContext } from '../context.ts';
+import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -26,17 +26,16 @@ export function failOnOption(text: string | undefined): 'warning' | 'escalation'
 }
 
 export function registerCheck(program: Command, io: CliIo, setExit: SetExit): void {
-  program
-    .command('check')
-    .description('compute the deadline clocks and run the alert rules: warnings and escalations, sorted')
-    .argument('<inputs...>', 'record files, directories or glob patterns')
-    .option('--as-of <time>', 'the moment to check at, e.g. 2026-11-25T09:00:00+08:00 (default: now, Asia/Shanghai)')
-    .option('--json', 'print findings and problems as JSON')
-    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-    .option('--rule <id...>', 'only these rules')
-    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+  withRuleDirs(
+    program
+      .command('check')
+      .description('compute the deadline clocks and run the alert rules: warnings and escalations, sorted')
+      .argument('<inputs...>', 'record files, directories or glob patterns')
+      .option('--as-of <time>', 'the moment to check at, e.g. 2026-11-25T09:00:00+08:00 (default: now, Asia/Shanghai)')
+      .option('--json', 'print findings and problems as JSON')
+      .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+      .option('--rule <id...>', 'only these rules'),
+  )
     .action(async (inputs: string[], options: CheckOptions) => {
       const failOn = failOnOption(options.failOn);
       const asOf = asOfOption(options.asOf);

@@ -5,7 +5,7 @@ import { computeClocks } from '../../clocks/compute.ts';
 import { formatProblem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
-import { asOfOption, loadCheckContext } from '../context.ts';
+import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -22,17 +22,16 @@ interface ExplainOptions {
 }
 
 export function registerExplain(program: Command, io: CliIo, setExit: SetExit): void {
-  program
-    .command('explain')
-    .description("show why a rule raises a finding or not: json-rules-engine's condition tree with each fact's value")
-    .argument('<record>', 'one record file')
-    .requiredOption('--rule <id>', 'the rule to explain')
-    .option('--subject <pointer>', 'only this subject, e.g. /orders/0/circuits/1 (default: every subject of the rule)')
-    .option('--as-of <time>', 'the moment to check at (default: now, Asia/Shanghai)')
-    .option('--json', 'print the explanation as JSON')
-    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+  withRuleDirs(
+    program
+      .command('explain')
+      .description("show why a rule raises a finding or not: json-rules-engine's condition tree with each fact's value")
+      .argument('<record>', 'one record file')
+      .requiredOption('--rule <id>', 'the rule to explain')
+      .option('--subject <pointer>', 'only this subject, e.g. /orders/0/circuits/1 (default: every subject of the rule)')
+      .option('--as-of <time>', 'the moment to check at (default: now, Asia/Shanghai)')
+      .option('--json', 'print the explanation as JSON'),
+  )
     .action(async (recordFile: string, options: ExplainOptions) => {
       const asOf = asOfOption(options.asOf);
       const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { reachesThreshold } from '../../alerts/pipeline.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { mergePacks } from '../../pack/merge.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseAsOf } from '../../time.ts';
-import { loadCheckContext } from '../context.ts';
-import { ExitCode } from '../exit-codes.ts';
+import { loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { failOnOption } from './check.ts';
 
@@ -24,18 +22,17 @@ interface MergeCliOptions {
 }
 
 export function registerMerge(program: Command, io: CliIo, setExit: SetExit): void {
-  program
-    .command('merge')
-    .description('join the packs of docpack build --shard k/n into one pack, identical to an unsharded build')
-    .argument('<dirs...>', 'the shard pack directories, e.g. shard-1/2026-11-25 shard-2/2026-11-25')
-    .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
-    .option('--pack <file>', 'pack definition (default: templates/pack.json)')
-    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-    .option('--reference-doc <file.docx>', 'take Word styles from this document')
-    .option('--json', 'print the run result as JSON on stdout')
-    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+  withRuleDirs(
+    program
+      .command('merge')
+      .description('join the packs of docpack build --shard k/n into one pack, identical to an unsharded build')
+      .argument('<dirs...>', 'the shard pack directories, e.g. shard-1/2026-11-25 shard-2/2026-11-25')
+      .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
+      .option('--pack <file>', 'pack definition (default: templates/pack.json)')
+      .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+      .option('--reference-doc <file.docx>', 'take Word styles from this document')
+      .option('--json', 'print the run result as JSON on stdout'),
+  )
     .action(async (dirs: string[], options: MergeCliOptions) => {
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
@@ -52,10 +49,7 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
       const open = result.findings.filter((finding) => finding.closedAt === null);
-      const exitCode = Math.max(
-        result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
-        reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
-      );
+      const exitCode = runExitCode(result, failOn);
       if (options.json) io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, projects: result.projects, invalid: result.invalid, findings: { total: result.findings.length, open: open.length }, files: result.manifest }, null, 2));
       else {
         io.out(`pack ${result.out}: ${result.projects.length} projects from ${dirs.length} shards, ${result.manifest.length} files, ${open.length} open findings, ${result.invalid.length} invalid records`);

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { reachesThreshold } from '../../alerts/pipeline.ts';
 import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { buildWeeklyReport } from '../../pack/weekly.ts';
 import { parseIsoWeek, weekOf } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { ZONE, nowInShanghai } from '../../time.ts';
-import { asOfOption, loadCheckContext } from '../context.ts';
-import { ExitCode } from '../exit-codes.ts';
+import { asOfOption, loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { failOnOption } from './check.ts';
@@ -27,19 +25,18 @@ interface WeeklyCliOptions {
 
 export function registerReport(program: Command, io: CliIo, setExit: SetExit): void {
   const report = program.command('report').description('reports over all projects');
-  report
-    .command('weekly')
-    .description('the portfolio weekly report of an ISO week as .docx and .xlsx, with findings.json, manifest.json and summary.md')
-    .argument('[inputs...]', 'record files, directories or globs (default: docpack.config.json inputs, else fixtures/projects)')
-    .option('--week <week>', 'ISO week, e.g. 2026-W48 (default: the week of --as-of, else the current week)')
-    .option('--out <dir>', 'output directory; the report goes to <dir>/weekly/<week>/ (default: out)')
-    .option('--as-of <time>', 'the moment the report is computed at (default: the end of the week, or now if earlier)')
-    .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-    .option('--reference-doc <file.docx>', 'take Word styles from this document')
-    .option('--json', 'print the run result as JSON on stdout')
-    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+  withRuleDirs(
+    report
+      .command('weekly')
+      .description('the portfolio weekly report of an ISO week as .docx and .xlsx, with findings.json, manifest.json and summary.md')
+      .argument('[inputs...]', 'record files, directories or globs (default: docpack.config.json inputs, else fixtures/projects)')
+      .option('--week <week>', 'ISO week, e.g. 2026-W48 (default: the week of --as-of, else the current week)')
+      .option('--out <dir>', 'output directory; the report goes to <dir>/weekly/<week>/ (default: out)')
+      .option('--as-of <time>', 'the moment the report is computed at (default: the end of the week, or now if earlier)')
+      .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
+      .option('--reference-doc <file.docx>', 'take Word styles from this document')
+      .option('--json', 'print the run result as JSON on stdout'),
+  )
     .action(async (inputs: string[], options: WeeklyCliOptions) => {
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
@@ -64,10 +61,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
-      const exitCode = Math.max(
-        result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
-        reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
-      );
+      const exitCode = runExitCode(result, failOn);
       const fresh = result.findings.filter((finding) => finding.isNew).length;
       if (options.json) {
         io.out(JSON.stringify({ exitCode, out: result.out, week: result.week, asOf: result.asOf, projects: result.projects, invalid: result.invalid, findings: { open: result.findings.length, new: fresh }, files: result.manifest }, null, 2));

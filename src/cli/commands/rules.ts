@@ -6,6 +6,7 @@ import { defaultAlertsDir, readRules } from '../../alerts/load.ts';
 import { runRuleTests } from '../../alerts/testing.ts';
 import { formatProblem } from '../../errors.ts';
 import { loadLabels } from '../../render/labels.ts';
+import { withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 
@@ -18,11 +19,7 @@ interface DirOptions {
 
 export function registerRules(program: Command, io: CliIo, setExit: SetExit): void {
   const rules = program.command('rules').description('tools for the people who edit rules/alerts and rules/deadlines');
-  const dirs = (command: Command): Command =>
-    command
-      .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-      .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-      .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)');
+  const dirs = withRuleDirs;
 
   dirs(rules.command('test').description('run the *.test.json cases beside the rule files (like opa test)'))
     .option('--json', 'print the results as JSON')
