@@ -1,8 +1,12 @@
-// Excel stage: one workbook of N rows x 12 columns, written by the in-memory ExcelJS Workbook and
-// by the streaming WorkbookWriter through the same renderer as `docpack workbook`, next to a floor
-// (the sheet XML built by hand and zipped with fflate, streamed to the file). Each measurement runs
-// in its own process so that each peak RSS is its own:
-//   node --import tsx bench/stages/excel.ts <memory|stream|floor> <rows>
+// Excel stage: one workbook of N rows x 12 columns (styles, two dropdowns, a conditional format),
+// written by the in-memory ExcelJS Workbook and by the streaming writer (src/render/excel/
+// xlsx-stream.ts: sheet XML written directly, deflated by zlib as it is produced) through the same
+// renderer as `docpack workbook`, next to a floor (the bare cells' XML built by hand, no styles,
+// zipped with fflate at level 6, streamed to the file). Each measurement runs in its own process so
+// that each peak RSS is its own; CPU seconds (user + system, all threads) show the work when other
+// processes share the cores:
+//   node --import tsx bench/stages/excel.ts <memory|stream|floor> <rows> [deflate level]
+//   node --import tsx bench/stages/excel.ts levels [rows]   stream mode at each zlib level: time and size
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -18,8 +22,10 @@ interface Measurement {
   mode: Mode;
   rows: number;
   seconds: number;
+  cpuSeconds: number;
   peakRssMiB: number;
   bytes: number;
+  level?: number;
 }
 
 const STATUSES = ['open', 'in-progress', 'resolved', 'closed', 'deferred'] as const;
@@ -149,11 +155,12 @@ async function floor(rows: number, file: string): Promise<void> {
   closeSync(fd);
 }
 
-async function measure(mode: Mode, rows: number): Promise<Measurement> {
+async function measure(mode: Mode, rows: number, level?: number): Promise<Measurement> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'docpack-bench-excel-'));
   const file = path.join(dir, 'bench.xlsx');
   try {
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     if (mode === 'floor') {
       await floor(rows, file);
     } else {
@@ -165,50 +172,70 @@ async function measure(mode: Mode, rows: number): Promise<Measurement> {
       ]);
       const source = { [Symbol.iterator]: function* () { for (let i = 0; i < rows; i++) yield syntheticRow(i); } };
       const report = await renderWorkbookToFile(
-        { spec: spec(), sources: { bench: source }, asOf: parseAsOf('2026-11-25T09:00:00+08:00')!, calendar: loadCalendar(), labels: loadLabels(), mode },
+        { spec: spec(), sources: { bench: source }, asOf: parseAsOf('2026-11-25T09:00:00+08:00')!, calendar: loadCalendar(), labels: loadLabels(), mode, deflateLevel: level },
         file,
       );
       if (report.problems.length > 0) throw new Error(JSON.stringify(report.problems[0]));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { mode, rows, seconds, peakRssMiB: peak(), bytes: statSync(file).size };
+    const used = process.cpuUsage(cpu);
+    return { mode, rows, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMiB: peak(), bytes: statSync(file).size, ...(level === undefined ? {} : { level }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runChild(mode: Mode, rows: number): Measurement {
+function runChild(mode: Mode, rows: number, level?: number): Measurement {
   const script = fileURLToPath(import.meta.url);
-  const output = execFileSync(process.execPath, ['--import', 'tsx', script, mode, String(rows)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const args = ['--import', 'tsx', script, mode, String(rows), ...(level === undefined ? [] : [String(level)])];
+  const output = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measurement;
+}
+
+const LABELS: Record<Mode, string> = { memory: 'in-memory Workbook', stream: 'streaming writer', floor: 'floor: hand XML + fflate' };
+
+/** Both writers and the floor at each row count, each in its own process. */
+function measureAll(rowsList: number[]): Measurement[] {
+  return rowsList.flatMap((rows) => MODES.map((mode) => runChild(mode, rows)));
 }
 
 /** Measures both writers and the floor at each row count, each in its own process. */
 export async function benchExcel(rowsList: number[]): Promise<StageResult[]> {
-  const results: StageResult[] = [];
-  for (const rows of rowsList) {
-    const measured = Object.fromEntries(MODES.map((mode) => [mode, runChild(mode, rows)])) as Record<Mode, Measurement>;
-    const floorResult = { label: 'hand XML + fflate', seconds: measured.floor.seconds };
-    results.push(
-      { stage: `excel ${rows / 1000}k rows, in-memory Workbook`, unit: 'rows', items: rows, seconds: measured.memory.seconds, floor: floorResult, peakRssMiB: measured.memory.peakRssMiB },
-      { stage: `excel ${rows / 1000}k rows, streaming WorkbookWriter`, unit: 'rows', items: rows, seconds: measured.stream.seconds, floor: floorResult, peakRssMiB: measured.stream.peakRssMiB },
-      { stage: `excel ${rows / 1000}k rows, floor: hand XML + fflate`, unit: 'rows', items: rows, seconds: measured.floor.seconds, peakRssMiB: measured.floor.peakRssMiB },
-    );
-  }
-  return results;
+  const measured = measureAll(rowsList);
+  return measured.map((measurement) => {
+    const floor = measured.find((other) => other.mode === 'floor' && other.rows === measurement.rows)!;
+    return {
+      stage: `excel ${measurement.rows / 1000}k rows, ${LABELS[measurement.mode]}`,
+      unit: 'rows',
+      items: measurement.rows,
+      seconds: measurement.seconds,
+      ...(measurement.mode === 'floor' ? {} : { floor: { label: 'hand XML + fflate', seconds: floor.seconds } }),
+      peakRssMiB: measurement.peakRssMiB,
+    };
+  });
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  const [modeText, rowsText] = process.argv.slice(2);
-  if (modeText === undefined || rowsText === undefined) {
+  const [modeText, rowsText, levelText] = process.argv.slice(2);
+  if (modeText === 'levels') {
+    // The stream mode's zlib level: each in its own process, a few times, the median.
+    const rows = Number(rowsText ?? 100_000);
+    for (const level of [1, 3, 6, 9]) {
+      const runs = [0, 1, 2].map(() => runChild('stream', rows, level)).sort((a, b) => a.seconds - b.seconds);
+      const median = runs[1]!;
+      console.log(`level ${level}: ${median.seconds.toFixed(2)} s (${median.cpuSeconds.toFixed(2)} s CPU), ${(median.bytes / 1024 / 1024).toFixed(2)} MiB, peak RSS ${median.peakRssMiB.toFixed(0)} MiB`);
+    }
+  } else if (modeText === undefined || rowsText === undefined) {
     // npx tsx bench/stages/excel.ts: the whole table at 10k and 100k rows.
-    const table = await benchExcel([10_000, 100_000]);
-    for (const row of table) {
-      console.log(`${String(row.items).padStart(7)} rows  ${row.stage.padEnd(58)} ${row.seconds.toFixed(2).padStart(7)} s  ${Math.round(row.items / row.seconds).toLocaleString('en-US').padStart(9)} rows/s  peak RSS ${row.peakRssMiB.toFixed(0)} MiB`);
+    for (const row of measureAll([10_000, 100_000])) {
+      console.log(
+        `${String(row.rows).padStart(7)} rows  ${LABELS[row.mode].padEnd(26)} ${row.seconds.toFixed(2).padStart(6)} s  ${row.cpuSeconds.toFixed(2).padStart(6)} s CPU  ` +
+          `${Math.round(row.rows / row.seconds).toLocaleString('en-US').padStart(9)} rows/s  peak RSS ${row.peakRssMiB.toFixed(0).padStart(4)} MiB  ${(row.bytes / 1024 / 1024).toFixed(2).padStart(6)} MiB`,
+      );
     }
   } else {
     if (!(MODES as readonly string[]).includes(modeText)) throw new Error(`usage: excel.ts <${MODES.join('|')}> <rows>`);
-    process.stdout.write(`${JSON.stringify(await measure(modeText as Mode, Number(rowsText)))}\n`);
+    process.stdout.write(`${JSON.stringify(await measure(modeText as Mode, Number(rowsText), levelText === undefined ? undefined : Number(levelText)))}\n`);
   }
 }

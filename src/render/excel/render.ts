@@ -1,23 +1,27 @@
-// Renders one workbook spec over row sources into an .xlsx. Two writers, one code path:
-// the in-memory ExcelJS Workbook (per-project workbooks, small) and the streaming WorkbookWriter
-// (portfolio workbooks: each row is committed and dropped, so the workbook does not grow in memory).
-// Both take views, page setup and header/footer when the sheet is added, because the streaming
-// writer writes them at once; validations, conditional formats and the autofilter at commit.
+// Renders one workbook spec over row sources into an .xlsx. Two writers, one code path (book.ts):
+// the in-memory ExcelJS Workbook (per-project workbooks, small) and the streaming writer of
+// xlsx-stream.ts (portfolio workbooks: each row becomes XML and goes into the zip at once, so memory
+// does not grow with the rows). Both take views, page setup, header/footer and the columns when the
+// sheet is added, because the streaming writer writes them at once; validations, conditional
+// formats and the autofilter when the sheet is finished. Each sheet is read twice: a measuring pass
+// (widths, summary counts), then the writing pass.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
 import type { Labels } from '../labels.ts';
+import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
 import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
+import { columnLetter, XlsxStreamWriter } from './xlsx-stream.ts';
 import { fixZipTimes, fixZipTimesInFile, zipTimeOf } from './zip.ts';
+
+export { columnLetter };
 
 export type WriterMode = 'memory' | 'stream';
 
@@ -33,8 +37,10 @@ export interface RenderInput {
   mode?: WriterMode;
   /** Shown after the title in the print header and document title, e.g. the project id and name. */
   subtitle?: string;
-  /** Rows between yields to the event loop in stream mode, so the zip drains as rows are written. */
+  /** Rows between yields to the event loop at most, in stream mode (it also yields whenever a piece of XML went to the zip). */
   yieldEvery?: number;
+  /** zlib level of the stream mode's sheets, 1 (fastest) to 9 (smallest); default STREAM_DEFLATE_LEVEL. */
+  deflateLevel?: number;
 }
 
 export interface RenderReport {
@@ -48,7 +54,25 @@ const DEFAULT_SPARE_ROWS = 200;
 const MIN_WIDTH = 8;
 const DEFAULT_MAX_WIDTH = 50;
 const HEADER_FILL = 'FFD9E1F2';
-const THIN = { style: 'thin' as const, color: { argb: 'FF8EA9DB' } };
+/** Excel refuses a validation error message over 255 characters. */
+const MAX_ERROR_MESSAGE = 255;
+
+// Styles of the fixed parts, one object each (writers cache by identity).
+const HEADER_STYLE: CellStyle = { numFmt: 'General', font: { bold: true }, fill: HEADER_FILL, border: true, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
+const SUMMARY_TITLE: CellStyle = { font: { bold: true, size: 14 } };
+const SUMMARY_NOTE: CellStyle = { font: { color: 'FF595959' } };
+const SUMMARY_HEADER: CellStyle = { font: { bold: true }, border: true, fill: HEADER_FILL };
+const SUMMARY_TOTAL: CellStyle = { font: { bold: true }, border: true };
+const SUMMARY_COUNT: CellStyle = { border: true };
+const SUMMARY_VALUE: CellStyle = { border: true, alignment: { horizontal: 'left' } };
+const summaryValueStyles = new Map<string, CellStyle>();
+/** The value cell of a summary row, with the date format of its column if it has one. */
+function summaryValueStyle(format: string | undefined): CellStyle {
+  if (format === undefined) return SUMMARY_VALUE;
+  let found = summaryValueStyles.get(format);
+  if (!found) summaryValueStyles.set(format, (found = { ...SUMMARY_VALUE, numFmt: format }));
+  return found;
+}
 
 const PALETTE: Record<Exclude<HighlightStyle, object>, { fill?: string; font?: string; bold?: boolean }> = {
   bad: { fill: 'FFC7CE', font: '9C0006' },
@@ -65,13 +89,6 @@ interface PreparedColumn {
   header: string;
   get: (row: RowContext) => unknown;
   when?: (row: RowContext) => boolean;
-}
-
-/** Excel column letters of a 1-based index: 1 → A, 27 → AA. */
-export function columnLetter(index: number): string {
-  let letters = '';
-  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
 }
 
 function formatAsOf(asOf: DateTime): string {
@@ -216,22 +233,34 @@ interface Measured {
   counts: Map<string, Map<string, { value: CellValue; count: number }>>;
 }
 
-/** One pass over the rows for what must be known before the first row is written: widths and summary counts. */
+/**
+ * One pass over the rows for what must be known before the first row is written: widths and
+ * summary counts. A column is read only while its final width can still change: not once its
+ * width reached its cap, nor, for a date column, once it has a date (all dates have one width).
+ */
 function measure(plan: SheetPlan): Measured {
   const widths = plan.columns.map((column) => displayWidth(column.header) + 3);
   const autoWidth = plan.columns.map((column) => column.spec.width === undefined);
+  const caps = plan.columns.map((column) => column.spec.maxWidth ?? DEFAULT_MAX_WIDTH);
   const summaryKeys = new Set(plan.sheet.summary?.by ?? []);
   const counts = new Map<string, Map<string, { value: CellValue; count: number }>>();
   for (const key of summaryKeys) counts.set(key, new Map());
-  const needed = plan.columns.filter((column, index) => autoWidth[index] || summaryKeys.has(column.spec.key));
+  let needed = plan.columns.filter((column, index) => autoWidth[index] || summaryKeys.has(column.spec.key));
   let rows = 0;
   for (const row of plan.rows()) {
     rows += 1;
+    let settled = false;
     for (const column of needed) {
       const value = plan.cell(column, row);
       const i = column.index - 1;
-      if (autoWidth[i]) widths[i] = Math.max(widths[i]!, cellWidth(column.spec, value) + 2);
       const tally = counts.get(column.spec.key);
+      if (autoWidth[i]) {
+        widths[i] = Math.max(widths[i]!, cellWidth(column.spec, value) + 2);
+        if (!tally && (widths[i]! >= caps[i]! || value instanceof Date)) {
+          autoWidth[i] = false;
+          settled = true;
+        }
+      }
       if (tally) {
         const key = value === null ? '' : value instanceof Date ? `d${value.getTime()}` : `${typeof value}:${value}`;
         const entry = tally.get(key);
@@ -239,6 +268,7 @@ function measure(plan: SheetPlan): Measured {
         else tally.set(key, { value, count: 1 });
       }
     }
+    if (settled) needed = needed.filter((column) => autoWidth[column.index - 1] || summaryKeys.has(column.spec.key));
   }
   return { rows, widths, counts };
 }
@@ -258,12 +288,9 @@ function argb(rgb: string): string {
   return `FF${rgb.toUpperCase()}`;
 }
 
-function dxfStyle(style: HighlightStyle): Partial<ExcelJS.Style> {
+function highlightFormat(style: HighlightStyle): HighlightFormat {
   const colours = typeof style === 'string' ? PALETTE[style] : style;
-  const out: Partial<ExcelJS.Style> = {};
-  if (colours.fill) out.fill = { type: 'pattern', pattern: 'solid', bgColor: { argb: argb(colours.fill) } };
-  if (colours.font || colours.bold) out.font = { ...(colours.font ? { color: { argb: argb(colours.font) } } : {}), ...(colours.bold ? { bold: true } : {}) };
-  return out;
+  return { ...(colours.fill ? { fill: argb(colours.fill) } : {}), ...(colours.font ? { font: argb(colours.font) } : {}), ...(colours.bold ? { bold: true } : {}) };
 }
 
 function quoted(text: string): string {
@@ -293,8 +320,6 @@ function highlightFormula(plan: SheetPlan, highlight: HighlightSpec, labels: Lab
   return test.blank ? `LEN(${ref})=0` : `LEN(${ref})>0`;
 }
 
-type AnyWorkbook = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
-
 interface SheetOptions {
   orientation: 'landscape' | 'portrait';
   fitToWidth: boolean;
@@ -303,24 +328,16 @@ interface SheetOptions {
   headerRight: string;
 }
 
-function addSheet(workbook: AnyWorkbook, name: string, options: SheetOptions): ExcelJS.Worksheet {
-  return workbook.addWorksheet(name, {
-    views: options.frozenHeader ? [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] : [{ state: 'normal' }],
-    pageSetup: {
-      paperSize: 9 as ExcelJS.PaperSize, // A4
-      orientation: options.orientation,
-      fitToPage: options.fitToWidth,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      horizontalCentered: true,
-      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-      ...(options.frozenHeader ? { printTitlesRow: '1:1' } : {}),
-    },
-    headerFooter: {
-      oddHeader: `&L${headerText(options.headerLeft)}&R${headerText(options.headerRight)}`,
-      oddFooter: '&C第 &P 页，共 &N 页',
-    },
-  });
+function sheetSetup(name: string, options: SheetOptions, columns: SheetSetup['columns']): SheetSetup {
+  return {
+    name,
+    orientation: options.orientation,
+    fitToWidth: options.fitToWidth,
+    frozenHeader: options.frozenHeader,
+    headerCode: `&L${headerText(options.headerLeft)}&R${headerText(options.headerRight)}`,
+    footerCode: '&C第 &P 页，共 &N 页',
+    columns,
+  };
 }
 
 const LINE_HEIGHT = 15;
@@ -330,9 +347,10 @@ const LINE_HEIGHT = 15;
  * neither Excel nor LibreOffice grows rows to fit wrapped text when they open a file. Undefined
  * (the default height) for one line.
  */
-function rowHeight(cells: [CellValue, number][]): number | undefined {
+function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number }[]): number | undefined {
   let lines = 1;
-  for (const [value, width] of cells) {
+  for (const { index, width } of wrapped) {
+    const value = cells[index];
     if (typeof value !== 'string' || value === '') continue;
     const usable = Math.max(1, width - 1);
     let count = 0;
@@ -342,52 +360,20 @@ function rowHeight(cells: [CellValue, number][]): number | undefined {
   return lines > 1 ? Math.min(409, lines * LINE_HEIGHT + 2) : undefined;
 }
 
-/** Both writers keep sheet validations in `dataValidations` (address → rule); ExcelJS's typings omit it. */
-function validationsOf(sheet: ExcelJS.Worksheet): { add(address: string, validation: ExcelJS.DataValidation): void } {
-  return (sheet as unknown as { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } }).dataValidations;
-}
-
-/** The streaming writer's sheets are committed (written out); the in-memory Worksheet has no commit. */
-function commitSheet(sheet: ExcelJS.Worksheet): void {
-  const commit = (sheet as { commit?: () => void }).commit;
-  if (typeof commit === 'function') commit.call(sheet);
-}
-
-const BACKLOG_LIMIT = 1 << 20;
-
-/** archiver's input is a readable-stream v2 PassThrough: no writableLength getter, only the states. */
-interface PipeState {
-  _writableState?: { length?: number };
-  _readableState?: { length?: number };
-}
-
-/**
- * Waits until the zip has taken what the sheet wrote. ExcelJS's sheet stream ignores backpressure:
- * it pushes each 64 KiB block into archiver's input (a PassThrough) at once, so without this the
- * whole sheet could pile up there while deflate catches up. In-memory sheets have no stream.
- */
-async function drain(sheet: ExcelJS.Worksheet): Promise<void> {
-  const pipes = (sheet as unknown as { stream?: { pipes?: PipeState[] } }).stream?.pipes ?? [];
-  const backlog = (): number => pipes.reduce((sum, pipe) => sum + (pipe._writableState?.length ?? 0) + (pipe._readableState?.length ?? 0), 0);
-  do await yieldToLoop();
-  while (backlog() > BACKLOG_LIMIT);
-}
-
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function writeSummary(workbook: AnyWorkbook, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions): Promise<void> {
+async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions): Promise<void> {
   const summary = plan.sheet.summary!;
-  const sheet = addSheet(workbook, summary.name, { ...sheetOptions, orientation: 'portrait', frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` });
   let widest = [displayWidth(summary.name), 8];
-  const rows: { values: CellValue[]; kind: 'title' | 'note' | 'header' | 'data' | 'total' | 'blank'; format?: string }[] = [];
+  const rows: { values: CellValue[]; styles?: CellStyle[] }[] = [];
   const title = `${input.spec.title}${input.subtitle ? ` ${input.subtitle}` : ''} — ${plan.sheet.name}统计`;
-  rows.push({ values: [title], kind: 'title' });
-  rows.push({ values: [`截至 ${formatAsOf(input.asOf)}，共 ${measured.rows} 行`], kind: 'note' });
-  rows.push({ values: [], kind: 'blank' });
+  rows.push({ values: [title], styles: [SUMMARY_TITLE] });
+  rows.push({ values: [`截至 ${formatAsOf(input.asOf)}，共 ${measured.rows} 行`], styles: [SUMMARY_NOTE] });
+  rows.push({ values: [] });
   for (const key of summary.by) {
     const column = plan.column(key);
     const tally = measured.counts.get(key)!;
-    rows.push({ values: [column.header, '数量'], kind: 'header' });
+    rows.push({ values: [column.header, '数量'], styles: [SUMMARY_HEADER, SUMMARY_HEADER] });
     const group = labelGroup(column.spec);
     const entries: { value: CellValue; count: number }[] = [];
     if (group !== undefined) {
@@ -402,104 +388,83 @@ async function writeSummary(workbook: AnyWorkbook, plan: SheetPlan, measured: Me
     const blank = tally.get('')?.count ?? 0;
     if (blank > 0) entries.push({ value: '（空）', count: blank });
     const format = column.spec.type === 'date' || column.spec.type === 'datetime' ? (column.spec.format ?? DEFAULT_FORMATS[column.spec.type]) : undefined;
+    const valueStyles = [summaryValueStyle(format), SUMMARY_COUNT];
     for (const entry of entries) {
-      rows.push({ values: [entry.value, entry.count], kind: 'data', format });
+      rows.push({ values: [entry.value, entry.count], styles: valueStyles });
       widest = [Math.max(widest[0]!, cellWidth(column.spec, entry.value) + 2), widest[1]!];
     }
-    rows.push({ values: ['合计', entries.reduce((sum, entry) => sum + entry.count, 0)], kind: 'total' });
-    rows.push({ values: [], kind: 'blank' });
+    rows.push({ values: ['合计', entries.reduce((sum, entry) => sum + entry.count, 0)], styles: [SUMMARY_TOTAL, SUMMARY_TOTAL] });
+    rows.push({ values: [] });
     widest = [Math.max(widest[0]!, displayWidth(column.header) + 2), widest[1]!];
   }
-  sheet.columns = [{ width: Math.min(60, Math.max(14, widest[0]!)) }, { width: 10 }];
-  for (const entry of rows) {
-    const row = sheet.addRow(entry.values);
-    if (entry.kind === 'title') row.getCell(1).font = { bold: true, size: 14 };
-    if (entry.kind === 'note') row.getCell(1).font = { color: { argb: 'FF595959' } };
-    if (entry.kind === 'header' || entry.kind === 'total') {
-      for (const index of [1, 2]) {
-        const cell = row.getCell(index);
-        cell.font = { bold: true };
-        cell.border = { top: THIN, bottom: THIN, left: THIN, right: THIN };
-        if (entry.kind === 'header') cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
-      }
-    }
-    if (entry.kind === 'data') {
-      for (const index of [1, 2]) row.getCell(index).border = { top: THIN, bottom: THIN, left: THIN, right: THIN };
-      if (entry.format) row.getCell(1).numFmt = entry.format;
-      row.getCell(1).alignment = { horizontal: 'left' };
-    }
-    row.commit();
-  }
-  commitSheet(sheet);
+  const options = { ...sheetOptions, orientation: 'portrait' as const, frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
+  const sheet = book.addSheet(sheetSetup(summary.name, options, [{ width: Math.min(60, Math.max(14, widest[0]!)) }, { width: 10 }]));
+  for (const row of rows) sheet.addRow(row.values, row.styles ? { styles: row.styles } : undefined);
+  await sheet.finish({ validations: [], highlights: [] });
   await yieldToLoop();
 }
 
-async function writeDataSheet(workbook: AnyWorkbook, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions, yieldEvery: number): Promise<void> {
+/** The style of a data column: its number format and alignment, shared by every cell of it. */
+function columnStyle(column: ColumnSpec): CellStyle {
+  const format = column.format ?? DEFAULT_FORMATS[column.type];
+  const horizontal = defaultAlignment(column);
+  return { ...(format ? { numFmt: format } : {}), alignment: { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.wrap ? { wrapText: true } : {}) } };
+}
+
+async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions, yieldEvery: number): Promise<void> {
   const { sheet: spec, columns } = plan;
-  const sheet = addSheet(workbook, spec.name, sheetOptions);
-  sheet.columns = columns.map((column, i) => {
-    const format = column.spec.format ?? DEFAULT_FORMATS[column.spec.type];
-    const horizontal = defaultAlignment(column.spec);
-    const alignment: Partial<ExcelJS.Alignment> = { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.spec.wrap ? { wrapText: true } : {}) };
-    return { key: column.spec.key, width: finalWidth(column.spec, measured.widths[i]!), style: { ...(format ? { numFmt: format } : {}), alignment } };
+  const widths = columns.map((column, i) => finalWidth(column.spec, measured.widths[i]!));
+  const styles = columns.map((column) => columnStyle(column.spec));
+  const sheet: BookSheet = book.addSheet(sheetSetup(spec.name, sheetOptions, columns.map((_, i) => ({ width: widths[i]!, style: styles[i] }))));
+  const headers = columns.map((column) => column.header);
+  sheet.addRow(headers, {
+    height: Math.max(24, rowHeight(headers, columns.map((_, index) => ({ index, width: widths[index]! }))) ?? 0),
+    styles: columns.map(() => HEADER_STYLE),
   });
-  const header = sheet.addRow(columns.map((column) => column.header));
-  header.height = Math.max(24, rowHeight(columns.map((column, i) => [column.header, finalWidth(column.spec, measured.widths[i]!)])) ?? 0);
-  header.eachCell((cell) => {
-    cell.font = { bold: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
-    cell.border = { top: THIN, bottom: THIN, left: THIN, right: THIN };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.numFmt = 'General';
-  });
-  header.commit();
-  const widths = sheet.columns.map((column) => column.width ?? MIN_WIDTH);
-  const wrapped = columns.filter((column) => column.spec.wrap);
+  const wrapped = columns.filter((column) => column.spec.wrap).map((column) => ({ index: column.index - 1, width: widths[column.index - 1]! }));
   let written = 0;
+  let sinceYield = 0;
   for (const row of plan.rows()) {
     const cells = plan.cells(row);
-    const added = sheet.addRow(cells);
-    const height = rowHeight(wrapped.map((column) => [cells[column.index - 1] ?? null, widths[column.index - 1]!]));
-    if (height !== undefined) added.height = height;
-    added.commit();
+    const height = wrapped.length > 0 ? rowHeight(cells, wrapped) : undefined;
+    const flushed = sheet.addRow(cells, height === undefined ? undefined : { height });
     written += 1;
-    if (written % yieldEvery === 0) await drain(sheet);
+    if (flushed || ++sinceYield >= yieldEvery) {
+      sinceYield = 0;
+      await sheet.drain();
+    }
   }
   const lastRow = written + 1;
   if (written === 0 && spec.emptyNote) {
-    const note = sheet.addRow([spec.emptyNote]);
-    note.getCell(1).font = { italic: true, color: { argb: 'FF808080' } };
-    note.getCell(1).numFmt = '@';
-    note.commit();
+    sheet.addRow([spec.emptyNote], { styles: [{ ...styles[0], font: { italic: true, color: 'FF808080' }, numFmt: '@' }] });
   }
   const lastLetter = columnLetter(columns.length);
-  sheet.autoFilter = `A1:${lastLetter}${lastRow}`;
   const bottom = lastRow + (spec.spareRows ?? DEFAULT_SPARE_ROWS);
+  const validations: ListValidation[] = [];
+  const highlights: ConditionalFormat[] = [];
   if (bottom >= 2) {
     for (const column of columns) {
       const group = labelGroup(column.spec);
       if (!column.spec.dropdown || group === undefined) continue;
       const choices = Object.values(input.labels[group]!);
-      validationsOf(sheet).add(`${column.letter}2:${column.letter}${bottom}`, {
-        type: 'list',
-        allowBlank: true,
-        formulae: [quoted(choices.join(','))],
-        showErrorMessage: true,
-        errorStyle: 'stop',
+      validations.push({
+        ref: `${column.letter}2:${column.letter}${bottom}`,
+        formula: quoted(choices.join(',')),
         errorTitle: '无效的值',
-        error: `请从下拉列表中选择：${choices.join('、')}`,
+        error: `请从下拉列表中选择：${choices.join('、')}`.slice(0, MAX_ERROR_MESSAGE),
       });
     }
-    (spec.highlight ?? []).forEach((highlight, index) => {
+    for (const [index, highlight] of (spec.highlight ?? []).entries()) {
       const column = plan.column(highlight.when.column);
-      const ref = highlight.target === 'cell' ? `${column.letter}2:${column.letter}${bottom}` : `A2:${lastLetter}${bottom}`;
-      sheet.addConditionalFormatting({
-        ref,
-        rules: [{ type: 'expression', priority: index + 1, formulae: [highlightFormula(plan, highlight, input.labels, 2)], style: dxfStyle(highlight.style) }],
+      highlights.push({
+        ref: highlight.target === 'cell' ? `${column.letter}2:${column.letter}${bottom}` : `A2:${lastLetter}${bottom}`,
+        formula: highlightFormula(plan, highlight, input.labels, 2),
+        priority: index + 1,
+        format: highlightFormat(highlight.style),
       });
-    });
+    }
   }
-  commitSheet(sheet);
+  await sheet.finish({ autoFilter: `A1:${lastLetter}${lastRow}`, validations, highlights });
   await yieldToLoop();
 }
 
@@ -507,22 +472,8 @@ function workbookTitle(input: RenderInput): string {
   return input.subtitle ? `${input.spec.title} ${input.subtitle}` : input.spec.title;
 }
 
-function setProperties(workbook: AnyWorkbook, input: RenderInput): void {
-  const when = input.asOf.toJSDate();
-  workbook.creator = 'docpack';
-  workbook.lastModifiedBy = 'docpack';
-  workbook.created = when;
-  workbook.modified = when;
-  workbook.title = workbookTitle(input);
-  workbook.subject = input.spec.description ?? '';
-  workbook.company = '';
-  workbook.manager = '';
-  workbook.keywords = '';
-  workbook.category = '';
-  workbook.description = '';
-}
-
-async function fill(workbook: AnyWorkbook, input: RenderInput, yieldEvery: number): Promise<RenderReport> {
+async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise<RenderReport> {
+  book.setProperties({ title: workbookTitle(input), subject: input.spec.description ?? '', created: input.asOf.toJSDate() });
   const log = new ProblemLog(input.specFile);
   const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
   const rows: Record<string, number> = {};
@@ -538,8 +489,8 @@ async function fill(workbook: AnyWorkbook, input: RenderInput, yieldEvery: numbe
       headerLeft: `${workbookTitle(input)} — ${sheet.name}`,
       headerRight: `截至 ${formatAsOf(input.asOf)}`,
     };
-    if (sheet.summary) await writeSummary(workbook, plan, measured, input, options);
-    await writeDataSheet(workbook, plan, measured, input, options, yieldEvery);
+    if (sheet.summary) await writeSummary(book, plan, measured, input, options);
+    await writeDataSheet(book, plan, measured, input, options, yieldEvery);
     rows[sheet.name] = measured.rows;
   }
   return { rows, problems: log.list() };
@@ -549,29 +500,34 @@ function defaultMode(input: RenderInput): WriterMode {
   return input.mode ?? (input.spec.scope === 'portfolio' ? 'stream' : 'memory');
 }
 
-function streamWriter(stream: NodeJS.WritableStream): ExcelJS.stream.xlsx.WorkbookWriter {
-  // Inline strings (no shared-string table): memory stays flat however many distinct texts there are.
-  return new ExcelJS.stream.xlsx.WorkbookWriter({ stream: stream as unknown as import('node:stream').Stream, useStyles: true, useSharedStrings: false });
+/** The in-memory ExcelJS workbook: loaded on first use, so that streaming does not pay for it. */
+async function renderInMemory(input: RenderInput): Promise<{ data: Buffer; report: RenderReport }> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  const report = await fill(new ExcelJsBook(workbook), input, Number.POSITIVE_INFINITY);
+  const data = Buffer.from(await workbook.xlsx.writeBuffer());
+  return { data: fixZipTimes(data, zipTimeOf(input.asOf)), report };
+}
+
+/** Streams the workbook into `sink`; the zip entry times are fixed by the caller. */
+async function renderStream(input: RenderInput, sink: (chunk: Uint8Array) => void): Promise<RenderReport> {
+  const book = new XlsxStreamWriter(sink, input.deflateLevel);
+  try {
+    const report = await fill(book, input, input.yieldEvery ?? 200);
+    book.close();
+    return report;
+  } catch (error) {
+    book.abort();
+    throw error;
+  }
 }
 
 /** Renders the workbook into memory and returns the .xlsx bytes, with fixed zip entry times. */
 export async function renderWorkbook(input: RenderInput): Promise<{ data: Buffer; report: RenderReport }> {
-  const time = zipTimeOf(input.asOf);
-  if (defaultMode(input) === 'memory') {
-    const workbook = new ExcelJS.Workbook();
-    setProperties(workbook, input);
-    const report = await fill(workbook, input, Number.POSITIVE_INFINITY);
-    const data = Buffer.from(await workbook.xlsx.writeBuffer());
-    return { data: fixZipTimes(data, time), report };
-  }
-  const chunks: Buffer[] = [];
-  const sink = new PassThrough();
-  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const workbook = streamWriter(sink);
-  setProperties(workbook, input);
-  const report = await fill(workbook, input, input.yieldEvery ?? 200);
-  await workbook.commit();
-  return { data: fixZipTimes(Buffer.concat(chunks), time), report };
+  if (defaultMode(input) === 'memory') return renderInMemory(input);
+  const chunks: Uint8Array[] = [];
+  const report = await renderStream(input, (chunk) => chunks.push(chunk));
+  return { data: fixZipTimes(Buffer.concat(chunks), zipTimeOf(input.asOf)), report };
 }
 
 /**
@@ -581,31 +537,25 @@ export async function renderWorkbook(input: RenderInput): Promise<{ data: Buffer
  */
 export async function renderWorkbookToFile(input: RenderInput, file: string): Promise<RenderReport> {
   if (defaultMode(input) === 'memory') {
-    const rendered = await renderWorkbook(input);
+    const rendered = await renderInMemory(input);
     writeFileAtomic(file, rendered.data);
     return rendered.report;
   }
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let out: WriteStream | undefined;
+  let fd: number | undefined = openSync(temporary, 'w');
   try {
-    out = createWriteStream(temporary);
-    const closed = new Promise<void>((resolve, reject) => {
-      out!.on('close', resolve);
-      out!.on('error', reject);
+    const out = fd;
+    const report = await renderStream(input, (chunk) => {
+      for (let at = 0; at < chunk.length; ) at += writeSync(out, chunk, at);
     });
-    // Awaited below; after a failure elsewhere it must not become an unhandled rejection.
-    closed.catch(() => undefined);
-    const workbook = streamWriter(out);
-    setProperties(workbook, input);
-    const report = await fill(workbook, input, input.yieldEvery ?? 200);
-    await workbook.commit();
-    await closed;
+    closeSync(fd);
+    fd = undefined;
     fixZipTimesInFile(temporary, zipTimeOf(input.asOf));
     renameSync(temporary, file);
     return report;
   } catch (error) {
-    out?.destroy();
+    if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
     throw error;
   }

@@ -4,7 +4,8 @@
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
-import { isIsoDate, timeToEpochMs, ZONE } from '../../time.ts';
+import { digits, tryParseIsoDate } from '../../calendar/dates.ts';
+import { timeToEpochMs, ZONE } from '../../time.ts';
 import { label, type Labels } from '../labels.ts';
 import type { ColumnSpec, ColumnType, Condition, ValueSpec } from './spec.ts';
 
@@ -70,13 +71,45 @@ export function compileCondition(condition: Condition): (row: RowContext) => boo
 /** Shanghai civil date (YYYY-MM-DD) of a record date or time; undefined when it is neither. */
 export function civilDate(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (value.length === 10) return isIsoDate(value) ? value : undefined;
-  const ms = timeToEpochMs(value);
+  if (value.length === 10) return tryParseIsoDate(value) === undefined ? undefined : value;
+  const ms = epochMs(value);
   return Number.isNaN(ms) ? undefined : new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** Days since 1970-01-01 of a date known to be valid YYYY-MM-DD. */
 function dayNumber(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+  return tryParseIsoDate(date)!;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * timeToEpochMs, with a fast path (no regular expression, no slicing) for the form records use:
+ * YYYY-MM-DDTHH:MM:SS with Z, ±HH:MM or no offset (read at +08:00). Anything else goes to timeToEpochMs.
+ */
+export function epochMs(text: string): number {
+  const length = text.length;
+  if ((length === 19 || length === 20 || length === 25) && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58) {
+    const day = tryParseIsoDate(text.slice(0, 10));
+    const hour = digits(text, 11, 2);
+    const minute = digits(text, 14, 2);
+    const second = digits(text, 17, 2);
+    if (day !== undefined && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
+      const wall = day * DAY_MS + hour * HOUR_MS + minute * 60_000 + second * 1000;
+      if (length === 19) return wall - SHANGHAI_OFFSET_MS;
+      if (length === 20) {
+        if (text.charCodeAt(19) === 90 /* Z */) return wall;
+      } else {
+        const sign = text.charCodeAt(19);
+        const offsetHours = digits(text, 20, 2);
+        const offsetMinutes = digits(text, 23, 2);
+        if ((sign === 43 || sign === 45) && text.charCodeAt(22) === 58 && offsetHours >= 0 && offsetMinutes >= 0) {
+          return wall - (sign === 45 ? -1 : 1) * (offsetHours * HOUR_MS + offsetMinutes * 60_000);
+        }
+      }
+    }
+  }
+  return timeToEpochMs(text);
 }
 
 function expressionError(message: string, hint?: string): DocpackError {
@@ -129,10 +162,10 @@ export function compileValue(value: ValueSpec, env: ValueEnv): (row: RowContext)
     return (row) => {
       const raw = get(row);
       if (raw === undefined || raw === null) return undefined;
-      if (typeof raw === 'string' && raw.length === 10 && isIsoDate(raw)) {
+      if (typeof raw === 'string' && raw.length === 10 && tryParseIsoDate(raw) !== undefined) {
         return DateTime.fromISO(raw, { zone: ZONE }).plus({ months }).toISODate();
       }
-      const ms = typeof raw === 'string' ? timeToEpochMs(raw) : Number.NaN;
+      const ms = typeof raw === 'string' ? epochMs(raw) : Number.NaN;
       if (Number.isNaN(ms)) throw expressionError(`"${path}" is ${JSON.stringify(raw)}, not a date or time`);
       return DateTime.fromMillis(ms, { zone: ZONE }).plus({ months }).toISO({ suppressMilliseconds: true });
     };
@@ -173,12 +206,15 @@ export function compileValue(value: ValueSpec, env: ValueEnv): (row: RowContext)
 // Characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/FFFF):
 // written raw they would make the file unreadable, so they become U+FFFD.
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** What cellText may change: most text has none of it and is returned as it is, without a copy. */
+const NEEDS_CLEANING = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /**
  * Text as a cell holds it: line breaks as LF (XML reads a CR as LF anyway, so the cell is exactly
  * what was written) and characters XML cannot carry replaced.
  */
 export function cellText(text: string): string {
+  if (!NEEDS_CLEANING.test(text)) return text;
   return text.replace(/\r\n?/g, '\n').replace(NOT_XML, '\uFFFD');
 }
 
@@ -195,8 +231,11 @@ export function excelDate(value: unknown, withTime: boolean): Date | undefined {
     return new Date(Date.UTC(local.year, local.month - 1, local.day, withTime ? local.hour : 0, withTime ? local.minute : 0, withTime ? local.second : 0));
   }
   if (typeof value !== 'string') return undefined;
-  if (value.length === 10) return isIsoDate(value) ? new Date(dayNumber(value) * DAY_MS) : undefined;
-  const ms = timeToEpochMs(value);
+  if (value.length === 10) {
+    const day = tryParseIsoDate(value);
+    return day === undefined ? undefined : new Date(day * DAY_MS);
+  }
+  const ms = epochMs(value);
   if (Number.isNaN(ms)) return undefined;
   const wall = ms + SHANGHAI_OFFSET_MS;
   return new Date(withTime ? Math.floor(wall / 1000) * 1000 : Math.floor(wall / DAY_MS) * DAY_MS);
@@ -267,12 +306,27 @@ export function toCell(column: ColumnSpec, raw: unknown, labels: Labels): CellVa
 /** Width of text in Excel character units: East Asian wide and fullwidth characters count 2. */
 export function displayWidth(text: string): number {
   let widest = 0;
-  for (const line of text.split('\n')) {
-    let width = 0;
-    for (const char of line) width += isWide(char.codePointAt(0)!) ? 2 : 1;
-    if (width > widest) widest = width;
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x1100) {
+      // Nothing below U+1100 is wide: the common case, one comparison per character.
+      if (code === 10) {
+        if (width > widest) widest = width;
+        width = 0;
+      } else width += 1;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        i += 1;
+      }
+    }
+    width += isWide(code) ? 2 : 1;
   }
-  return widest;
+  return width > widest ? width : widest;
 }
 
 function isWide(code: number): boolean {

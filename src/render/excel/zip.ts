@@ -1,9 +1,14 @@
-// Deterministic zip entries. ExcelJS zips with JSZip (in-memory Workbook) or archiver (streaming
-// WorkbookWriter) and neither lets us choose every entry's time: each entry is stamped with the
-// current time, archiver's in the machine's time zone. We rewrite the DOS time and date of every
-// local and central directory header in place, to the as-of's Shanghai wall clock. Only fixed-size
-// header fields change, so sizes, offsets and CRCs stay valid; files are patched without being read whole.
+// Deterministic zip entries. ExcelJS zips with JSZip (in-memory Workbook) and fflate's Zip takes
+// the entry times in the machine's time zone, so neither gives every entry the time we want. We
+// rewrite the DOS time and date of every local and central directory header in place, to the
+// as-of's Shanghai wall clock. Only fixed-size header fields change, so sizes, offsets and CRCs
+// stay valid; files are patched without being read whole.
+// ZipStream (below) is the zip of the streaming writer: fflate's Zip lays out the archive, each
+// large entry is deflated by Node's zlib (native, on the thread pool, so deflating overlaps with
+// building the XML) as it is written, and nothing but the zlib backlog is held in memory.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import zlib from 'node:zlib';
+import { Zip, type ZipInputFile } from 'fflate';
 import type { DateTime } from 'luxon';
 import { ZONE } from '../../time.ts';
 
@@ -127,5 +132,151 @@ export function fixZipTimesInFile(file: string, time: ZipTime): void {
     );
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Deflate level of the streaming writer. On the bench's 100k rows (`bench/stages/excel.ts levels`)
+ * level 1 and 3 cost about the same (zlib keeps up with the XML on its own thread) and 3 is 16%
+ * smaller; from 6 on, zlib is what the writer waits for.
+ */
+export const STREAM_DEFLATE_LEVEL = 3;
+/** Bytes of XML waiting for zlib before a writer has to wait. */
+const BACKLOG_LIMIT = 1 << 20;
+/** A fixed entry time: every time is rewritten by fixZipTimes afterwards; fflate only must not read the clock. */
+const PLACEHOLDER_TIME = new Date(2000, 0, 1);
+
+/** fflate's general purpose flag bits 1-2 for a deflate level (as its ZipDeflate sets them). */
+function levelFlag(level: number): number {
+  return level === 1 ? 3 : level < 6 ? 2 : level === 9 ? 1 : 0;
+}
+
+type Sink = (chunk: Uint8Array) => void;
+
+/**
+ * A zip written front to back into `sink` (a file descriptor's writeSync, or an array of chunks).
+ * Entries are written one at a time: finish one (await its end()) before opening the next.
+ */
+export class ZipStream {
+  private readonly zip: Zip;
+  private failure: unknown;
+  private finished = false;
+
+  constructor(sink: Sink, private readonly level = STREAM_DEFLATE_LEVEL) {
+    if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`deflate level ${level} is not 0 to 9`);
+    this.zip = new Zip((error, chunk, final) => {
+      if (error) {
+        this.failure ??= error;
+        return;
+      }
+      if (this.failure !== undefined) return;
+      try {
+        sink(chunk);
+      } catch (failure) {
+        // Called from zlib's callbacks too: an exception there would be uncaught, so keep it for the writer.
+        this.failure = failure;
+      }
+      if (final) this.finished = true;
+    });
+  }
+
+  /** Throws what went wrong in the sink or the zip, if anything did. */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private file(name: string): ZipInputFile {
+    return { filename: name, size: 0, crc: 0, compression: 8, flag: levelFlag(this.level), mtime: PLACEHOLDER_TIME, os: 0, attrs: 0 };
+  }
+
+  /** A small entry, deflated at once. */
+  addFile(name: string, text: string): void {
+    this.check();
+    const data = Buffer.from(text, 'utf8');
+    const file = this.file(name);
+    file.size = data.length;
+    file.crc = zlib.crc32(data);
+    this.zip.add(file);
+    file.ondata!(null, zlib.deflateRawSync(data, { level: this.level }), true);
+    this.check();
+  }
+
+  /** An entry written piece by piece (a worksheet). */
+  open(name: string): ZipEntry {
+    this.check();
+    const file = this.file(name);
+    this.zip.add(file);
+    return new ZipEntry(file, this.level, this);
+  }
+
+  /** Writes the central directory. */
+  end(): void {
+    this.check();
+    this.zip.end();
+    this.check();
+    if (!this.finished) throw new Error('zip not finished: an entry is still open');
+  }
+
+  /** @internal */
+  fail(error: unknown): void {
+    this.failure ??= error;
+  }
+}
+
+export class ZipEntry {
+  private readonly deflate: zlib.DeflateRaw;
+  private crc = 0;
+  private size = 0;
+  private readonly ended: Promise<void>;
+
+  constructor(
+    private readonly file: ZipInputFile,
+    level: number,
+    private readonly zip: ZipStream,
+  ) {
+    this.deflate = zlib.createDeflateRaw({ level, chunkSize: 1 << 16 });
+    this.ended = new Promise<void>((resolve, reject) => {
+      this.deflate.on('data', (chunk: Buffer) => file.ondata!(null, chunk as Uint8Array<ArrayBuffer>, false));
+      this.deflate.on('error', (error) => {
+        zip.fail(error);
+        reject(error);
+      });
+      this.deflate.on('end', () => {
+        file.size = this.size;
+        file.crc = this.crc;
+        file.ondata!(null, new Uint8Array(0), true);
+        resolve();
+      });
+    });
+    // A failure is reported by end(); until then it must not be an unhandled rejection.
+    this.ended.catch(() => undefined);
+  }
+
+  write(text: string): void {
+    this.zip.check();
+    const data = Buffer.from(text, 'utf8');
+    this.size += data.length;
+    if (this.size > 0xffffffff) throw new Error(`${this.file.filename} is over 4 GiB, which needs zip64`);
+    this.crc = zlib.crc32(data, this.crc);
+    this.deflate.write(data);
+  }
+
+  /** Gives zlib's callbacks a turn, and waits while more than BACKLOG_LIMIT bytes wait to be deflated. */
+  async drain(): Promise<void> {
+    if (this.deflate.writableLength > BACKLOG_LIMIT) await Promise.race([new Promise<void>((resolve) => this.deflate.once('drain', resolve)), this.ended]);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+    this.zip.check();
+  }
+
+  async end(): Promise<void> {
+    this.deflate.end();
+    await this.ended;
+    this.zip.check();
+  }
+
+  /** Stops deflating (after a failure elsewhere); the zip is not usable afterwards. */
+  abort(): void {
+    this.zip.fail(new Error(`${this.file.filename} was not finished`));
+    this.deflate.destroy();
   }
 }

@@ -68,10 +68,12 @@ export function cellText(cell: ExcelJS.Cell): string {
 /** A sheet as tab-separated text, one line per row, trailing empty cells dropped. */
 export function sheetText(sheet: ExcelJS.Worksheet): string {
   const lines: string[] = [];
+  // columnCount walks every row: read it once, not once per row.
+  const columnCount = sheet.columnCount;
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const cells: string[] = [];
-    for (let c = 1; c <= Math.max(sheet.columnCount, row.cellCount); c++) cells.push(cellText(row.getCell(c)));
+    for (let c = 1; c <= Math.max(columnCount, row.cellCount); c++) cells.push(cellText(row.getCell(c)));
     while (cells.length > 0 && cells.at(-1) === '') cells.pop();
     lines.push(cells.join('\t'));
   }

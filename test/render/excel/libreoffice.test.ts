@@ -43,11 +43,13 @@ describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
     long.problems = Array.from({ length: 120 }, (_, index) => ({
       ...pre011.problems![index % pre011.problems!.length]!,
       id: `PB-LONG-${String(index).padStart(3, '0')}`,
-      description: index === 0 ? '=1+1' : index === 1 ? '@SUM(1,2)' : pre011.problems![index % pre011.problems!.length]!.description,
+      description: index === 0 ? '=1+1' : index === 1 ? '@SUM(1,2)' : index === 2 ? 'a_x0041_b & <c> _x000d_' : pre011.problems![index % pre011.problems!.length]!.description,
     }));
     const files: [string, Buffer][] = [
       ['problem-table', await render(specNamed('problem-table'), [pre011], { subtitle: `${pre011.id} ${pre011.name}` })],
       ['problem-long', await render(specNamed('problem-table'), [long], { subtitle: `${long.id} ${long.name}` })],
+      // The same through the streaming writer (portfolio workbooks use it): the same cells and pages.
+      ['problem-long-stream', await render(specNamed('problem-table'), [long], { subtitle: `${long.id} ${long.name}`, mode: 'stream' })],
       ['circuit-warnings', await render(specNamed('circuit-warnings'), records)],
       ['resource-register', await render(specNamed('resource-register'), records)],
       ['warning-summary', await render(specNamed('warning-summary'), records, { findings: FINDINGS })],
@@ -72,8 +74,14 @@ describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
     const lines = csv('problem-long', '问题治理表').trim().split('\n');
     expect(lines.find((line) => line.startsWith('PB-LONG-000,'))).toMatch(/^PB-LONG-000,=1\+1,/);
     expect(lines.find((line) => line.startsWith('PB-LONG-001,'))).toMatch(/^PB-LONG-001,"@SUM\(1,2\)",/);
+    // Text that looks like Excel's _xHHHH_ character escape stays as written.
+    expect(lines.find((line) => line.startsWith('PB-LONG-002,'))).toMatch(/^PB-LONG-002,a_x0041_b & <c> _x000d_,/);
     const summary = csv('warning-summary', '预警升级明细');
     expect(summary).toContain('"=HYPERLINK(""http://evil.example"",""点击"")"');
+  });
+
+  it('reads the same cells from the streaming writer as from the in-memory one', () => {
+    expect(csv('problem-long-stream', '问题治理表')).toBe(csv('problem-long', '问题治理表'));
   });
 
   it('reads the portfolio workbooks, every sheet', () => {
@@ -86,18 +94,23 @@ describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
 
   it.skipIf(!hasPdftotext)('prints A4 landscape pages with the header row repeated and page numbers', () => {
     const pdfs = readdirSync(path.join(dir, 'pdf')).sort();
-    expect(pdfs).toEqual(['circuit-warnings.pdf', 'problem-long.pdf', 'problem-table.pdf', 'resource-register.pdf', 'warning-summary.pdf']);
-    const info = execFileSync('pdfinfo', [path.join(dir, 'pdf', 'problem-long.pdf')], { encoding: 'utf8' });
-    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
-    expect(pages).toBeGreaterThan(2);
-    // A4 landscape: 842 x 595 points.
-    expect(info).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)/);
-    for (let page = 1; page <= pages; page++) {
-      const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', path.join(dir, 'pdf', 'problem-long.pdf'), '-'], { encoding: 'utf8' });
-      expect(text, `page ${page}`).toContain('问题描述');
-      expect(text, `page ${page}`).toContain(`第 ${page} 页，共 ${pages} 页`);
-      expect(text, `page ${page}`).toContain('截至 2026-11-25 09:00');
+    expect(pdfs).toEqual(['circuit-warnings.pdf', 'problem-long-stream.pdf', 'problem-long.pdf', 'problem-table.pdf', 'resource-register.pdf', 'warning-summary.pdf']);
+    const pageCounts: number[] = [];
+    for (const name of ['problem-long', 'problem-long-stream']) {
+      const info = execFileSync('pdfinfo', [path.join(dir, 'pdf', `${name}.pdf`)], { encoding: 'utf8' });
+      const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+      pageCounts.push(pages);
+      expect(pages).toBeGreaterThan(2);
+      // A4 landscape: 842 x 595 points.
+      expect(info).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)/);
+      for (let page = 1; page <= pages; page++) {
+        const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', path.join(dir, 'pdf', `${name}.pdf`), '-'], { encoding: 'utf8' });
+        expect(text, `${name} page ${page}`).toContain('问题描述');
+        expect(text, `${name} page ${page}`).toContain(`第 ${page} 页，共 ${pages} 页`);
+        expect(text, `${name} page ${page}`).toContain('截至 2026-11-25 09:00');
+      }
     }
+    expect(pageCounts[1]).toBe(pageCounts[0]);
     const first = execFileSync('pdftotext', ['-layout', path.join(dir, 'pdf', 'problem-table.pdf'), '-'], { encoding: 'utf8' });
     expect(first).toContain('问题治理表 P2026-PRE-011');
     expect(first).toContain('PB-PRE-011-01');

@@ -186,6 +186,57 @@ describe('column widths', () => {
   });
 });
 
+describe('the measuring pass', () => {
+  it('stops reading a column once its width cannot change, and gives the same widths', async () => {
+    const spec: WorkbookSpec = {
+      $schema: './sheet-spec.schema.json',
+      title: '宽度',
+      scope: 'portfolio',
+      sheets: [
+        {
+          name: '宽度',
+          rows: 'rows',
+          columns: [
+            { key: 'date', header: '日', value: 'row.date', type: 'date' },
+            { key: 'time', header: '更新时间', value: 'row.time', type: 'datetime' },
+            { key: 'long', header: 'C', value: 'row.long', type: 'text', maxWidth: 20 },
+            { key: 'short', header: 'D', value: 'row.short', type: 'text' },
+          ],
+        },
+      ],
+    };
+    const reads = { date: 0, time: 0, long: 0, short: 0 };
+    const rows = Array.from({ length: 100 }, (_, index) => ({
+      row: {
+        get date() {
+          reads.date += 1;
+          return index < 10 ? undefined : '2026-11-25';
+        },
+        get time() {
+          reads.time += 1;
+          return '2026-11-25T09:00:00+08:00';
+        },
+        get long() {
+          reads.long += 1;
+          return index === 50 ? '长'.repeat(30) : 'x';
+        },
+        get short() {
+          reads.short += 1;
+          return index === 99 ? 'abcdefghijklmnop' : 'x';
+        },
+      },
+    }));
+    for (const mode of ['memory', 'stream'] as WriterMode[]) {
+      for (const key of Object.keys(reads) as (keyof typeof reads)[]) reads[key] = 0;
+      const { data } = await renderWorkbook({ spec, sources: { rows }, asOf: AS_OF, calendar, labels, mode });
+      // Writing reads every row once; measuring reads a date column up to its first date, a capped one up to its cap.
+      expect(reads).toEqual({ date: 100 + 11, time: 100 + 1, long: 100 + 51, short: 100 + 100 });
+      const sheet = (await readBack(data)).getWorksheet('宽度')!;
+      expect([1, 2, 3, 4].map((index) => sheet.getColumn(index).width)).toEqual([12, 18, 20, 18]);
+    }
+  });
+});
+
 describe('writing files', () => {
   it('writes atomically in both writers and leaves no temporary file', async () => {
     const records = await fixtures();

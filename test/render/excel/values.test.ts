@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
 import type { ColumnSpec, ValueSpec } from '../../../src/render/excel/spec.ts';
@@ -110,6 +111,25 @@ describe('cell values', () => {
     expect(displayWidth('第一行\nab')).toBe(6);
     expect(cellWidth(column('date'), new Date(0))).toBe(10);
     expect(cellWidth(column('datetime'), new Date(0))).toBe(16);
+  });
+
+  it('measures as the code-point-by-code-point definition does, on any text (the fast path included)', () => {
+    // The definition: per line, each code point counts 2 when East Asian wide, else 1; the widest line.
+    const wide = (code: number): boolean => displayWidth(String.fromCodePoint(code)) === 2;
+    const reference = (text: string): number => Math.max(...text.split('\n').map((line) => [...line].reduce((sum, char) => sum + (wide(char.codePointAt(0)!) ? 2 : 1), 0)));
+    expect(displayWidth('𠮷')).toBe(2);
+    expect(displayWidth('\uD842')).toBe(1);
+    expect(displayWidth('ｱ')).toBe(1);
+    expect(displayWidth('Ａ')).toBe(2);
+    const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('\n', '中文', '한국어', '𠀀', '\uD800', '\uDC00', 'ｱ', '\r\n')), { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(text, (value) => displayWidth(value) === reference(value)), { numRuns: 3000 });
+  });
+
+  it('cleans text only where it has something to clean', () => {
+    const plain = 'no CR or control characters 中文 𠀀';
+    expect(toCell(column('text'), plain, labels)).toBe(plain);
+    const reference = (value: string): string => value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (value) => toCell(column('text'), value, labels) === reference(value)), { numRuns: 3000 });
   });
 
   it('derives the second-check state of a resource check (§2.1.2 item 5)', () => {
