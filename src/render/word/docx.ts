@@ -16,11 +16,12 @@ import {
   type IParagraphStyleOptions,
   type ISectionOptions,
 } from 'docx';
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
 import type { DateTime } from 'luxon';
 import { DocpackError } from '../../errors.ts';
 import { FONTS, PAGE, TABLE_FONT_SIZE, TEXT_WIDTH } from './layout.ts';
 import { BULLET_REFERENCE, ORDERED_REFERENCE, type ConvertedMarkdown } from './markdown.ts';
+import { ZipEntryCache, dosTime, zipEntry, zipFile, type ZipEntry } from './zip.ts';
 
 export interface DocumentMeta {
   /** Document title, e.g. 项目需求书: file property, header (right). */
@@ -220,8 +221,13 @@ const PAGE_PROPERTIES = {
   },
 };
 
-/** A4 portrait; a cover (if any) as a section without header and footer, then the body. */
-export function buildDocument(content: ConvertedMarkdown, meta: DocumentMeta, source: StyleSource = {}): Document {
+type DocumentOptions = ConstructorParameters<typeof Document>[0];
+
+/**
+ * The options of the docx Document for converted Markdown: A4 portrait; a cover (if any) as a
+ * section without header and footer, then the body.
+ */
+export function documentOptions(content: ConvertedMarkdown, meta: DocumentMeta, source: StyleSource = {}): DocumentOptions {
   const sections: ISectionOptions[] = [];
   if (content.cover !== null) {
     sections.push({
@@ -236,7 +242,7 @@ export function buildDocument(content: ConvertedMarkdown, meta: DocumentMeta, so
     footers: { default: footer() },
     children: body,
   });
-  return new Document({
+  return {
     title: meta.title,
     subject: meta.project,
     creator: 'docpack',
@@ -247,7 +253,19 @@ export function buildDocument(content: ConvertedMarkdown, meta: DocumentMeta, so
     ...stylesOptions(source),
     numbering: numbering(),
     sections,
-  });
+  };
+}
+
+/**
+ * Documents built here, with what their parts that do not depend on the content (styles, theme,
+ * settings...) depend on: the reference styles, or none.
+ */
+const partsKeys = new WeakMap<Document, string>();
+
+export function buildDocument(content: ConvertedMarkdown, meta: DocumentMeta, source: StyleSource = {}): Document {
+  const document = new Document(documentOptions(content, meta, source));
+  partsKeys.set(document, source.referenceStyles === undefined ? '' : `reference:${source.referenceStyles}`);
+  return document;
 }
 
 /** 2026-11-25T01:00:00Z: the W3CDTF form core.xml uses, in UTC. */
@@ -255,28 +273,164 @@ function w3cdtf(asOf: DateTime): string {
   return asOf.toUTC().toISO({ suppressMilliseconds: true }) ?? '';
 }
 
+/** The package's parts by path, in docx's order: XML as text, media as bytes. */
+type PackageFiles = Map<string, string | Uint8Array>;
+
+interface PartFormatter {
+  format(input: unknown, context: { file: unknown }): unknown;
+}
+
+interface PackageCompiler {
+  formatter: PartFormatter;
+  compile(file: Document): PackageFiles;
+}
+
 /**
- * Packs the document into .docx bytes that depend only on the document and `asOf`:
- * docx stamps core.xml with the current time and the zip entries with Date.now(), so the
- * package is unzipped, its two timestamps are set to `asOf`, and it is zipped again with
- * fixed entry times.
+ * docx's compiler, which Packer runs before it zips: it gives the part XML that we zip ourselves,
+ * once, at fixed times (Packer would zip with the clock's times, and we would have to unzip and
+ * zip again). It is not public API, so it is checked for and Packer is used when it is missing.
+ */
+function newCompiler(): PackageCompiler | undefined {
+  const shared = (Packer as unknown as { compiler?: Partial<PackageCompiler> }).compiler;
+  if (typeof shared?.compile !== 'function' || typeof shared.formatter?.format !== 'function') return undefined;
+  const Compiler = shared.constructor as new () => PackageCompiler;
+  try {
+    const compiler = new Compiler();
+    return typeof compiler.compile === 'function' && typeof compiler.formatter?.format === 'function' ? compiler : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const STUB = '<docpack-stub/>';
+const STUB_ELEMENT = { 'docpack-stub': {} };
+
+/**
+ * Parts whose XML depends only on the Document's options, which are the same for every document
+ * built here with the same styles: formatted once, then taken from the cache. The getters are
+ * those of docx's File; a part whose getter is missing is formatted every time.
+ */
+const CONSTANT_PARTS: readonly { path: string; of(file: Record<string, unknown>): unknown }[] = [
+  { path: 'word/styles.xml', of: (file) => file.Styles },
+  { path: 'word/theme/theme1.xml', of: (file) => file.Theme },
+  { path: 'word/settings.xml', of: (file) => file.Settings },
+  { path: 'word/fontTable.xml', of: (file) => (file.FontTable as { View?: unknown } | undefined)?.View },
+  { path: 'word/footnotes.xml', of: (file) => (file.FootNotes as { View?: unknown } | undefined)?.View },
+  { path: 'word/endnotes.xml', of: (file) => (file.Endnotes as { View?: unknown } | undefined)?.View },
+  { path: 'docProps/app.xml', of: (file) => file.AppProperties },
+  { path: 'docProps/custom.xml', of: (file) => file.CustomProperties },
+];
+
+/**
+ * Compiles documents to their parts. The constant parts of a document built by `buildDocument`
+ * are formatted in full for the first document of its kind and kept; later documents of the kind
+ * get a stub in their place, which is then swapped for the kept XML.
+ */
+class PartsCompiler {
+  private readonly full = newCompiler();
+  private readonly stubbed = newCompiler();
+  /** By parts key: the XML of each constant part. */
+  private readonly constant = new Map<string, Map<string, string>>();
+  /** What the stubbed compiler is compiling: the file, and the docx objects of the parts it stubs. */
+  private stubbing: { file: unknown; parts: Set<unknown> } | undefined;
+
+  constructor() {
+    const stubbed = this.stubbed;
+    if (!stubbed) return;
+    const base = stubbed.formatter;
+    stubbed.formatter = {
+      format: (input, context) => {
+        const stubbing = this.stubbing;
+        return stubbing !== undefined && stubbing.file === context.file && stubbing.parts.has(input) ? STUB_ELEMENT : base.format(input, context);
+      },
+    };
+  }
+
+  get available(): boolean {
+    return this.full !== undefined && this.stubbed !== undefined;
+  }
+
+  compile(document: Document): PackageFiles {
+    if (!this.full || !this.stubbed) throw new Error('docx compiler unavailable');
+    const key = partsKeys.get(document);
+    const kept = key === undefined ? undefined : this.constant.get(key);
+    if (key === undefined || !kept) {
+      const files = this.full.compile(document);
+      if (key !== undefined) this.keep(key, files);
+      return files;
+    }
+    const file = document as unknown as Record<string, unknown>;
+    const parts = new Set<unknown>();
+    for (const part of CONSTANT_PARTS) {
+      if (!kept.has(part.path)) continue;
+      const input = part.of(file);
+      if (input !== undefined && input !== null) parts.add(input);
+    }
+    this.stubbing = { file: document, parts };
+    let files: PackageFiles;
+    try {
+      files = this.stubbed.compile(document);
+    } finally {
+      this.stubbing = undefined;
+    }
+    // Every stub must land on a part we keep; otherwise compile again in full.
+    let stubs = 0;
+    for (const [path, data] of files) {
+      if (typeof data !== 'string' || !data.endsWith(STUB)) continue;
+      const xml = kept.get(path);
+      if (xml === undefined) return this.full.compile(document);
+      files.set(path, xml);
+      stubs += 1;
+    }
+    return stubs === parts.size ? files : this.full.compile(document);
+  }
+
+  /** Keeps the constant parts of a fully compiled document (those with no `{placeholder}` docx may fill). */
+  private keep(key: string, files: PackageFiles): void {
+    const kept = new Map<string, string>();
+    for (const part of CONSTANT_PARTS) {
+      const xml = files.get(part.path);
+      if (typeof xml === 'string' && !xml.includes('{') && !xml.includes(STUB)) kept.set(part.path, xml);
+    }
+    if (this.constant.size >= 16) this.constant.clear();
+    this.constant.set(key, kept);
+  }
+}
+
+const compiler = new PartsCompiler();
+const entries = new ZipEntryCache();
+/** Parts that differ from document to document (the header names the project): not worth caching. */
+const varies = (path: string): boolean => path === 'word/document.xml' || /^word\/header\d*\.xml$/.test(path);
+
+/**
+ * Packs the document into .docx bytes that depend only on the document and `asOf`: docx stamps
+ * core.xml with the current time, so its two timestamps are set to `asOf`, and every zip entry
+ * gets the as-of's time.
  */
 export async function packDocument(document: Document, asOf: DateTime): Promise<Uint8Array> {
+  // Zip times are local civil times: write the as-of's Shanghai wall clock whatever the machine's zone.
+  const time = dosTime(asOf.setZone('Asia/Shanghai'));
+  const stamp = w3cdtf(asOf);
+  const stampCore = (xml: string): string =>
+    xml.replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, `$1${stamp}$2`);
+  if (!compiler.available) return packWithPacker(document, time, stampCore);
+  const zipped: ZipEntry[] = [];
+  for (const [path, data] of compiler.compile(document)) {
+    if (typeof data !== 'string') zipped.push(zipEntry(path, data));
+    else if (path === 'docProps/core.xml') zipped.push(zipEntry(path, strToU8(stampCore(data))));
+    else if (varies(path)) zipped.push(zipEntry(path, strToU8(data)));
+    else zipped.push(entries.entry(path, data));
+  }
+  return zipFile(zipped, time);
+}
+
+/** The same bytes through docx's public Packer: unzip its package, restamp core.xml, zip again. */
+async function packWithPacker(document: Document, time: number, stampCore: (xml: string) => string): Promise<Uint8Array> {
   const packed = await Packer.toBuffer(document);
   const files = unzipSync(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength));
-  const core = files['docProps/core.xml'];
-  if (core) {
-    const stamp = w3cdtf(asOf);
-    files['docProps/core.xml'] = strToU8(
-      strFromU8(core).replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, `$1${stamp}$2`),
-    );
-  }
-  // Zip times are local civil times: write the as-of's Shanghai wall clock whatever the machine's zone.
-  const local = asOf.setZone('Asia/Shanghai');
-  const mtime = new Date(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  const entries: Zippable = {};
-  for (const [name, data] of Object.entries(files)) entries[name] = [data, { mtime, level: 6 }];
-  return zipSync(entries);
+  const zipped: ZipEntry[] = [];
+  for (const [path, data] of Object.entries(files)) zipped.push(zipEntry(path, path === 'docProps/core.xml' ? strToU8(stampCore(strFromU8(data))) : data));
+  return zipFile(zipped, time);
 }
 
 /** Reads word/styles.xml out of a reference .docx for --reference-doc. */

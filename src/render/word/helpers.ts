@@ -17,12 +17,42 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
+/**
+ * Results of a pure function of a string, kept: the same dates and times recur in every row and
+ * document, and parsing them (luxon) is most of the helpers' time. Only results are kept, never
+ * errors; the cache is emptied when it grows large.
+ */
+function remembered<T>(compute: (text: string) => T | undefined): (text: string) => T | undefined {
+  const cache = new Map<string, T>();
+  return (text) => {
+    const cached = cache.get(text);
+    if (cached !== undefined) return cached;
+    const result = compute(text);
+    if (result === undefined) return undefined;
+    if (cache.size >= 4096) cache.clear();
+    cache.set(text, result);
+    return result;
+  };
+}
+
+const isoDateOf = remembered((text) => {
+  if (isIsoDate(text)) return text;
+  const time = parseTime(text);
+  return time ? (time.toISODate() ?? '') : undefined;
+});
+
+/** 2026-11-24T09:30:00+08:00 -> 2026年11月24日 09:30; a bare date -> 2026年11月24日. */
+const chineseTimeOf = remembered((text) => {
+  if (isIsoDate(text)) return chineseDate(text);
+  const time = parseTime(text);
+  return time ? `${chineseDate(time.toISODate() ?? '')} ${time.toFormat('HH:mm')}` : undefined;
+});
+
 /** A record date or time as a calendar date in Asia/Shanghai (YYYY-MM-DD). */
 export function toIsoDate(value: unknown, helper: string): string {
   if (typeof value === 'string') {
-    if (isIsoDate(value)) return value;
-    const time = parseTime(value);
-    if (time) return time.toISODate() ?? '';
+    const date = isoDateOf(value);
+    if (date !== undefined) return date;
   }
   throw new DocpackError({
     code: 'template-bad-value',
@@ -104,10 +134,9 @@ export function createHelpers(context: HelperContext): Record<string, Helper> {
       const { values, options } = split(args);
       if (isEmpty(values[0])) return emptyText(options);
       const value = values[0];
-      if (typeof value === 'string' && isIsoDate(value)) return chineseDate(value);
-      const time = typeof value === 'string' ? parseTime(value) : null;
-      if (!time) throw new DocpackError({ code: 'template-bad-value', message: `cnTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
-      return `${chineseDate(time.toISODate() ?? '')} ${time.toFormat('HH:mm')}`;
+      const text = typeof value === 'string' ? chineseTimeOf(value) : undefined;
+      if (text === undefined) throw new DocpackError({ code: 'template-bad-value', message: `cnTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
+      return text;
     },
     isoDate(...args) {
       const { values, options } = split(args);

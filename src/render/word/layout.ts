@@ -36,13 +36,15 @@ export const CELL_PADDING = 2 * CELL_MARGIN + 30;
 export function displayWidth(text: string): number {
   let width = 0;
   let previousWide: boolean | undefined;
-  for (const character of text) {
-    const code = character.codePointAt(0) ?? 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.codePointAt(index) as number;
+    if (code > 0xffff) index += 1;
     const wide = code >= 0x2e80 || (code >= 0x1100 && code <= 0x115f);
-    width += wide ? 2 : /[A-Zmw@%]/.test(character) ? 1.8 : 1.3;
+    // A-Z, m, w, @ and % are wider than the other Latin letters and digits.
+    width += wide ? 2 : (code >= 0x41 && code <= 0x5a) || code === 0x6d || code === 0x77 || code === 0x40 || code === 0x25 ? 1.8 : 1.3;
     // Word and LibreOffice put a quarter em between Chinese and Latin letters or digits (autoSpaceDE/DN).
-    if (previousWide !== undefined && previousWide !== wide && character !== ' ') width += 0.5;
-    previousWide = character === ' ' ? undefined : wide;
+    if (previousWide !== undefined && previousWide !== wide && code !== 0x20) width += 0.5;
+    previousWide = code === 0x20 ? undefined : wide;
   }
   return width;
 }
@@ -140,33 +142,73 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     widths[column] = short[column] ?? 0;
     used += extra;
   }
-  // Table height in lines, plus a little for every wrapped cell so that ties between columns still move.
+  // Table height in lines, plus a little for every wrapped cell so that ties between columns still move:
+  // the sum over rows of the row's tallest cell + 0.2 × its cells' lines / columns. Trying a column at a
+  // new width only changes that column's lines, so each row keeps its lines in total and its two
+  // tallest cells, and a candidate is scored in one pass over the rows.
+  const rowCount = cells.length;
   const lines = cells.map((row) => row.map((cell, column) => cellLines(cell, widths[column] ?? 0)));
+  const rowSum = new Array<number>(rowCount);
+  const top = new Array<number>(rowCount);
+  const topColumn = new Array<number>(rowCount);
+  const second = new Array<number>(rowCount);
+  const summarize = (index: number): void => {
+    const row = lines[index] as number[];
+    let sum = 0;
+    let first = 0;
+    let firstColumn = -1;
+    let next = 0;
+    for (let column = 0; column < row.length; column += 1) {
+      const value = row[column] as number;
+      sum += value;
+      if (value > first) {
+        next = first;
+        first = value;
+        firstColumn = column;
+      } else if (value > next) {
+        next = value;
+      }
+    }
+    rowSum[index] = sum;
+    top[index] = first;
+    topColumn[index] = firstColumn;
+    second[index] = next;
+  };
+  for (let index = 0; index < rowCount; index += 1) summarize(index);
+  /** The objective with `column` at `columnLines` (column -1: as the table is). */
   const objective = (column: number, columnLines: readonly number[]): number => {
     let sum = 0;
-    lines.forEach((row, index) => {
-      let max = columnLines[index] ?? 0;
-      let all = 0;
-      row.forEach((count, other) => {
-        const value = other === column ? (columnLines[index] ?? 0) : count;
-        if (value > max) max = value;
-        all += value;
-      });
-      sum += max + (0.2 * all) / columns;
-    });
+    for (let index = 0; index < rowCount; index += 1) {
+      if (column < 0) {
+        sum += Math.max(0, top[index] as number) + (0.2 * (rowSum[index] as number)) / columns;
+        continue;
+      }
+      const value = columnLines[index] ?? 0;
+      const others = topColumn[index] === column ? (second[index] as number) : (top[index] as number);
+      const all = (rowSum[index] as number) - ((lines[index] as number[])[column] as number) + value;
+      sum += (value > others ? value : others) + (0.2 * all) / columns;
+    }
     return sum;
   };
+  const deltas = [60, 120, 240, 480, 960, 1920];
+  // A column's lines at each candidate width, kept until the column's width changes.
+  const candidateLines: (number[] | undefined)[][] = Array.from({ length: columns }, () => new Array<number[] | undefined>(deltas.length));
   let remaining = total - used;
   let current = objective(-1, []);
   for (let step = 0; step < 100 && remaining > 0; step += 1) {
     let best: { column: number; width: number; lines: number[]; value: number; gain: number } | undefined;
     for (let column = 0; column < columns; column += 1) {
       const width = widths[column] ?? 0;
-      const candidates = new Set<number>();
-      for (const delta of [60, 120, 240, 480, 960, 1920]) candidates.add(width + delta);
-      for (const candidate of candidates) {
+      const kept = candidateLines[column] as (number[] | undefined)[];
+      for (let deltaIndex = 0; deltaIndex < deltas.length; deltaIndex += 1) {
+        const candidate = width + (deltas[deltaIndex] as number);
         if (candidate - width > remaining) continue;
-        const columnLines = cells.map((row) => cellLines(row[column] ?? [], candidate));
+        let columnLines = kept[deltaIndex];
+        if (!columnLines) {
+          columnLines = new Array<number>(rowCount);
+          for (let index = 0; index < rowCount; index += 1) columnLines[index] = cellLines((cells[index] as CellTokens[])[column] ?? [], candidate);
+          kept[deltaIndex] = columnLines;
+        }
         const value = objective(column, columnLines);
         const gain = (current - value) / (candidate - width);
         if (gain > 1e-9 && (!best || gain > best.gain)) best = { column, width: candidate, lines: columnLines, value, gain };
@@ -175,10 +217,12 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     if (!best) break;
     remaining -= best.width - (widths[best.column] ?? 0);
     widths[best.column] = best.width;
-    best.lines.forEach((count, index) => {
+    candidateLines[best.column] = new Array<number[] | undefined>(deltas.length);
+    for (let index = 0; index < rowCount; index += 1) {
       const row = lines[index];
-      if (row) row[best.column] = count;
-    });
+      if (row) row[best.column] = best.lines[index] ?? 0;
+      summarize(index);
+    }
     current = best.value;
   }
   return distribute(widths, total);

@@ -14,14 +14,16 @@ import {
   VerticalAlignTable,
   WidthType,
   type FileChild,
+  type IParagraphOptions,
   type ParagraphChild,
 } from 'docx';
-import type { Nodes, PhrasingContent, Root, RootContent, Table as MdTable, List as MdList } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
+import type { AlignType, Nodes, PhrasingContent, Root, RootContent, Table as MdTable, List as MdList } from 'mdast';
+import { fromMarkdown, type Options as FromMarkdownOptions } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { DocpackError } from '../../errors.ts';
 import { CELL_MARGIN, FONTS, TEXT_WIDTH, fitColumns } from './layout.ts';
+import { extractTables, placeTables } from './markdown-tables.ts';
 
 /**
  * Markdown (CommonMark + GFM tables) to docx blocks. Besides Markdown, templates may write these
@@ -36,6 +38,10 @@ import { CELL_MARGIN, FONTS, TEXT_WIDTH, fitColumns } from './layout.ts';
  *
  * Other HTML comments are comments. `<br>` is a line break (record text uses it for its own line
  * breaks, also inside table cells). Any other HTML, images and footnotes are errors.
+ *
+ * Two steps: `markdownBlocks` reads the Markdown into plain block descriptions (directives, styles,
+ * column widths: docpack's own work), and `docxBlocks` turns those into docx's paragraphs and
+ * tables. The benchmark's floor builds the same docx objects from the same descriptions.
  */
 
 export const BULLET_REFERENCE = 'docpack-bullet';
@@ -48,6 +54,40 @@ export interface ConvertedMarkdown {
   /** Blocks before `<!-- endcover -->`, or null when the document has no cover. */
   cover: FileChild[] | null;
   body: FileChild[];
+}
+
+/** A run: text with its marks, a code line's text, a line break or a page break. */
+export type RunSpec =
+  | { kind: 'text'; text: string; bold?: boolean; italics?: boolean; strike?: boolean; mono?: boolean }
+  | { kind: 'code'; text: string }
+  | { kind: 'break' }
+  | { kind: 'pageBreak' };
+
+/** A paragraph: docx's paragraph options, and its runs. */
+export interface ParagraphSpec {
+  type: 'paragraph';
+  options: Omit<IParagraphOptions, 'children'>;
+  runs: RunSpec[];
+}
+
+/** A table, its column widths fitted; a row's cell is null where the row has fewer cells. */
+export interface TableSpec {
+  type: 'table';
+  widths: number[];
+  header: boolean;
+  borders: boolean;
+  rowHeight?: number;
+  align: (AlignType | undefined)[];
+  columns: number;
+  rows: (RunSpec[] | null)[][];
+}
+
+export type BlockSpec = ParagraphSpec | TableSpec;
+
+export interface MarkdownBlocks {
+  /** Blocks before `<!-- endcover -->`, or null when the document has no cover. */
+  cover: BlockSpec[] | null;
+  body: BlockSpec[];
 }
 
 interface TableOptions {
@@ -117,9 +157,13 @@ export interface ConvertOptions {
   template: string;
 }
 
+const HEADING_LEVELS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
+const BOLD: Marks = { bold: true };
+const NO_MARKS: Marks = {};
+
 class Converter {
-  private cover: FileChild[] | null = null;
-  private body: FileChild[] = [];
+  private cover: BlockSpec[] | null = null;
+  private body: BlockSpec[] = [];
   private pendingStyle: string | undefined;
   private pendingTable: TableOptions | undefined;
   private pendingPageBreak = false;
@@ -137,7 +181,7 @@ class Converter {
     });
   }
 
-  convert(root: Root): ConvertedMarkdown {
+  convert(root: Root): MarkdownBlocks {
     for (const node of root.children) this.block(node, this.body);
     return { cover: this.cover, body: this.body };
   }
@@ -151,7 +195,7 @@ class Converter {
     return options;
   }
 
-  private directive(node: Nodes & { type: 'html' }, out: FileChild[]): void {
+  private directive(node: Nodes & { type: 'html' }, out: BlockSpec[]): void {
     const directive = parseDirective(node.value);
     if (!directive) this.fail(node, `HTML is not supported in Word templates: ${node.value.trim().slice(0, 60)}`);
     switch (directive.name) {
@@ -192,24 +236,20 @@ class Converter {
     }
   }
 
-  private block(node: RootContent, out: FileChild[], listLevel = -1): void {
+  private block(node: RootContent, out: BlockSpec[], listLevel = -1): void {
     switch (node.type) {
       case 'heading': {
-        const levels = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
         const options = this.takeParagraphOptions();
-        out.push(
-          new Paragraph({
-            ...(options.style ? { style: options.style } : { heading: levels[node.depth - 1] }),
-            pageBreakBefore: options.pageBreakBefore,
-            keepNext: true,
-            children: this.inline(node.children, {}),
-          }),
-        );
+        out.push({
+          type: 'paragraph',
+          options: { ...(options.style ? { style: options.style } : { heading: HEADING_LEVELS[node.depth - 1] }), pageBreakBefore: options.pageBreakBefore, keepNext: true },
+          runs: this.inline(node.children, NO_MARKS),
+        });
         return;
       }
       case 'paragraph': {
         const options = this.takeParagraphOptions();
-        out.push(new Paragraph({ ...options, children: this.inline(node.children, {}) }));
+        out.push({ type: 'paragraph', options, runs: this.inline(node.children, NO_MARKS) });
         return;
       }
       case 'html':
@@ -223,24 +263,25 @@ class Converter {
         return;
       case 'blockquote':
         for (const child of node.children) {
-          if (child.type === 'paragraph') out.push(new Paragraph({ style: 'Note', ...this.takeParagraphOptions(), children: this.inline(child.children, {}) }));
+          if (child.type === 'paragraph') out.push({ type: 'paragraph', options: { style: 'Note', ...this.takeParagraphOptions() }, runs: this.inline(child.children, NO_MARKS) });
           else this.block(child, out, listLevel);
         }
         return;
       case 'code':
         for (const line of node.value.split('\n')) {
-          out.push(new Paragraph({ style: 'NoIndent', ...this.takeParagraphOptions(), children: [new TextRun({ text: line, font: FONTS.mono })] }));
+          out.push({ type: 'paragraph', options: { style: 'NoIndent', ...this.takeParagraphOptions() }, runs: [{ kind: 'code', text: line }] });
         }
         return;
       case 'thematicBreak':
-        out.push(
-          new Paragraph({
+        out.push({
+          type: 'paragraph',
+          options: {
             style: 'NoIndent',
             ...this.takeParagraphOptions(),
             border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '808080', space: 1 } },
-            children: [],
-          }),
-        );
+          },
+          runs: [],
+        });
         return;
       case 'definition':
         return;
@@ -249,7 +290,7 @@ class Converter {
     }
   }
 
-  private list(node: MdList, out: FileChild[], level: number): void {
+  private list(node: MdList, out: BlockSpec[], level: number): void {
     if (level > 8) this.fail(node, 'lists are nested too deeply');
     const ordered = node.ordered === true;
     const instance = ordered ? ++this.orderedInstance : 0;
@@ -265,114 +306,78 @@ class Converter {
           continue;
         }
         const options = this.takeParagraphOptions();
-        const children = this.inline(child.children, {});
+        const runs = this.inline(child.children, NO_MARKS);
         if (first) {
-          out.push(
-            new Paragraph({
-              ...options,
-              numbering: ordered ? { reference: ORDERED_REFERENCE, level, instance } : { reference: BULLET_REFERENCE, level },
-              children,
-            }),
-          );
+          out.push({
+            type: 'paragraph',
+            options: { ...options, numbering: ordered ? { reference: ORDERED_REFERENCE, level, instance } : { reference: BULLET_REFERENCE, level } },
+            runs,
+          });
         } else {
-          out.push(new Paragraph({ ...options, style: 'NoIndent', indent: { left: 420 * (level + 1) }, children }));
+          out.push({ type: 'paragraph', options: { ...options, style: 'NoIndent', indent: { left: 420 * (level + 1) } }, runs });
         }
         first = false;
       }
     }
   }
 
-  private table(node: MdTable, out: FileChild[]): void {
+  private table(node: MdTable, out: BlockSpec[]): void {
     const options: TableOptions = this.pendingTable ?? { header: true, borders: true };
     this.pendingTable = undefined;
     if (this.pendingPageBreak || this.pendingStyle) {
-      out.push(new Paragraph({ style: 'NoIndent', ...this.takeParagraphOptions(), children: [] }));
+      out.push({ type: 'paragraph', options: { style: 'NoIndent', ...this.takeParagraphOptions() }, runs: [] });
     }
     const texts = node.children.map((row) => row.children.map((cell) => plainText(cell)));
-    const columns = Math.max(...node.children.map((row) => row.children.length));
+    let columns = -Infinity;
+    for (const row of node.children) if (row.children.length > columns) columns = row.children.length;
     if (options.widths && options.widths.length !== columns) {
       this.fail(node, `table widths="${options.widths.join(',')}" names ${options.widths.length} columns, the table has ${columns}`);
     }
     const widths = fitColumns(options.header ? texts : [texts[0]?.map(() => '') ?? [], ...texts], TEXT_WIDTH, options.widths);
-    const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-    const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
-    const border = options.borders ? line : none;
     const rows = node.children.map((row, rowIndex) => {
       const isHeader = options.header && rowIndex === 0;
-      const cells: TableCell[] = [];
+      const cells: (RunSpec[] | null)[] = [];
       for (let column = 0; column < columns; column += 1) {
         const cell = row.children[column];
-        const align = node.align?.[column];
-        const alignment = isHeader || align === 'center' ? AlignmentType.CENTER : align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT;
-        cells.push(
-          new TableCell({
-            width: { size: widths[column] ?? 0, type: WidthType.DXA },
-            verticalAlign: VerticalAlignTable.CENTER,
-            shading: isHeader && options.borders ? { type: ShadingType.CLEAR, color: 'auto', fill: 'E7E6E6' } : undefined,
-            children: [
-              new Paragraph({
-                style: isHeader ? 'TableHeading' : 'TableText',
-                alignment,
-                children: cell ? this.inline(cell.children, isHeader ? { bold: true } : {}) : [],
-              }),
-            ],
-          }),
-        );
+        cells.push(cell ? this.inline(cell.children, isHeader ? BOLD : NO_MARKS) : null);
       }
-      return new TableRow({
-        tableHeader: isHeader,
-        cantSplit: true,
-        height: options.rowHeight ? { value: options.rowHeight, rule: HeightRule.ATLEAST } : undefined,
-        children: cells,
-      });
+      return cells;
     });
-    out.push(
-      new Table({
-        rows,
-        width: { size: TEXT_WIDTH, type: WidthType.DXA },
-        columnWidths: widths,
-        layout: TableLayoutType.FIXED,
-        margins: { left: CELL_MARGIN, right: CELL_MARGIN, top: 30, bottom: 30 },
-        borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
-      }),
-    );
-    // A little air after a table, which Word otherwise glues to the next paragraph.
-    out.push(new Paragraph({ style: 'TableGap', children: [] }));
+    out.push({ type: 'table', widths, header: options.header, borders: options.borders, rowHeight: options.rowHeight, align: node.align ?? [], columns, rows });
   }
 
-  private inline(nodes: readonly PhrasingContent[], marks: Marks): ParagraphChild[] {
-    const runs: ParagraphChild[] = [];
+  private inline(nodes: readonly PhrasingContent[], marks: Marks, runs: RunSpec[] = []): RunSpec[] {
     for (const node of nodes) {
       switch (node.type) {
         case 'text':
-          runs.push(this.run(node.value, marks));
+          runs.push(run(node.value, marks));
           break;
         case 'strong':
-          runs.push(...this.inline(node.children, { ...marks, bold: true }));
+          this.inline(node.children, { ...marks, bold: true }, runs);
           break;
         case 'emphasis':
-          runs.push(...this.inline(node.children, { ...marks, italics: true }));
+          this.inline(node.children, { ...marks, italics: true }, runs);
           break;
         case 'delete':
-          runs.push(...this.inline(node.children, { ...marks, strike: true }));
+          this.inline(node.children, { ...marks, strike: true }, runs);
           break;
         case 'inlineCode':
-          runs.push(this.run(node.value, { ...marks, code: true }));
+          runs.push(run(node.value, { ...marks, code: true }));
           break;
         case 'break':
-          runs.push(new TextRun({ break: 1 }));
+          runs.push({ kind: 'break' });
           break;
         case 'link':
-          runs.push(...this.inline(node.children, marks));
+          this.inline(node.children, marks, runs);
           break;
         case 'html': {
           const value = node.value.trim();
           if (BREAK_TAG.test(value)) {
-            runs.push(new TextRun({ break: 1 }));
+            runs.push({ kind: 'break' });
             break;
           }
           const directive = parseDirective(value);
-          if (directive?.name === 'pagebreak') runs.push(new PageBreak());
+          if (directive?.name === 'pagebreak') runs.push({ kind: 'pageBreak' });
           else if (!directive) this.fail(node, `HTML is not supported in Word templates: ${value.slice(0, 60)}`);
           break;
         }
@@ -382,23 +387,117 @@ class Converter {
     }
     return runs;
   }
+}
 
-  private run(text: string, marks: Marks): TextRun {
-    return new TextRun({
-      text,
-      bold: marks.bold,
-      italics: marks.italics,
-      strike: marks.strike,
-      font: marks.code ? FONTS.mono : undefined,
-    });
+function run(text: string, marks: Marks): RunSpec {
+  return { kind: 'text', text, bold: marks.bold, italics: marks.italics, strike: marks.strike, mono: marks.code };
+}
+
+function docxRun(spec: RunSpec): ParagraphChild {
+  switch (spec.kind) {
+    case 'text':
+      return new TextRun({ text: spec.text, bold: spec.bold, italics: spec.italics, strike: spec.strike, font: spec.mono ? FONTS.mono : undefined });
+    case 'code':
+      return new TextRun({ text: spec.text, font: FONTS.mono });
+    case 'break':
+      return new TextRun({ break: 1 });
+    case 'pageBreak':
+      return new PageBreak();
   }
 }
 
+function docxRuns(specs: readonly RunSpec[]): ParagraphChild[] {
+  const children: ParagraphChild[] = new Array<ParagraphChild>(specs.length);
+  for (let index = 0; index < specs.length; index += 1) children[index] = docxRun(specs[index] as RunSpec);
+  return children;
+}
+
+const LINE = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+
+function docxTable(spec: TableSpec, out: FileChild[]): void {
+  const { widths, columns } = spec;
+  const border = spec.borders ? LINE : NONE;
+  const rows = spec.rows.map((row, rowIndex) => {
+    const isHeader = spec.header && rowIndex === 0;
+    const cells: TableCell[] = [];
+    for (let column = 0; column < columns; column += 1) {
+      const cell = row[column];
+      const align = spec.align[column];
+      const alignment = isHeader || align === 'center' ? AlignmentType.CENTER : align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT;
+      cells.push(
+        new TableCell({
+          width: { size: widths[column] ?? 0, type: WidthType.DXA },
+          verticalAlign: VerticalAlignTable.CENTER,
+          shading: isHeader && spec.borders ? { type: ShadingType.CLEAR, color: 'auto', fill: 'E7E6E6' } : undefined,
+          children: [
+            new Paragraph({
+              style: isHeader ? 'TableHeading' : 'TableText',
+              alignment,
+              children: cell ? docxRuns(cell) : [],
+            }),
+          ],
+        }),
+      );
+    }
+    return new TableRow({
+      tableHeader: isHeader,
+      cantSplit: true,
+      height: spec.rowHeight ? { value: spec.rowHeight, rule: HeightRule.ATLEAST } : undefined,
+      children: cells,
+    });
+  });
+  out.push(
+    new Table({
+      rows,
+      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      margins: { left: CELL_MARGIN, right: CELL_MARGIN, top: 30, bottom: 30 },
+      borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+    }),
+  );
+  // A little air after a table, which Word otherwise glues to the next paragraph.
+  out.push(new Paragraph({ style: 'TableGap', children: [] }));
+}
+
+/** docx's paragraphs and tables for block descriptions. */
+export function docxBlocks(blocks: readonly BlockSpec[]): FileChild[] {
+  const out: FileChild[] = [];
+  for (const block of blocks) {
+    if (block.type === 'paragraph') out.push(new Paragraph({ ...block.options, children: docxRuns(block.runs) }));
+    else docxTable(block, out);
+  }
+  return out;
+}
+
+const PARSE_OPTIONS: FromMarkdownOptions = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+
+/**
+ * The mdast of CommonMark + GFM, as micromark gives it. The tables micromark is slowest at are
+ * read by a fast path that gives the same nodes, or left to micromark (see markdown-tables.ts).
+ */
 export function parseMarkdown(markdown: string): Root {
-  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const extracted = extractTables(markdown);
+  if (extracted) {
+    const root = fromMarkdown(extracted.markdown, PARSE_OPTIONS);
+    if (placeTables(root, extracted.tables)) {
+      // The placeholders are shorter than the tables: the document still ends where the Markdown does.
+      const lines = markdown.split('\n');
+      if (root.position) root.position.end = { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1, offset: markdown.length };
+      return root;
+    }
+  }
+  return fromMarkdown(markdown, PARSE_OPTIONS);
+}
+
+/** Reads the Markdown a template produced into descriptions of the cover's and the body's blocks. */
+export function markdownBlocks(markdown: string, options: ConvertOptions): MarkdownBlocks {
+  return new Converter(options).convert(parseMarkdown(markdown));
 }
 
 /** Converts the Markdown a template produced into the blocks of the cover and the body. */
 export function convertMarkdown(markdown: string, options: ConvertOptions): ConvertedMarkdown {
-  return new Converter(options).convert(parseMarkdown(markdown));
+  const blocks = markdownBlocks(markdown, options);
+  return { cover: blocks.cover === null ? null : docxBlocks(blocks.cover), body: docxBlocks(blocks.body) };
 }

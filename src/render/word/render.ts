@@ -38,6 +38,15 @@ function displayPath(file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
+/** The header and file properties of a record's document. */
+export function instanceMeta(record: ProjectRecord, instance: DocumentInstance, asOf: DateTime): { project: string; description: string; keywords: string } {
+  return {
+    project: record.name,
+    description: `${record.customer.name}《${record.name}》${instance.title}。由 docpack 根据项目记录 ${record.id} 生成,数据截至 ${formatTime(asOf)}。`,
+    keywords: record.id,
+  };
+}
+
 /** Renders Word documents from records; compiles each template once. */
 export class WordRenderer {
   private readonly env: TemplateEnv;
@@ -75,11 +84,7 @@ export class WordRenderer {
   }
 
   async renderInstance(record: ProjectRecord, instance: DocumentInstance, documentOptions: DocumentOptions): Promise<RenderedDocument> {
-    return this.renderWith(instance, documentOptions.asOf, {
-      project: record.name,
-      description: `${record.customer.name}《${record.name}》${instance.title}。由 docpack 根据项目记录 ${record.id} 生成,数据截至 ${formatTime(documentOptions.asOf)}。`,
-      keywords: record.id,
-    });
+    return this.renderWith(instance, documentOptions.asOf, instanceMeta(record, instance, documentOptions.asOf));
   }
 
   /** A document over many records (the portfolio 周报): the header names the portfolio, not a project. */

@@ -39,6 +39,25 @@ function loadProjectSchema(): JsonSchema {
   return projectSchema;
 }
 
+/** What each schema node resolves to, by root: the record schema's $refs are resolved once, not per value. */
+const resolved = new WeakMap<JsonSchema, WeakMap<JsonSchema, { schema: JsonSchema | undefined; keys: string[] | undefined }>>();
+
+function resolveCached(schema: JsonSchema | undefined, root: JsonSchema): { schema: JsonSchema | undefined; keys: string[] | undefined } | undefined {
+  if (schema === undefined) return undefined;
+  let byRoot = resolved.get(root);
+  if (!byRoot) {
+    byRoot = new WeakMap();
+    resolved.set(root, byRoot);
+  }
+  let entry = byRoot.get(schema);
+  if (!entry) {
+    const target = resolve(schema, root);
+    entry = { schema: target, keys: target?.properties ? Object.keys(target.properties) : undefined };
+    byRoot.set(schema, entry);
+  }
+  return entry;
+}
+
 function resolve(schema: JsonSchema | undefined, root: JsonSchema): JsonSchema | undefined {
   let current = schema;
   for (let depth = 0; current?.$ref !== undefined && depth < 32; depth += 1) {
@@ -53,13 +72,15 @@ function resolve(schema: JsonSchema | undefined, root: JsonSchema): JsonSchema |
  * Values outside the schema (derived data) are copied as they are.
  */
 export function toView(value: unknown, schema?: JsonSchema, root: JsonSchema = schema ?? {}): ViewValue {
-  const resolved = resolve(schema, root);
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map((item) => toView(item, resolved?.items, root));
+  const entry = resolveCached(schema, root);
+  const target = entry?.schema;
+  if (Array.isArray(value)) return value.map((item) => toView(item, target?.items, root));
   if (typeof value === 'object') {
     const view = newViewObject();
-    const properties = resolved?.properties;
-    if (properties) for (const key of Object.keys(properties)) view[key] = null;
+    const properties = target?.properties;
+    const keys = entry?.keys;
+    if (keys) for (const key of keys) view[key] = null;
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       if (item === undefined) continue;
       view[key] = toView(item, properties?.[key], root);
@@ -77,9 +98,16 @@ export function recordView(record: unknown): ViewObject {
 }
 
 /** The view of one value of a schema definition, e.g. `viewOf(order, 'order')`. */
+const definitionRefs = new Map<string, JsonSchema>();
+
 export function viewOf(value: unknown, definition: string): ViewValue {
   const schema = loadProjectSchema();
-  return toView(value, { $ref: `#/$defs/${definition}` }, schema);
+  let ref = definitionRefs.get(definition);
+  if (!ref) {
+    ref = { $ref: `#/$defs/${definition}` };
+    definitionRefs.set(definition, ref);
+  }
+  return toView(value, ref, schema);
 }
 
 /** A view of derived data (not from the record), e.g. the document's own fields. */
