@@ -50,7 +50,7 @@ if (stage === 'validate') {
 } else if (stage === 'rules') {
   result = await benchRules(readRecords(), loadCalendar(), repeats);
 } else if (stage === 'word') {
-  // About 40 documents/s: a sample of the portfolio keeps the run short.
+  // About 80 documents/s: a sample of the portfolio keeps the run short.
   result = [await benchWord(readRecords().slice(0, 100), loadCalendar())];
 } else if (stage === 'excel') {
   result = await benchExcel([10_000, 100_000]);
