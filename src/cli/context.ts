@@ -8,8 +8,6 @@ import { nowInShanghai, parseAsOf } from '../time.ts';
 import { UsageError } from './usage-error.ts';
 import type { DateTime } from 'luxon';
 import type { Command } from 'commander';
-import { reachesThreshold } from '../alerts/pipeline.ts';
-import type { Finding } from '../alerts/types.ts';
 import type { Problem } from '../errors.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -46,10 +44,10 @@ export function withRuleDirs(command: Command): Command {
     .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)');
 }
 
-/** The exit code of a run: 2 when any input was invalid, else 1 when an open finding reaches --fail-on, else 0. */
-export function runExitCode(result: { invalid: readonly unknown[]; problems: readonly Problem[]; findings: readonly Finding[] }, failOn: 'warning' | 'escalation' | undefined): number {
+/** The exit code of a run: 2 when any input was invalid, else 1 when an open finding reached --fail-on, else 0. */
+export function runExitCode(result: { invalid: readonly unknown[]; problems: readonly Problem[] }, reachedFailOn: boolean): number {
   return Math.max(
     result.invalid.length > 0 || result.problems.some((problem) => problem.severity === 'error') ? ExitCode.invalidInput : ExitCode.ok,
-    reachesThreshold(result.findings, failOn) ? ExitCode.findings : ExitCode.ok,
+    reachedFailOn ? ExitCode.findings : ExitCode.ok,
   );
 }

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
 import { Piscina } from 'piscina';
-import { compareFindings } from '../alerts/evaluate.ts';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import type { RulesOptions } from '../cli/context.ts';
@@ -14,13 +13,14 @@ import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind, parseIsoWeek, weekOf, type IsoWeek } from '../render/word/documents.ts';
 import { portfolioWeeklyInstance, type PoolEntry } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
+import { readReferenceStyles } from '../render/word/docx.ts';
 import { loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
-import { documentFileName, renderProject, type ProjectJob, type ProjectResult } from './project.ts';
+import { documentFileName, readFindings, renderProject, type ProjectJob, type ProjectResult } from './project.ts';
 import type { PackSpec } from './spec.ts';
-import { renderSummary } from './summary.ts';
+import { mergeTallies, renderSummary, type FindingTally } from './summary.ts';
 
 export { poolEntriesNextWeek } from './project.ts';
 
@@ -62,7 +62,10 @@ export interface BuildResult {
   invalid: { file: string; id?: string; problems: Problem[] }[];
   /** Problems that did not stop the run: a document that could not be rendered, a clock error. */
   problems: Problem[];
-  findings: Finding[];
+  /** Counts of open findings (every finding is in findings.json). */
+  tally: FindingTally;
+  /** All findings, closed ones included. */
+  findingCount: number;
   manifest: ManifestEntry[];
 }
 
@@ -87,6 +90,12 @@ export interface ShardInfo {
   invalid: BuildResult['invalid'];
   /** The projects of the slice, with what the portfolio documents need from each. */
   projects: { id: string; name: string; file: string; poolNextWeek: PoolEntry[] }[];
+}
+
+/** Whether an open finding reaches --fail-on, from the counts. */
+export function tallyReaches(tally: FindingTally, failOn: 'warning' | 'escalation' | undefined): boolean {
+  if (!failOn) return false;
+  return failOn === 'warning' ? tally.open > 0 : tally.escalationsOpen > 0;
 }
 
 /**
@@ -122,13 +131,10 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
   try {
     const results = await renderProjects(valid, out.staging, isoWeek, options);
     for (const result of results) for (const document of result.documents) out.add(document);
-    const findings = results.flatMap((result) => result.findings).sort(compareFindings);
     const problems = [...inputProblems, ...results.flatMap((result) => result.problems)];
     const sharded = options.shard !== undefined && options.shard.count > 1;
-    if (!sharded) {
-      problems.push(...(await writePortfolio(out, valid.map((file) => file.file), results, findings, isoWeek, options)));
-    }
-    finishPack(out, { asOf, isoWeek, results, findings, invalid, context: options.context, shard: sharded ? options.shard : undefined });
+    if (!sharded) problems.push(...(await writePortfolio(out, results, isoWeek, options)));
+    const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, context: options.context, shard: sharded ? options.shard : undefined });
     out.commit();
     return {
       asOf: formatTime(asOf),
@@ -138,7 +144,8 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       projects: results.map((result) => ({ id: result.id, file: result.file, documents: result.documents.map((document) => document.path) })),
       invalid,
       problems,
-      findings,
+      tally: mergeTallies(results.map((result) => result.tally)),
+      findingCount,
       manifest: out.manifest(),
     };
   } catch (error) {
@@ -188,35 +195,47 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
   }
   const pool = new Piscina<ProjectJob, ProjectResult>({ filename: new URL('./worker.mjs', import.meta.url).href, maxThreads: concurrency, minThreads: concurrency, idleTimeout: 1000 });
   try {
+    // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
     return await Promise.all(jobs.map(async (job) => report(await pool.run(job))));
   } finally {
     await pool.destroy();
   }
 }
 
-/** Reads the records again, one after the other, for the portfolio documents. */
-function readRecords(files: readonly string[]): ProjectRecord[] {
-  const records: ProjectRecord[] = [];
-  for (const file of files) {
-    const loaded = loadRecordFile(file);
-    if (loaded.record) records.push(loaded.record);
-  }
-  return records.sort((a, b) => (a.id < b.id ? -1 : 1));
+/** The records of the run, read again on every pass: a portfolio never holds them all. */
+function recordsOf(files: readonly string[]): Iterable<ProjectRecord> {
+  return {
+    *[Symbol.iterator]() {
+      for (const file of files) {
+        const loaded = loadRecordFile(file);
+        if (loaded.record) yield loaded.record;
+      }
+    },
+  };
 }
 
-/** The portfolio documents over every project of the run. */
+/** Every finding of the run in findings order (projects by id), read again from the scratch files on every pass. */
+export function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<Finding> {
+  return {
+    *[Symbol.iterator]() {
+      for (const result of results) yield* readFindings(staging, result.id);
+    },
+  };
+}
+
+/** The portfolio documents over every project of the run; `results` are sorted by project id. */
 export async function writePortfolio(
   out: PackOutput,
-  files: readonly string[],
-  results: readonly Pick<ProjectResult, 'id' | 'poolNextWeek'>[],
-  findings: readonly Finding[],
+  results: readonly Pick<ProjectResult, 'id' | 'file' | 'poolNextWeek'>[],
   week: IsoWeek,
-  options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'> & { referenceStyles?: string },
+  options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'>,
 ): Promise<Problem[]> {
   const { asOf, context } = options;
   const problems: Problem[] = [];
+  const files = results.map((result) => result.file);
   const sources = [...files].sort();
-  const records = readRecords(files);
+  const records = recordsOf(files);
+  const findings = spilledFindings(out.staging, results);
   const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
   for (const entry of options.pack.portfolio) {
     if (entry.kind === 'excel') {
@@ -227,22 +246,20 @@ export async function writePortfolio(
       out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources);
     } else {
       const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
-      const byProject = new Map<string, Finding[]>();
-      for (const finding of findings) byProject.set(finding.project, [...(byProject.get(finding.project) ?? []), finding]);
-      const pool: PoolEntry[] = [...results].sort((a, b) => (a.id < b.id ? -1 : 1)).flatMap((result) => result.poolNextWeek);
-      const instance = portfolioWeeklyInstance({
-        asOf,
-        calendar: context.calendar,
-        week: week.id,
-        projects: records.map((record) => ({
-          record,
-          findings: (byProject.get(record.id) ?? [])
-            .filter((finding) => finding.closedAt === null)
-            .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs })),
-        })),
-        poolNextWeek: pool,
-      });
-      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles ?? (options.referenceDoc ? (await import('../render/word/docx.ts')).readReferenceStyles(options.referenceDoc) : undefined) });
+      const projects = {
+        *[Symbol.iterator]() {
+          for (const result of results) {
+            const loaded = loadRecordFile(result.file);
+            if (!loaded.record) continue;
+            const open = readFindings(out.staging, result.id)
+              .filter((finding) => finding.closedAt === null)
+              .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
+            yield { record: loaded.record, findings: open };
+          }
+        },
+      };
+      const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
+      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined });
       const document = await word.renderPortfolio(instance, asOf, '政企客户项目组合');
       out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);
     }
@@ -250,14 +267,14 @@ export async function writePortfolio(
   return problems;
 }
 
-/** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything. */
+/** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything; returns the finding count. */
 export function finishPack(
   out: PackOutput,
-  input: { asOf: DateTime; isoWeek: IsoWeek; results: readonly Pick<ProjectResult, 'id' | 'name' | 'file' | 'documents' | 'poolNextWeek'>[]; findings: readonly Finding[]; invalid: BuildResult['invalid']; context: CheckContext; shard?: Shard },
-): void {
+  input: { asOf: DateTime; isoWeek: IsoWeek; results: readonly Pick<ProjectResult, 'id' | 'name' | 'file' | 'documents' | 'poolNextWeek' | 'tally'>[]; invalid: BuildResult['invalid']; context: CheckContext; shard?: Shard },
+): number {
   const asOfText = formatTime(input.asOf);
   const sources = input.results.map((result) => result.file).sort();
-  out.write('findings.json', `${JSON.stringify({ asOf: asOfText, findings: input.findings }, null, 2)}\n`, 'docpack check', sources);
+  const count = out.writeJsonArray('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources);
   if (input.shard) {
     const info: ShardInfo = {
       shard: `${input.shard.index}/${input.shard.count}`,
@@ -270,13 +287,14 @@ export function finishPack(
   } else {
     const summary = renderSummary({
       asOf: asOfText,
-      projects: [...input.results].sort((a, b) => (a.id < b.id ? -1 : 1)).map((result) => ({ id: result.id, name: result.name, documents: result.documents.length })),
+      projects: input.results.map((result) => ({ id: result.id, name: result.name, documents: result.documents.length, open: result.tally.open })),
       invalid: input.invalid,
-      findings: input.findings,
-      manifest: out.manifest(),
+      tally: mergeTallies(input.results.map((result) => result.tally)),
+      documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: input.context.labels,
     });
     out.write('summary.md', summary, 'docpack build', sources);
   }
   out.write('manifest.json', `${JSON.stringify({ asOf: asOfText, files: out.manifest() }, null, 2)}\n`, 'docpack build', []);
+  return count;
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareFindings } from '../alerts/evaluate.ts';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import { DocpackError } from '../errors.ts';
@@ -8,6 +7,9 @@ import { parseIsoWeek } from '../render/word/documents.ts';
 import { parseAsOf, formatTime } from '../time.ts';
 import { finishPack, writePortfolio, type BuildResult, type ShardInfo } from './build.ts';
 import { PackOutput, writePackFile, type ManifestEntry } from './output.ts';
+import { findingsFile } from './project.ts';
+import { mergeTallies, tallyFindings } from './summary.ts';
+import { writeFileAtomic } from '../write/atomic.ts';
 import type { PackSpec } from './spec.ts';
 
 export interface MergeOptions {
@@ -33,7 +35,7 @@ function readJson<T>(file: string): T {
  * the project documents are copied (checked against their shard's manifest), the findings merged,
  * and the portfolio documents, findings.json, summary.md and manifest.json written over everything.
  */
-export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResult, 'asOf' | 'out' | 'week' | 'projects' | 'invalid' | 'findings' | 'manifest'> & { problems: BuildResult['problems'] }> {
+export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResult, 'asOf' | 'out' | 'week' | 'projects' | 'invalid' | 'tally' | 'findingCount' | 'manifest' | 'problems'>> {
   const shards = options.dirs.map((dir) => ({
     dir,
     info: readJson<ShardInfo>(path.join(dir, 'shard.json')),
@@ -76,10 +78,14 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
         })),
       )
       .sort((a, b) => (a.id < b.id ? -1 : 1));
-    const findings = shards.flatMap((shard) => shard.findings).sort(compareFindings);
+    // Each shard's findings go to the same scratch files a build writes, so the rest is the build's own code.
+    const byProject = new Map<string, Finding[]>();
+    for (const shard of shards) for (const finding of shard.findings) byProject.set(finding.project, [...(byProject.get(finding.project) ?? []), finding]);
+    for (const result of results) writeFileAtomic(findingsFile(out.staging, result.id), JSON.stringify(byProject.get(result.id) ?? []));
+    const withTallies = results.map((result) => ({ ...result, tally: tallyFindings(byProject.get(result.id) ?? []) }));
     const invalid = shards.flatMap((shard) => shard.info.invalid).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const problems = await writePortfolio(out, results.map((result) => result.file), results, findings, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
-    finishPack(out, { asOf, isoWeek, results, findings, invalid, context: options.context });
+    const problems = await writePortfolio(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
+    const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, context: options.context });
     out.commit();
     return {
       asOf: formatTime(asOf),
@@ -87,7 +93,8 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
       week: isoWeek.id,
       projects: results.map((result) => ({ id: result.id, file: result.file, documents: result.documents.map((document) => document.path) })),
       invalid,
-      findings,
+      tally: mergeTallies(withTallies.map((result) => result.tally)),
+      findingCount,
       problems,
       manifest: out.manifest(),
     };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../write/atomic.ts';
 
@@ -51,6 +51,41 @@ export class PackOutput {
     return this.add(writePackFile(this.staging, relativePath, data, template, sources));
   }
 
+  /**
+   * Writes `{ ...head, [key]: [items] }` exactly as JSON.stringify(value, null, 2) + newline would,
+   * streaming the items to disk so a run with 250,000 findings never holds the text. Returns the count.
+   */
+  writeJsonArray(relativePath: string, head: Record<string, string | number | boolean>, key: string, items: Iterable<unknown>, template: string, sources: string[]): number {
+    const target = path.join(this.staging, ...relativePath.split('/'));
+    mkdirSync(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}.tmp`;
+    const fd = openSync(temporary, 'w');
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const put = (text: string): void => {
+      const chunk = Buffer.from(text, 'utf8');
+      writeSync(fd, chunk);
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    };
+    let count = 0;
+    try {
+      put('{\n');
+      for (const [name, value] of Object.entries(head)) put(`  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`);
+      put(`  ${JSON.stringify(key)}: [`);
+      for (const item of items) {
+        put(`${count === 0 ? '' : ','}\n${JSON.stringify(item, null, 2).replace(/^/gm, '    ')}`);
+        count += 1;
+      }
+      put(count === 0 ? ']\n}\n' : '\n  ]\n}\n');
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, target);
+    this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
+    return count;
+  }
+
   /** Records a file written into the staging directory elsewhere (by a worker thread). */
   add(entry: ManifestEntry): ManifestEntry {
     this.entries.push(entry);
@@ -62,8 +97,9 @@ export class PackOutput {
     return [...this.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** Replaces the target with the staged pack. */
+  /** Replaces the target with the staged pack (scratch files removed). */
   commit(): void {
+    rmSync(path.join(this.staging, '.work'), { recursive: true, force: true });
     const previous = existsSync(this.target) ? `${this.staging}.previous` : undefined;
     if (previous) renameSync(this.target, previous);
     try {

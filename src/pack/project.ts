@@ -15,7 +15,11 @@ import { parseAsOf } from '../time.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { timeToEpochMs } from '../time.ts';
 import type { IsoWeek } from '../render/word/documents.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../write/atomic.ts';
 import { safeSegment, writePackFile, type ManifestEntry } from './output.ts';
+import { tallyFindings, type FindingTally } from './summary.ts';
 import { entriesFor, type PackSpec } from './spec.ts';
 
 /** Everything one project needs to be rendered, as plain data: it crosses to a worker thread. */
@@ -35,10 +39,26 @@ export interface ProjectResult {
   id: string;
   name: string;
   documents: ManifestEntry[];
-  findings: Finding[];
+  /** Counts of the project's open findings; the findings themselves are in findingsFile. */
+  tally: FindingTally;
+  /** Open findings that opened during the week. */
+  newThisWeek: number;
   /** Circuits entering the warning pool the week after `week`, for the portfolio 周报. */
   poolNextWeek: PoolEntry[];
   problems: Problem[];
+}
+
+/** Where a project's findings wait (as a JSON array) until findings.json and the portfolio read them. */
+export function findingsFile(staging: string, id: string): string {
+  return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.json`);
+}
+
+/** Scratch space inside the staging directory; removed before the pack is swapped in. */
+export const WORK_DIR = '.work';
+
+/** A project's findings, read back from its scratch file. */
+export function readFindings(staging: string, id: string): Finding[] {
+  return JSON.parse(readFileSync(findingsFile(staging, id), 'utf8')) as Finding[];
 }
 
 /** What a process sets up once and reuses for every project it renders. */
@@ -126,5 +146,18 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
       problems.push({ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file });
     }
   }
-  return { file: job.file, id: record.id, name: record.name, documents, findings: check.findings, poolNextWeek: poolEntriesNextWeek(record, check.clocks, parseIsoWeek(job.week)), problems };
+  // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
+  writeFileAtomic(findingsFile(job.staging, record.id), JSON.stringify(check.findings));
+  const week = parseIsoWeek(job.week);
+  const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
+  return {
+    file: job.file,
+    id: record.id,
+    name: record.name,
+    documents,
+    tally: tallyFindings(check.findings),
+    newThisWeek: open.filter((finding) => finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs).length,
+    poolNextWeek: poolEntriesNextWeek(record, check.clocks, week),
+    problems,
+  };
 }

@@ -1,17 +1,75 @@
 import type { Finding } from '../alerts/types.ts';
 import { formatProblem, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
-import type { ManifestEntry } from './output.ts';
+
+/** An open escalation as summary.md lists it. */
+export interface SlimFinding {
+  project: string;
+  label: string;
+  ruleId: string;
+  level: string;
+  due: string | null;
+  message: string;
+}
+
+/** Counts of open findings, kept instead of the findings themselves on big runs. */
+export interface FindingTally {
+  open: number;
+  byLevel: Record<string, { warning: number; escalation: number }>;
+  escalationsOpen: number;
+  /** The first open escalations, in findings order, up to the cap. */
+  escalations: SlimFinding[];
+}
+
+export const SUMMARY_ESCALATIONS = 100;
+export const SUMMARY_PROJECTS = 200;
+
+export function emptyTally(): FindingTally {
+  return { open: 0, byLevel: {}, escalationsOpen: 0, escalations: [] };
+}
+
+/** Adds findings (in findings order) to a tally. */
+export function tallyFindings(findings: Iterable<Finding>, tally: FindingTally = emptyTally(), cap = SUMMARY_ESCALATIONS): FindingTally {
+  for (const finding of findings) {
+    if (finding.closedAt !== null) continue;
+    tally.open += 1;
+    const level = (tally.byLevel[finding.level] ??= { warning: 0, escalation: 0 });
+    level[finding.type] += 1;
+    if (finding.type !== 'escalation') continue;
+    tally.escalationsOpen += 1;
+    if (tally.escalations.length < cap) {
+      tally.escalations.push({ project: finding.project, label: finding.subject.label, ruleId: finding.ruleId, level: finding.level, due: finding.due, message: finding.message });
+    }
+  }
+  return tally;
+}
+
+/** Joins per-project tallies, given in project order. */
+export function mergeTallies(tallies: Iterable<FindingTally>, cap = SUMMARY_ESCALATIONS): FindingTally {
+  const total = emptyTally();
+  for (const tally of tallies) {
+    total.open += tally.open;
+    total.escalationsOpen += tally.escalationsOpen;
+    for (const [level, counts] of Object.entries(tally.byLevel)) {
+      const into = (total.byLevel[level] ??= { warning: 0, escalation: 0 });
+      into.warning += counts.warning;
+      into.escalation += counts.escalation;
+    }
+    for (const escalation of tally.escalations) if (total.escalations.length < cap) total.escalations.push(escalation);
+  }
+  return total;
+}
 
 export interface SummaryInput {
   /** The heading; default "docpack 文档包 <as-of date>". */
   title?: string;
   asOf: string;
   /** With `documents` the project table gets a column of document counts. */
-  projects: { id: string; name: string; documents?: number }[];
+  projects: { id: string; name: string; documents?: number; open: number }[];
   invalid: { file: string; problems: Problem[] }[];
-  findings: readonly Finding[];
-  manifest: readonly ManifestEntry[];
+  tally: FindingTally;
+  /** Word and Excel documents in the pack. */
+  documents: number;
   labels: Labels;
 }
 
@@ -19,27 +77,27 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n
 
 /** summary.md: a short Markdown report of the run, fit for a CI job summary. Deterministic: no timings. */
 export function renderSummary(input: SummaryInput): string {
-  const open = input.findings.filter((finding) => finding.closedAt === null);
-  const escalations = open.filter((finding) => finding.type === 'escalation');
+  const { tally } = input;
   const level = (value: string): string => input.labels.level?.[value] ?? value;
   const lines: string[] = [
     `# ${input.title ?? `docpack 文档包 ${input.asOf.slice(0, 10)}`}`,
     '',
-    `As of ${input.asOf}: ${input.projects.length} projects, ${input.manifest.filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length} documents, ${open.length} open findings (${escalations.length} escalations), ${input.invalid.length} invalid records.`,
+    `As of ${input.asOf}: ${input.projects.length} projects, ${input.documents} documents, ${tally.open} open findings (${tally.escalationsOpen} escalations), ${input.invalid.length} invalid records.`,
     '',
     '| 级别 level | 预警 warnings | 升级 escalations |',
     '| --- | ---: | ---: |',
   ];
   for (const value of ['local', 'province', 'group']) {
-    const atLevel = open.filter((finding) => finding.level === value);
-    lines.push(`| ${level(value)} | ${atLevel.filter((finding) => finding.type === 'warning').length} | ${atLevel.filter((finding) => finding.type === 'escalation').length} |`);
+    const counts = tally.byLevel[value] ?? { warning: 0, escalation: 0 };
+    lines.push(`| ${level(value)} | ${counts.warning} | ${counts.escalation} |`);
   }
   lines.push('');
-  if (escalations.length > 0) {
+  if (tally.escalationsOpen > 0) {
     lines.push('## 升级 Escalations', '', '| 项目 | 对象 | 规则 | 级别 | 截止 | 说明 |', '| --- | --- | --- | --- | --- | --- |');
-    for (const finding of escalations) {
-      lines.push(`| ${cell(finding.project)} | ${cell(finding.subject.label)} | ${finding.ruleId} | ${level(finding.level)} | ${finding.due ? finding.due.slice(0, 16).replace('T', ' ') : '—'} | ${cell(finding.message)} |`);
+    for (const finding of tally.escalations) {
+      lines.push(`| ${cell(finding.project)} | ${cell(finding.label)} | ${finding.ruleId} | ${level(finding.level)} | ${finding.due ? finding.due.slice(0, 16).replace('T', ' ') : '—'} | ${cell(finding.message)} |`);
     }
+    if (tally.escalationsOpen > tally.escalations.length) lines.push('', `…and ${tally.escalationsOpen - tally.escalations.length} more escalations: see findings.json and portfolio/预警升级汇总.xlsx.`);
     lines.push('');
   }
   if (input.invalid.length > 0) {
@@ -49,10 +107,12 @@ export function renderSummary(input: SummaryInput): string {
   }
   const withDocuments = input.projects.some((project) => project.documents !== undefined);
   lines.push('## 项目 Projects', '', withDocuments ? '| 项目 | 名称 | 文档 | 未关闭预警 |' : '| 项目 | 名称 | 未关闭预警 |', withDocuments ? '| --- | --- | ---: | ---: |' : '| --- | --- | ---: |');
-  for (const project of input.projects) {
-    const count = open.filter((finding) => finding.project === project.id).length;
-    lines.push(`| ${cell(project.id)} | ${cell(project.name)} |${withDocuments ? ` ${project.documents ?? 0} |` : ''} ${count} |`);
+  // A CI job summary is read by people (and limited to 1 MiB): big runs list the projects needing most attention.
+  const listed = input.projects.length <= SUMMARY_PROJECTS ? input.projects : [...input.projects].sort((a, b) => b.open - a.open || (a.id < b.id ? -1 : 1)).slice(0, SUMMARY_PROJECTS);
+  for (const project of listed) {
+    lines.push(`| ${cell(project.id)} | ${cell(project.name)} |${withDocuments ? ` ${project.documents ?? 0} |` : ''} ${project.open} |`);
   }
+  if (listed.length < input.projects.length) lines.push('', `The ${SUMMARY_PROJECTS} projects with the most open findings of ${input.projects.length}; every project is in manifest.json and findings.json.`);
   lines.push('');
   return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ import { loadRecords } from '../records/load.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { poolEntriesNextWeek } from './build.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
-import { renderSummary } from './summary.ts';
+import { renderSummary, tallyFindings } from './summary.ts';
 
 export interface WeeklyOptions {
   inputs: string[];
@@ -79,10 +79,10 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     const summary = renderSummary({
       title: `docpack 周报 ${week.id}（${week.start} 至 ${week.end}）`,
       asOf: formatTime(asOf),
-      projects: records.map(({ record }) => ({ id: record.id, name: record.name })),
+      projects: records.map(({ record }) => ({ id: record.id, name: record.name, open: findings.filter((finding) => finding.project === record.id).length })),
       invalid,
-      findings,
-      manifest: out.manifest(),
+      tally: tallyFindings(findings),
+      documents: 2,
       labels: context.labels,
     });
     out.write('summary.md', summary, 'docpack report weekly', sources);

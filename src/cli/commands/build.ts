@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { formatProblem } from '../../errors.ts';
-import { buildPack, parseShard, type BuildResult } from '../../pack/build.ts';
+import { buildPack, parseShard, tallyReaches, type BuildResult } from '../../pack/build.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseIsoWeek } from '../../render/word/documents.ts';
@@ -94,14 +94,13 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       const seconds = (Date.now() - started) / 1000;
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
-      const open = result.findings.filter((finding) => finding.closedAt === null);
-      const escalations = open.filter((finding) => finding.type === 'escalation').length;
-      const exitCode = runExitCode(result, failOn);
+      const { tally } = result;
+      const exitCode = runExitCode(result, tallyReaches(tally, failOn));
       if (options.json) {
-        io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, week: result.week, seconds, projects: result.projects, invalid: result.invalid, problems: result.problems, findings: { total: result.findings.length, open: open.length, escalations }, files: result.manifest }, null, 2));
+        io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, week: result.week, seconds, projects: result.projects, invalid: result.invalid, problems: result.problems, findings: { total: result.findingCount, open: tally.open, escalations: tally.escalationsOpen }, files: result.manifest }, null, 2));
       } else {
         io.out(
-          `pack ${result.out}: ${result.projects.length} projects, ${result.manifest.length} files, ${open.length} open findings (${escalations} escalations), ${result.invalid.length} invalid records in ${seconds.toFixed(1)} s`,
+          `pack ${result.out}: ${result.projects.length} projects, ${result.manifest.length} files, ${tally.open} open findings (${tally.escalationsOpen} escalations), ${result.invalid.length} invalid records in ${seconds.toFixed(1)} s`,
         );
         io.out(result.shard ? `shard ${result.shard}: join the shards with docpack merge` : `summary: ${result.out}/summary.md`);
       }

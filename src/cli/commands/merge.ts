@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { mergePacks } from '../../pack/merge.ts';
+import { tallyReaches } from '../../pack/build.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseAsOf } from '../../time.ts';
 import { loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
@@ -48,9 +49,9 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       const result = await mergePacks({ dirs, outDir: options.out ?? config.out ?? 'out', context, pack: loadPackSpec(options.pack ?? config.pack ?? defaultPackPath), referenceDoc: options.referenceDoc ?? config.referenceDoc });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
-      const open = result.findings.filter((finding) => finding.closedAt === null);
-      const exitCode = runExitCode(result, failOn);
-      if (options.json) io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, projects: result.projects, invalid: result.invalid, findings: { total: result.findings.length, open: open.length }, files: result.manifest }, null, 2));
+      const open = { length: result.tally.open };
+      const exitCode = runExitCode(result, tallyReaches(result.tally, failOn));
+      if (options.json) io.out(JSON.stringify({ exitCode, asOf: result.asOf, out: result.out, projects: result.projects, invalid: result.invalid, findings: { total: result.findingCount, open: result.tally.open, escalations: result.tally.escalationsOpen }, files: result.manifest }, null, 2));
       else {
         io.out(`pack ${result.out}: ${result.projects.length} projects from ${dirs.length} shards, ${result.manifest.length} files, ${open.length} open findings, ${result.invalid.length} invalid records`);
         io.out(`summary: ${result.out}/summary.md`);

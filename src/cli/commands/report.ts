@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { reachesThreshold } from '../../alerts/pipeline.ts';
 import { DateTime } from 'luxon';
 import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
@@ -61,7 +62,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
-      const exitCode = runExitCode(result, failOn);
+      const exitCode = runExitCode(result, reachesThreshold(result.findings, failOn));
       const fresh = result.findings.filter((finding) => finding.isNew).length;
       if (options.json) {
         io.out(JSON.stringify({ exitCode, out: result.out, week: result.week, asOf: result.asOf, projects: result.projects, invalid: result.invalid, findings: { open: result.findings.length, new: fresh }, files: result.manifest }, null, 2));

@@ -66,13 +66,14 @@ export const ROW_SOURCES: readonly SourceShape[] = [
 ];
 
 export interface SourceInput {
-  records: readonly ProjectRecord[];
+  /** An array, or a re-iterable that reads the records again on every pass (for portfolios too big to hold). */
+  records: Iterable<ProjectRecord>;
   asOf: DateTime;
   calendar: WorkingCalendar;
   clockDefs: readonly ClockDef[];
   labels: Labels;
   /** Findings of the alerts stage; none until it is wired in. */
-  findings?: readonly FindingInput[];
+  findings?: Iterable<FindingInput>;
   /** ISO week of the weeklyProgress source, e.g. 2026-W48 (default: none, the source is empty). */
   week?: { id: string; start: string; end: string };
 }
@@ -191,7 +192,8 @@ export function buildRowSources(input: SourceInput): BuiltSources {
       }
     }),
     findings: lazy(function* () {
-      const byId = new Map(records.map((record) => [record.id, record]));
+      // Only an array of records is looked up; a streamed portfolio's findings carry their project name.
+      const byId = Array.isArray(records) ? new Map((records as readonly ProjectRecord[]).map((record) => [record.id, record])) : new Map<string, ProjectRecord>();
       for (const finding of input.findings ?? []) {
         const row = findingRow(finding, input.labels);
         yield { finding: row, project: row.projectId === undefined ? undefined : byId.get(row.projectId) };

@@ -24,7 +24,9 @@ export interface PortfolioOptions {
   asOf: DateTime;
   calendar: WorkingCalendar;
   week?: string;
-  projects: readonly PortfolioProject[];
+  /** An array, or an iterable read once (with projectCount) for portfolios too big to hold. */
+  projects: Iterable<PortfolioProject>;
+  projectCount?: number;
   poolNextWeek: readonly PoolEntry[];
 }
 
@@ -44,6 +46,17 @@ export const LIST_LIMIT = 200;
 const LEVEL_RANK: Record<string, number> = { group: 3, province: 2, local: 1 };
 const SEVERITY_RANK: Record<string, number> = { critical: 4, major: 3, minor: 2, info: 1 };
 
+/** Escalations by severity, level, project and subject: a total order, so the list is deterministic. */
+function escalationOrder(a: ReportFinding & { project: string }, b: ReportFinding & { project: string }): number {
+  return (
+    (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0) ||
+    (LEVEL_RANK[b.level] ?? 0) - (LEVEL_RANK[a.level] ?? 0) ||
+    (a.project < b.project ? -1 : a.project > b.project ? 1 : 0) ||
+    (a.subject.label < b.subject.label ? -1 : a.subject.label > b.subject.label ? 1 : 0) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+  );
+}
+
 /**
  * 周报: the week of every project. A team's portfolio (up to DETAIL_LIMIT projects) gets a section per
  * project with the week's report and its open findings; a province's gets an overview table of the
@@ -52,7 +65,8 @@ const SEVERITY_RANK: Record<string, number> = { critical: 4, major: 3, minor: 2,
  */
 export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInstance & { week: IsoWeek } {
   const week = options.week ? parseIsoWeek(options.week) : weekOf(options.asOf);
-  const detailed = options.projects.length <= DETAIL_LIMIT;
+  const projectCount = options.projectCount ?? (Array.isArray(options.projects) ? options.projects.length : Number.POSITIVE_INFINITY);
+  const detailed = projectCount <= DETAIL_LIMIT;
   const projects: ViewObject[] = [];
   const overview: { id: string; name: string; customer: string; open: number; escalations: number; fresh: number; reports: string }[] = [];
   const escalationList: (ReportFinding & { project: string })[] = [];
@@ -67,6 +81,8 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
     newFindings += fresh;
     escalations += projectEscalations.length;
     for (const finding of projectEscalations) escalationList.push({ ...finding, project: record.id });
+    // Keep the list bounded on big portfolios: only the first LIST_LIMIT in the final order are shown.
+    if (escalationList.length > 4 * LIST_LIMIT) escalationList.splice(0, escalationList.length, ...escalationList.sort(escalationOrder).slice(0, LIST_LIMIT));
     const orders = (record.orders ?? []).filter((order) => order.circuits.length > 0);
     const submitted = orders.filter((order) => (order.progressReports ?? []).some((report) => report.week === week.id)).length;
     if (!detailed) {
@@ -91,7 +107,7 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
     );
   }
   overview.sort((a, b) => b.escalations - a.escalations || b.open - a.open || (a.id < b.id ? -1 : 1));
-  escalationList.sort((a, b) => (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0) || (LEVEL_RANK[b.level] ?? 0) - (LEVEL_RANK[a.level] ?? 0) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0) || (a.subject.label < b.subject.label ? -1 : 1));
+  escalationList.sort(escalationOrder);
   const title = `周报(${week.id})`;
   return {
     kind: { ...portfolioWeekly, instances: () => [] },
@@ -102,7 +118,7 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
       doc: { title, date: options.asOf.setZone(ZONE).toISODate(), asOf: formatTime(options.asOf), version: 'V1.0', generator: 'docpack' },
       week,
       detailed,
-      totals: { projects: options.projects.length, reported, openFindings, newFindings, escalations, poolNextWeek: options.poolNextWeek.length },
+      totals: { projects: projectCount === Number.POSITIVE_INFINITY ? overview.length + projects.length : projectCount, reported, openFindings, newFindings, escalations, poolNextWeek: options.poolNextWeek.length },
       projects,
       overview: overview.slice(0, LIST_LIMIT),
       overviewOmitted: Math.max(0, overview.length - LIST_LIMIT),
