@@ -39,8 +39,9 @@ export function* syntheticPortfolio(options: SyntheticOptions): Generator<Projec
   const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
+  // Every date stays inside 2026 (the calendar's last covered year): offsets are clamped to 2026-12-20.
   const day = (offset: number): string => {
-    const date = new Date(Date.UTC(2026, 8, 1) + offset * 86_400_000);
+    const date = new Date(Date.UTC(2026, 8, 1) + Math.min(offset, 110) * 86_400_000);
     return date.toISOString().slice(0, 10);
   };
   const time = (offset: number, hour: number): string => `${day(offset)}T${String(hour).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:00+08:00`;

@@ -69,6 +69,9 @@ export interface BuildResult {
   manifest: ManifestEntry[];
 }
 
+/** Old-space limit of a worker thread, in MiB. */
+export const WORKER_HEAP_MB = 512;
+
 /** The shard a project belongs to: a stable hash of its id (or of the file, for a record without one). */
 export function shardOf(key: string, count: number): number {
   return (createHash('sha256').update(key).digest().readUInt32BE(0) % count) + 1;
@@ -193,7 +196,15 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     for (const job of jobs) results.push(report(await renderProject(job)));
     return results;
   }
-  const pool = new Piscina<ProjectJob, ProjectResult>({ filename: new URL('./worker.mjs', import.meta.url).href, maxThreads: concurrency, minThreads: concurrency, idleTimeout: 1000 });
+  // A worker renders one project at a time; a modest old-space limit makes V8 collect instead of growing
+  // the heap (peak RSS), and is still far above what the largest project needs.
+  const pool = new Piscina<ProjectJob, ProjectResult>({
+    filename: new URL('./worker.mjs', import.meta.url).href,
+    maxThreads: concurrency,
+    minThreads: concurrency,
+    idleTimeout: 1000,
+    ...(WORKER_HEAP_MB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } } : {}),
+  });
   try {
     // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
     return await Promise.all(jobs.map(async (job) => report(await pool.run(job))));
@@ -242,7 +253,8 @@ export async function writePortfolio(
       const spec = specs.get(entry.template) as LoadedSpec;
       const built = buildRowSources({ records, asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings, week });
       const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels });
-      problems.push(...built.problems, ...rendered.report.problems);
+      // Clock problems of the records were reported, with their files, when each project was rendered.
+      problems.push(...rendered.report.problems);
       out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources);
     } else {
       const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);

@@ -121,7 +121,19 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
   const record = loaded.record;
   const dir = `projects/${safeSegment(record.id)}`;
   const check = checkRecord(record, context);
-  const problems: Problem[] = [...check.problems];
+  // Name the record in every problem, once: clock problems otherwise carry only a field path.
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const report = (found: readonly Problem[]): void => {
+    for (const problem of found) {
+      const named = { ...problem, file: problem.file ?? job.file };
+      const key = `${named.file}\u0000${named.pointer ?? named.field ?? ''}\u0000${named.code}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push(named);
+    }
+  };
+  report(check.problems);
   const open = check.findings.filter((finding) => finding.closedAt === null);
   const documents: ManifestEntry[] = [];
   for (const entry of entriesFor(job.pack, record)) {
@@ -137,13 +149,13 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
         if (!spec) continue;
         const built = buildRowSources({ records: [record], asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings: check.findings });
         const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` });
-        problems.push(...built.problems, ...rendered.report.problems);
+        report([...built.problems, ...rendered.report.problems]);
         documents.push(writePackFile(job.staging, `${dir}/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, [job.file]));
       }
     } catch (error) {
       if (!(error instanceof DocpackError)) throw error;
       // One document that cannot be rendered (e.g. a plan past the calendar's years) fails alone.
-      problems.push({ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file });
+      report([{ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file }]);
     }
   }
   // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
