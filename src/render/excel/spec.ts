@@ -9,15 +9,12 @@ import { DocpackError, pointerToField, type Problem } from '../../errors.ts';
 import { SourceMap } from '../../records/json-text.ts';
 import type { Labels } from '../labels.ts';
 
-export type Scalar = string | number | boolean | null;
+import type { Condition as ClockCondition, Scalar } from '../../clocks/types.ts';
 
-export type Condition =
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | { path: string; equals: Scalar }
-  | { path: string; in: Scalar[] }
-  | { path: string; exists: boolean };
+export type { Scalar };
+
+/** The conditions of sheet specs: the deadline clocks' own form, without `some` and `within`. */
+export type Condition = Exclude<ClockCondition, { some: unknown } | { within: unknown } | { all: unknown } | { any: unknown } | { not: unknown }> | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 /** A path, or exactly one expression of the fixed set (see sheet-spec.schema.json). */
 export type ValueSpec =
