@@ -39,11 +39,11 @@ if (stage === 'validate') {
   const floorSeconds = await timeIt(repeats, () => {
     for (const file of files) JSON.parse(readFileSync(file, 'utf8'));
   });
-  let loaded = await loadRecords([dataDir]);
+  let loaded: Awaited<ReturnType<typeof loadRecords>> | undefined;
   const seconds = await timeIt(repeats, async () => {
     loaded = await loadRecords([dataDir]);
   });
-  if (loaded.problems.length > 0) throw new Error(`synthetic records invalid: ${JSON.stringify(loaded.problems[0])}`);
+  if (!loaded || loaded.problems.length > 0) throw new Error(`synthetic records invalid: ${JSON.stringify(loaded?.problems[0])}`);
   result = { stage: 'load+validate (files)', unit: 'records', items: loaded.records.length, seconds, floor: { label: 'readFile+JSON.parse', seconds: floorSeconds }, peakRssMiB: peak() };
 } else if (stage === 'clocks') {
   result = await benchClocks(readRecords(), loadCalendar(), repeats);

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { daysInMonth } from './calendar/dates.ts';
+import { parseDateTime } from './clocks/instant.ts';
 
 export { daysInMonth };
 
@@ -26,23 +27,12 @@ export function isLocalDateTime(text: string): boolean {
   return isIsoDate(text.slice(0, 10)) && hour <= 23 && minute <= 59 && second <= 59;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
 /**
  * Milliseconds since the epoch of a record time, without Luxon: for hot loops.
  * A time without an offset is read at +08:00 — Asia/Shanghai has had no daylight saving time since 1991.
- * Returns NaN when the text is not a valid time.
+ * Returns NaN when the text is not a valid time. (The clocks' own parser, shared.)
  */
-export function timeToEpochMs(text: string): number {
-  const match = DATE_TIME.exec(text);
-  if (!match || !isLocalDateTime(text)) return Number.NaN;
-  const utc = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6] ?? 0), Math.round(Number(match[7] ?? 0) * 1000));
-  const zone = match[8];
-  if (zone === undefined) return utc - SHANGHAI_OFFSET_MS;
-  if (zone === 'Z') return utc;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  return utc - sign * (Number(zone.slice(1, 3)) * 3_600_000 + Number(zone.slice(4, 6)) * 60_000);
-}
+export const timeToEpochMs = parseDateTime;
 
 /**
  * Parses a record time: with an offset it is taken as written; without one it is read in Asia/Shanghai.

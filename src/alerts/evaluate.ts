@@ -141,17 +141,34 @@ export interface AlertOutput {
 }
 
 /** The facts a rule sees for one subject; `params` is set per rule. */
-export function buildFacts(input: AlertInput, instance: SubjectInstance, clocksAtPointer: Record<string, ClockState> | undefined, clock?: ClockState): Record<string, unknown> {
-  const asOf = formatInstant(input.asOfMs);
+export function buildFacts(
+  input: AlertInput,
+  instance: SubjectInstance,
+  clocksAtPointer: Record<string, ClockState> | undefined,
+  clock?: ClockState,
+  asOf: AsOfFact = asOfFact(input.asOfMs),
+): Record<string, unknown> {
   return {
     ...clocksAtPointer,
     ...instance.chain,
     project: input.record,
     subject: instance.value,
-    asOf: { time: asOf, date: asOf.slice(0, 10), ms: input.asOfMs },
+    asOf,
     ...(clock ? { clock } : {}),
     params: {},
   };
+}
+
+export interface AsOfFact {
+  time: string;
+  date: string;
+  ms: number;
+}
+
+/** The fact "asOf": built once per evaluation and shared by every subject's facts. */
+export function asOfFact(asOfMs: number): AsOfFact {
+  const time = formatInstant(asOfMs);
+  return { time, date: time.slice(0, 10), ms: asOfMs };
 }
 
 /** Clock states of a record by subject pointer, as facts "clock:<id>" (recurring clocks: the latest occurrence). */
@@ -172,6 +189,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
   const findings: Finding[] = [];
   const problems: Problem[] = [];
   const clockIndex = indexClocks(input.clocks);
+  const asOf = asOfFact(input.asOfMs);
   const fire = (entry: CompiledRule, facts: Record<string, unknown>, instance: SubjectInstance, occurrence?: string): void => {
     facts.params = entry.rule.params ?? {};
     if (!entry.predicate(facts)) return;
@@ -184,7 +202,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
   };
   for (const [pattern, entries] of ruleSet.bySubject) {
     for (const instance of expandSubjects(input.record, pattern)) {
-      const facts = buildFacts(input, instance, clockIndex.get(instance.pointer));
+      const facts = buildFacts(input, instance, clockIndex.get(instance.pointer), undefined, asOf);
       for (const entry of entries) fire(entry, facts, instance);
     }
   }
@@ -193,7 +211,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
       if (state.clock !== clockId) continue;
       const instance = subjectAt(input.record, state.subject);
       if (!instance) continue;
-      const facts = buildFacts(input, instance, clockIndex.get(state.subject), state);
+      const facts = buildFacts(input, instance, clockIndex.get(state.subject), state, asOf);
       for (const entry of entries) fire(entry, facts, instance, state.occurrence);
     }
   }

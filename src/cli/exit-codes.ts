@@ -9,5 +9,3 @@ export const ExitCode = {
   /** A bug or an environment failure inside docpack. */
   internal: 3,
 } as const;
-
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { isSafeId } from '../records/safe-id.ts';
 import { writeFileAtomic } from '../write/atomic.ts';
 
 export interface ManifestEntry {
@@ -27,7 +28,7 @@ export function writePackFile(staging: string, relativePath: string, data: Uint8
 
 /** Only safe names become directories: the record schema already limits ids, this is the last guard. */
 export function safeSegment(name: string): string {
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,63}$/.test(name)) throw new Error(`unsafe path segment "${name}"`);
+  if (!isSafeId(name)) throw new Error(`unsafe path segment "${name}"`);
   return name;
 }
 

@@ -82,7 +82,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       projects: records.map(({ record }) => ({ id: record.id, name: record.name, open: findings.filter((finding) => finding.project === record.id).length })),
       invalid,
       tally: tallyFindings(findings),
-      documents: 2,
+      documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: context.labels,
     });
     out.write('summary.md', summary, 'docpack report weekly', sources);

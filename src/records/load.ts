@@ -4,6 +4,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import type { Problem } from '../errors.ts';
 import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStructure, structureLooksClean } from './json-text.ts';
+import { isSafeId } from './safe-id.ts';
 import { checkSemantics } from './semantics.ts';
 import { describeSchemaErrors, recordValidator, type SchemaProblem } from './schema.ts';
 import type { ProjectRecord } from './types.gen.ts';
@@ -249,7 +250,7 @@ async function markDuplicateIds(outcomes: InternalOutcome[]): Promise<void> {
 function idOf(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const id = (value as { id?: unknown }).id;
-  return typeof id === 'string' && /^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,63}$/.test(id) ? id : undefined;
+  return isSafeId(id) ? id : undefined;
 }
 
 /** Orders problems by position so a reader can walk the file from top to bottom. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { compileRules } from '../../alerts/evaluate.ts';
 import { reachesThreshold, checkRecord, sortFindings } from '../../alerts/pipeline.ts';
 import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
@@ -45,11 +46,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         const unknown = options.rule.filter((id) => !known.has(id));
         if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.join(', ')}; run docpack rules list`);
         const keep = new Set(options.rule);
-        for (const [key, entries] of [...context.ruleSet.bySubject, ...context.ruleSet.byClock]) {
-          const kept = entries.filter((entry) => keep.has(entry.rule.id));
-          if (context.ruleSet.bySubject.has(key)) context.ruleSet.bySubject.set(key, kept);
-          if (context.ruleSet.byClock.has(key)) context.ruleSet.byClock.set(key, kept);
-        }
+        context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule));
       }
       const loaded = await loadRecords(inputs);
       const findings: Finding[] = [];
