@@ -75,7 +75,10 @@ export function parsePath(path: string): (string | number)[] | undefined {
   return segments;
 }
 
-/** Builds a getter for `fact` at `path`, with the engine's rule that a path on a non-object gives the value itself. */
+/**
+ * Builds a getter for `fact` at `path`, with the engine's rule that a path on a non-object root gives
+ * the value itself; below the root, strings are indexable as in jsonpath-plus (`$.name[0]` is a character).
+ */
 export function compileFactGetter(fact: string, path: string | undefined): (facts: Facts) => unknown {
   const own = Object.prototype.hasOwnProperty;
   if (!path) return (facts) => (own.call(facts, fact) ? facts[fact] : undefined);
@@ -86,7 +89,8 @@ export function compileFactGetter(fact: string, path: string | undefined): (fact
     if (root === null || typeof root !== 'object') return root;
     let value: unknown = root;
     for (const segment of segments) {
-      if (value === null || typeof value !== 'object' || !own.call(value, segment)) return undefined;
+      // jsonpath-plus steps into strings too (own properties: indices and length).
+      if (value === null || (typeof value !== 'object' && typeof value !== 'string') || !own.call(value, segment)) return undefined;
       value = (value as Record<string | number, unknown>)[segment];
     }
     return value;
