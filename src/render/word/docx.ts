@@ -20,7 +20,8 @@ import { strFromU8, strToU8, unzipSync } from 'fflate';
 import type { DateTime } from 'luxon';
 import { DocpackError } from '../../errors.ts';
 import { FONTS, PAGE, TABLE_FONT_SIZE, TEXT_WIDTH } from './layout.ts';
-import { BULLET_REFERENCE, ORDERED_REFERENCE, type ConvertedMarkdown } from './markdown.ts';
+import { BULLET_REFERENCE, ORDERED_REFERENCE, docxBlocks, type BlockSpec, type ConvertedMarkdown, type MarkdownBlocks } from './markdown.ts';
+import { blocksSupported, blocksXml, listKey, listsInOrder } from './wordml.ts';
 import { ZipEntryCache, dosTime, zipEntry, zipFile, type ZipEntry } from './zip.ts';
 
 export interface DocumentMeta {
@@ -408,14 +409,23 @@ const varies = (path: string): boolean => path === 'word/document.xml' || /^word
  * gets the as-of's time.
  */
 export async function packDocument(document: Document, asOf: DateTime): Promise<Uint8Array> {
+  if (!compiler.available) return packWithPacker(document, asOf);
+  return zipParts(compiler.compile(document), asOf);
+}
+
+function stamps(asOf: DateTime): { time: number; stampCore: (xml: string) => string } {
   // Zip times are local civil times: write the as-of's Shanghai wall clock whatever the machine's zone.
   const time = dosTime(asOf.setZone('Asia/Shanghai'));
   const stamp = w3cdtf(asOf);
   const stampCore = (xml: string): string =>
     xml.replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, `$1${stamp}$2`);
-  if (!compiler.available) return packWithPacker(document, time, stampCore);
+  return { time, stampCore };
+}
+
+function zipParts(files: PackageFiles, asOf: DateTime): Uint8Array {
+  const { time, stampCore } = stamps(asOf);
   const zipped: ZipEntry[] = [];
-  for (const [path, data] of compiler.compile(document)) {
+  for (const [path, data] of files) {
     if (typeof data !== 'string') zipped.push(zipEntry(path, data));
     else if (path === 'docProps/core.xml') zipped.push(zipEntry(path, strToU8(stampCore(data))));
     else if (varies(path)) zipped.push(zipEntry(path, strToU8(data)));
@@ -424,8 +434,84 @@ export async function packDocument(document: Document, asOf: DateTime): Promise<
   return zipFile(zipped, time);
 }
 
+/** Marks where the blocks go in the skeleton's document.xml: private-use characters no block gives. */
+const COVER_MARK = '\uE000docpack-cover\uE000';
+const BODY_MARK = '\uE000docpack-body\uE000';
+const markParagraph = (mark: string): string => `<w:r><w:t xml:space="preserve">${mark}</w:t></w:r></w:p>`;
+
+/**
+ * The document.xml of the blocks, from the skeleton's: the skeleton has the same sections, header,
+ * properties and lists as the document, with a marked paragraph where each section's blocks go
+ * (the cover's carrying the cover's section properties) and one paragraph per list (in the order
+ * the blocks first use them), whose list ids the blocks take. Undefined when the skeleton is not
+ * shaped as expected: the caller then lets docx write the whole document.
+ */
+function spliceBlocks(skeleton: string, blocks: MarkdownBlocks, lists: readonly string[]): string | undefined {
+  const bodyStart = skeleton.indexOf('<w:body>');
+  if (bodyStart < 0) return undefined;
+  let at = bodyStart + '<w:body>'.length;
+  let coverSection = '';
+  if (blocks.cover !== null) {
+    const open = '<w:p><w:pPr>';
+    if (!skeleton.startsWith(open, at)) return undefined;
+    const close = `</w:pPr>${markParagraph(COVER_MARK)}`;
+    const end = skeleton.indexOf(close, at);
+    if (end < 0) return undefined;
+    coverSection = skeleton.slice(at + open.length, end);
+    if (!/^<w:sectPr>[\s\S]*<\/w:sectPr>$/.test(coverSection)) return undefined;
+    at = end + close.length;
+  }
+  const bodyMark = `<w:p>${markParagraph(BODY_MARK)}`;
+  const bodyEnd = skeleton.indexOf(bodyMark, at);
+  if (bodyEnd < 0) return undefined;
+  const numIds = new Map<string, number>();
+  const listIds = [...skeleton.slice(at, bodyEnd).matchAll(/<w:numId w:val="(\d+)"\/>/g)].map((match) => Number(match[1]));
+  if (listIds.length !== lists.length) return undefined;
+  lists.forEach((key, index) => numIds.set(key, listIds[index] as number));
+  const cover = blocks.cover === null ? '' : blocksXml(blocks.cover.length > 0 ? blocks.cover : EMPTY_SECTION, numIds, coverSection);
+  const body = blocksXml(blocks.body.length > 0 ? blocks.body : EMPTY_SECTION, numIds);
+  return skeleton.slice(0, bodyStart + '<w:body>'.length) + cover + body + skeleton.slice(bodyEnd + bodyMark.length);
+}
+
+/** What docx is given for a section without blocks: one empty paragraph. */
+const EMPTY_SECTION: BlockSpec[] = [{ type: 'paragraph', options: {}, runs: [] }];
+
+/**
+ * The .docx of block descriptions: the same bytes as `packDocument(buildDocument(...))` with
+ * docx's blocks, for much less work. docx builds and writes a skeleton of the document (every part
+ * but the blocks, which are most of the work); the blocks' XML is written as text and put in.
+ */
+export async function packBlocks(blocks: MarkdownBlocks, meta: DocumentMeta, source: StyleSource = {}): Promise<Uint8Array> {
+  const all = blocks.cover === null ? blocks.body : [...blocks.cover, ...blocks.body];
+  if (compiler.available && blocksSupported(all)) {
+    const lists = listsInOrder(all);
+    const listParagraphs = lists.map((key) => {
+      const block = all.find((candidate) => candidate.type === 'paragraph' && !!candidate.options.numbering && listKey(candidate.options.numbering) === key) as BlockSpec & { type: 'paragraph' };
+      return new Paragraph({ numbering: block.options.numbering, children: [] });
+    });
+    const skeleton = buildDocument(
+      {
+        cover: blocks.cover === null ? null : [new Paragraph({ children: [new TextRun(COVER_MARK)] })],
+        body: [...listParagraphs, new Paragraph({ children: [new TextRun(BODY_MARK)] })],
+      },
+      meta,
+      source,
+    );
+    const files = compiler.compile(skeleton);
+    const xml = files.get('word/document.xml');
+    const document = typeof xml === 'string' ? spliceBlocks(xml, blocks, lists) : undefined;
+    if (document !== undefined) {
+      files.set('word/document.xml', document);
+      return zipParts(files, meta.asOf);
+    }
+  }
+  const content = { cover: blocks.cover === null ? null : docxBlocks(blocks.cover), body: docxBlocks(blocks.body) };
+  return packDocument(buildDocument(content, meta, source), meta.asOf);
+}
+
 /** The same bytes through docx's public Packer: unzip its package, restamp core.xml, zip again. */
-async function packWithPacker(document: Document, time: number, stampCore: (xml: string) => string): Promise<Uint8Array> {
+async function packWithPacker(document: Document, asOf: DateTime): Promise<Uint8Array> {
+  const { time, stampCore } = stamps(asOf);
   const packed = await Packer.toBuffer(document);
   const files = unzipSync(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength));
   const zipped: ZipEntry[] = [];

@@ -8,8 +8,8 @@ import type { ProjectRecord } from '../../records/types.gen.ts';
 import { formatTime } from '../../time.ts';
 import { loadLabels, type Labels } from '../labels.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
-import { buildDocument, packDocument } from './docx.ts';
-import { convertMarkdown } from './markdown.ts';
+import { packBlocks } from './docx.ts';
+import { markdownBlocks } from './markdown.ts';
 import { compileTemplate, createTemplateEnv, type CompiledTemplate, type TemplateEnv } from './template.ts';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/word/', import.meta.url));
@@ -99,9 +99,9 @@ export class WordRenderer {
   private async renderWith(instance: DocumentInstance, asOf: DateTime, meta: { project: string; description: string; keywords: string }): Promise<RenderedDocument> {
     const template = this.template(instance.kind);
     const markdown = template.render(instance.context);
-    const content = convertMarkdown(markdown, { template: template.file });
-    const document = buildDocument(content, { title: instance.title, ...meta, asOf }, { referenceStyles: this.options.referenceStyles });
-    return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes: await packDocument(document, asOf) };
+    const blocks = markdownBlocks(markdown, { template: template.file });
+    const bytes = await packBlocks(blocks, { title: instance.title, ...meta, asOf }, { referenceStyles: this.options.referenceStyles });
+    return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes };
   }
 
   /** Every document of `kinds` that applies to the record. */
