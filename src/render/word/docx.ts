@@ -21,7 +21,7 @@ import type { DateTime } from 'luxon';
 import { DocpackError } from '../../errors.ts';
 import { FONTS, PAGE, TABLE_FONT_SIZE, TEXT_WIDTH } from './layout.ts';
 import { BULLET_REFERENCE, ORDERED_REFERENCE, docxBlocks, type BlockSpec, type ConvertedMarkdown, type MarkdownBlocks } from './markdown.ts';
-import { blocksSupported, blocksXml, listKey, listsInOrder } from './wordml.ts';
+import { blocksSupported, blocksXml, escapeXml, listKey, listsInOrder } from './wordml.ts';
 import { ZipEntryCache, dosTime, zipEntry, zipFile, type ZipEntry } from './zip.ts';
 
 export interface DocumentMeta {
@@ -439,19 +439,31 @@ const COVER_MARK = '\uE000docpack-cover\uE000';
 const BODY_MARK = '\uE000docpack-body\uE000';
 const markParagraph = (mark: string): string => `<w:r><w:t xml:space="preserve">${mark}</w:t></w:r></w:p>`;
 
+/** A skeleton's document.xml cut where the blocks go. */
+interface SkeletonDocument {
+  /** Up to and including <w:body>. */
+  head: string;
+  /** The cover's w:sectPr, which goes into the cover's last paragraph ('' without a cover). */
+  coverSection: string;
+  /** The body's w:sectPr and the closing tags. */
+  tail: string;
+  /** The list ids docx gave the lists, by list key. */
+  numIds: Map<string, number>;
+}
+
 /**
- * The document.xml of the blocks, from the skeleton's: the skeleton has the same sections, header,
- * properties and lists as the document, with a marked paragraph where each section's blocks go
- * (the cover's carrying the cover's section properties) and one paragraph per list (in the order
- * the blocks first use them), whose list ids the blocks take. Undefined when the skeleton is not
- * shaped as expected: the caller then lets docx write the whole document.
+ * Cuts the skeleton's document.xml: the skeleton has the document's sections, header, properties
+ * and lists, with a marked paragraph where each section's blocks go (the cover's carrying the
+ * cover's section properties) and one paragraph per list, in the order the blocks first use them,
+ * whose list ids the blocks take. Undefined when it is not shaped as expected: the caller then
+ * lets docx write the whole document.
  */
-function spliceBlocks(skeleton: string, blocks: MarkdownBlocks, lists: readonly string[]): string | undefined {
+function cutSkeleton(skeleton: string, hasCover: boolean, lists: readonly string[]): SkeletonDocument | undefined {
   const bodyStart = skeleton.indexOf('<w:body>');
   if (bodyStart < 0) return undefined;
   let at = bodyStart + '<w:body>'.length;
   let coverSection = '';
-  if (blocks.cover !== null) {
+  if (hasCover) {
     const open = '<w:p><w:pPr>';
     if (!skeleton.startsWith(open, at)) return undefined;
     const close = `</w:pPr>${markParagraph(COVER_MARK)}`;
@@ -464,47 +476,104 @@ function spliceBlocks(skeleton: string, blocks: MarkdownBlocks, lists: readonly 
   const bodyMark = `<w:p>${markParagraph(BODY_MARK)}`;
   const bodyEnd = skeleton.indexOf(bodyMark, at);
   if (bodyEnd < 0) return undefined;
-  const numIds = new Map<string, number>();
   const listIds = [...skeleton.slice(at, bodyEnd).matchAll(/<w:numId w:val="(\d+)"\/>/g)].map((match) => Number(match[1]));
   if (listIds.length !== lists.length) return undefined;
+  const numIds = new Map<string, number>();
   lists.forEach((key, index) => numIds.set(key, listIds[index] as number));
-  const cover = blocks.cover === null ? '' : blocksXml(blocks.cover.length > 0 ? blocks.cover : EMPTY_SECTION, numIds, coverSection);
-  const body = blocksXml(blocks.body.length > 0 ? blocks.body : EMPTY_SECTION, numIds);
-  return skeleton.slice(0, bodyStart + '<w:body>'.length) + cover + body + skeleton.slice(bodyEnd + bodyMark.length);
+  return { head: skeleton.slice(0, bodyStart + '<w:body>'.length), coverSection, tail: skeleton.slice(bodyEnd + bodyMark.length), numIds };
 }
 
 /** What docx is given for a section without blocks: one empty paragraph. */
 const EMPTY_SECTION: BlockSpec[] = [{ type: 'paragraph', options: {}, runs: [] }];
 
+function documentXml(skeleton: SkeletonDocument, blocks: MarkdownBlocks): string {
+  const cover = blocks.cover === null ? '' : blocksXml(blocks.cover.length > 0 ? blocks.cover : EMPTY_SECTION, skeleton.numIds, skeleton.coverSection);
+  const body = blocksXml(blocks.body.length > 0 ? blocks.body : EMPTY_SECTION, skeleton.numIds);
+  return skeleton.head + cover + body + skeleton.tail;
+}
+
+/**
+ * The document's text properties as they stand in a cached skeleton: private-use marks that
+ * docx's escaping leaves alone, replaced by each document's escaped values.
+ */
+const META_MARKS = { title: '\uE001title\uE001', project: '\uE001project\uE001', description: '\uE001description\uE001', keywords: '\uE001keywords\uE001' } as const;
+type MetaField = keyof typeof META_MARKS;
+const META_FIELDS = Object.keys(META_MARKS) as MetaField[];
+const ANY_META_MARK = /\uE001(title|project|description|keywords)\uE001/g;
+
+interface Skeleton {
+  files: PackageFiles;
+  document: SkeletonDocument;
+  /** The parts that carry the marks. */
+  marked: string[];
+}
+
+/** Skeletons by shape: styles, cover or not, the lists, which text properties are given. */
+const skeletons = new Map<string, Skeleton | null>();
+
+function listParagraphs(blocks: readonly BlockSpec[], lists: readonly string[]): Paragraph[] {
+  return lists.map((key) => {
+    const block = blocks.find((candidate) => candidate.type === 'paragraph' && !!candidate.options.numbering && listKey(candidate.options.numbering) === key) as BlockSpec & { type: 'paragraph' };
+    return new Paragraph({ numbering: block.options.numbering, children: [] });
+  });
+}
+
+/**
+ * The skeleton of a document of this shape, built and compiled by docx once, with marks for its
+ * text properties; null when the marks or the cut do not come out as expected (then docx does it all).
+ */
+function skeletonFor(blocks: MarkdownBlocks, all: readonly BlockSpec[], meta: DocumentMeta, source: StyleSource): Skeleton | null {
+  const lists = listsInOrder(all);
+  const given = META_FIELDS.map((field) => (meta[field] === undefined ? 'u' : meta[field] === '' ? 'e' : 's')).join('');
+  const key = JSON.stringify([source.referenceStyles ?? '', blocks.cover !== null, lists, given]);
+  const cached = skeletons.get(key);
+  if (cached !== undefined) return cached;
+  const marks: DocumentMeta = { ...meta };
+  for (const field of META_FIELDS) if (meta[field]) marks[field] = META_MARKS[field];
+  const document = buildDocument(
+    {
+      cover: blocks.cover === null ? null : [new Paragraph({ children: [new TextRun(COVER_MARK)] })],
+      body: [...listParagraphs(all, lists), new Paragraph({ children: [new TextRun(BODY_MARK)] })],
+    },
+    marks,
+    source,
+  );
+  const files = compiler.compile(document);
+  packCounts.skeletonsBuilt += 1;
+  const xml = files.get('word/document.xml');
+  const cut = typeof xml === 'string' ? cutSkeleton(xml, blocks.cover !== null, lists) : undefined;
+  const marked = [...files].filter(([, data]) => typeof data === 'string' && data.includes('\uE001')).map(([path]) => path);
+  // Every given text property must show up, and only in the parts meant to vary with it.
+  const seen = new Set(marked.flatMap((path) => [...(files.get(path) as string).matchAll(ANY_META_MARK)].map((match) => match[1])));
+  const complete = META_FIELDS.every((field) => !meta[field] || seen.has(field));
+  const skeleton = cut && complete && marked.every((path) => path === 'docProps/core.xml' || /^word\/header\d*\.xml$/.test(path)) ? { files, document: cut, marked } : null;
+  if (skeletons.size >= 256) skeletons.clear();
+  skeletons.set(key, skeleton);
+  return skeleton;
+}
+
 /**
  * The .docx of block descriptions: the same bytes as `packDocument(buildDocument(...))` with
- * docx's blocks, for much less work. docx builds and writes a skeleton of the document (every part
- * but the blocks, which are most of the work); the blocks' XML is written as text and put in.
+ * docx's blocks, for much less work. docx builds and writes a skeleton of each shape of document
+ * once (every part but the blocks, with marks for the text properties); the blocks' XML is written
+ * as text and put in, and the marks are replaced by the document's escaped properties.
  */
+/** How many documents went each way: the benchmark reports it, a test checks the fast way is taken. */
+export const packCounts = { skeleton: 0, docx: 0, skeletonsBuilt: 0 };
+
 export async function packBlocks(blocks: MarkdownBlocks, meta: DocumentMeta, source: StyleSource = {}): Promise<Uint8Array> {
   const all = blocks.cover === null ? blocks.body : [...blocks.cover, ...blocks.body];
-  if (compiler.available && blocksSupported(all)) {
-    const lists = listsInOrder(all);
-    const listParagraphs = lists.map((key) => {
-      const block = all.find((candidate) => candidate.type === 'paragraph' && !!candidate.options.numbering && listKey(candidate.options.numbering) === key) as BlockSpec & { type: 'paragraph' };
-      return new Paragraph({ numbering: block.options.numbering, children: [] });
-    });
-    const skeleton = buildDocument(
-      {
-        cover: blocks.cover === null ? null : [new Paragraph({ children: [new TextRun(COVER_MARK)] })],
-        body: [...listParagraphs, new Paragraph({ children: [new TextRun(BODY_MARK)] })],
-      },
-      meta,
-      source,
-    );
-    const files = compiler.compile(skeleton);
-    const xml = files.get('word/document.xml');
-    const document = typeof xml === 'string' ? spliceBlocks(xml, blocks, lists) : undefined;
-    if (document !== undefined) {
-      files.set('word/document.xml', document);
-      return zipParts(files, meta.asOf);
+  const skeleton = compiler.available && blocksSupported(all) ? skeletonFor(blocks, all, meta, source) : null;
+  if (skeleton) {
+    const files: PackageFiles = new Map(skeleton.files);
+    for (const path of skeleton.marked) {
+      files.set(path, (skeleton.files.get(path) as string).replace(ANY_META_MARK, (_, field: MetaField) => escapeXml(meta[field] ?? '')));
     }
+    files.set('word/document.xml', documentXml(skeleton.document, blocks));
+    packCounts.skeleton += 1;
+    return zipParts(files, meta.asOf);
   }
+  packCounts.docx += 1;
   const content = { cover: blocks.cover === null ? null : docxBlocks(blocks.cover), body: docxBlocks(blocks.body) };
   return packDocument(buildDocument(content, meta, source), meta.asOf);
 }

@@ -2,7 +2,7 @@ import { BorderStyle, Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_KINDS } from '../../../src/render/word/documents.ts';
-import { buildDocument, packBlocks, packDocument, type DocumentMeta, type StyleSource } from '../../../src/render/word/docx.ts';
+import { buildDocument, packBlocks, packCounts, packDocument, type DocumentMeta, type StyleSource } from '../../../src/render/word/docx.ts';
 import { BULLET_REFERENCE, ORDERED_REFERENCE, docxBlocks, markdownBlocks, type BlockSpec, type MarkdownBlocks, type RunSpec } from '../../../src/render/word/markdown.ts';
 import { instanceMeta } from '../../../src/render/word/render.ts';
 import { AS_OF, documentOptions, fixtureFiles, readRecord, renderer } from './support.ts';
@@ -72,11 +72,16 @@ const table: fc.Arbitrary<BlockSpec> = fc.integer({ min: 1, max: 4 }).chain((col
     rows: fc.array(fc.array(fc.option(runs, { nil: null }), { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: 3 }),
   }),
 );
+const meta: fc.Arbitrary<DocumentMeta> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(META) },
+  { weight: 1, arbitrary: fc.record({ title: text, project: text, description: text, keywords: fc.option(text, { nil: undefined }), asOf: fc.constant(AS_OF) }, { requiredKeys: ['title', 'project', 'description', 'asOf'] }) },
+);
 const blocks = fc.array(fc.oneof({ weight: 3, arbitrary: paragraph }, { weight: 1, arbitrary: table }), { maxLength: 6 });
 
 describe('Word blocks written as text, against docx', () => {
   it('gives the same bytes as docx for every document of every fixture record', async () => {
     let documents = 0;
+    const before = { ...packCounts };
     for (const file of fixtureFiles()) {
       const record = readRecord(file);
       for (const kind of DOCUMENT_KINDS) {
@@ -91,6 +96,10 @@ describe('Word blocks written as text, against docx', () => {
       }
     }
     expect(documents).toBeGreaterThanOrEqual(30);
+    // Every one went the fast way, from a handful of skeletons.
+    expect(packCounts.skeleton - before.skeleton).toBe(documents);
+    expect(packCounts.docx - before.docx).toBe(0);
+    expect(packCounts.skeletonsBuilt - before.skeletonsBuilt).toBeLessThan(documents / 2);
   });
 
   it('gives the same bytes as docx with the styles of a reference document', async () => {
@@ -115,10 +124,10 @@ describe('Word blocks written as text, against docx', () => {
 
   it('gives the same bytes as docx on random blocks, lists, tables and text', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(blocks, { nil: null }), blocks, async (cover, body) => {
+      fc.asyncProperty(fc.option(blocks, { nil: null }), blocks, meta, async (cover, body, properties) => {
         const parsed: MarkdownBlocks = { cover, body };
-        const expected = await throughDocx(parsed, META);
-        const actual = await packBlocks(parsed, META);
+        const expected = await throughDocx(parsed, properties);
+        const actual = await packBlocks(parsed, properties);
         expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), firstDifference(actual, expected)).toBe(0);
       }),
       { numRuns: Number(process.env.WORDML_RUNS ?? 300) },
