@@ -19,6 +19,7 @@ import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec
 import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
 import { columnLetter, XlsxStreamWriter } from './xlsx-stream.ts';
+import { SortedRows, compareSortValues, type SortValue } from './sorted-rows.ts';
 import { fixZipTimes, fixZipTimesInFile, zipTimeOf } from './zip.ts';
 
 export { columnLetter };
@@ -124,11 +125,14 @@ class ProblemLog {
   }
 }
 
+/** A row as a sheet reads it: the row context, or (sorted sheets) the cells already worked out. */
+type PlanRow = RowContext | CellValue[];
+
 class SheetPlan {
   readonly columns: PreparedColumn[];
   private readonly filter?: (row: RowContext) => boolean;
-  /** Set when the sheet sorts: then the row contexts (small objects pointing into the records) are held. */
-  private readonly sortedRows?: RowContext[];
+  /** Set when the sheet sorts: the rows' cells in order, without the row contexts (and records) behind them. */
+  private readonly sortedRows?: SortedRows;
 
   constructor(
     readonly sheet: SheetSpec,
@@ -146,7 +150,7 @@ class SheetPlan {
       when: spec.when ? compileCondition(spec.when) : undefined,
     }));
     this.filter = sheet.filter ? compileCondition(sheet.filter) : undefined;
-    if (sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted([...this.filtered()]);
+    if (sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
   }
 
   private *filtered(): Generator<RowContext> {
@@ -154,8 +158,13 @@ class SheetPlan {
   }
 
   /** The rows in sheet order. Unsorted sheets read the source again on each pass instead of holding it. */
-  rows(): Iterable<RowContext> {
-    return this.sortedRows ?? this.filtered();
+  rows(): Iterable<PlanRow> {
+    return this.sortedRows ? this.sortedRows.rows() : this.filtered();
+  }
+
+  /** Lets go of the sorted rows' scratch file. */
+  close(): void {
+    this.sortedRows?.close();
   }
 
   column(key: string): PreparedColumn {
@@ -164,8 +173,9 @@ class SheetPlan {
     return found;
   }
 
-  /** A cell's value; one that cannot be converted is blank, and reported when `report` (the writing pass, once per cell). */
-  cell(column: PreparedColumn, row: RowContext, report = false): CellValue {
+  /** A cell's value; one that cannot be converted is blank, and reported when `report` (once per cell). */
+  cell(column: PreparedColumn, row: PlanRow, report = false): CellValue {
+    if (Array.isArray(row)) return row[column.index - 1] ?? null;
     try {
       if (column.when && !column.when(row)) return null;
       return toCell(column.spec, column.get(row), this.env.labels);
@@ -176,13 +186,17 @@ class SheetPlan {
     }
   }
 
-  /** The cells of a row as written. */
-  cells(row: RowContext): CellValue[] {
+  /** The cells of a row as written; problems are reported here (a sorted sheet's when it was sorted). */
+  cells(row: PlanRow): CellValue[] {
+    if (Array.isArray(row)) return row;
     return this.columns.map((column) => this.cell(column, row, true));
   }
 
-  /** Stable sort on the sort columns' cell values; only the keys are kept, not whole rows of cells. */
-  private sorted(rows: RowContext[]): RowContext[] {
+  /**
+   * Stable sort on the sort columns' cell values. Each row's cells are worked out once, here, and
+   * kept (in memory, or past a few thousand rows in a scratch file) with its keys.
+   */
+  private sorted(): SortedRows {
     const keys = this.sheet.sort ?? [];
     const columns = keys.map((key) => this.column(key.column));
     // Enum columns sort in the order of their label group (e.g. severity info < minor < major < critical).
@@ -190,41 +204,29 @@ class SheetPlan {
       const group = labelGroup(column.spec);
       return group === undefined ? undefined : new Map(Object.values(this.env.labels[group] ?? {}).map((text, rank) => [text, rank]));
     });
-    const key = (column: PreparedColumn, k: number, row: RowContext): SortValue => {
-      const value = sortValue(this.cell(column, row));
-      return typeof value === 'string' ? (ranks[k]?.get(value) ?? value) : value;
-    };
-    const decorated = rows.map((row, index) => ({ row, index, values: columns.map((column, k) => key(column, k, row)) }));
-    decorated.sort((a, b) => {
-      for (let k = 0; k < keys.length; k++) {
-        const order = compareSortValues(a.values[k]!, b.values[k]!, keys[k]!.descending === true);
-        if (order !== 0) return order;
+    const sorted = new SortedRows(keys.map((key) => ({ descending: key.descending === true })));
+    try {
+      for (const row of this.filtered()) {
+        const cells = this.cells(row);
+        sorted.add(
+          cells,
+          columns.map((column, k) => {
+            const value = sortValue(cells[column.index - 1] ?? null);
+            return typeof value === 'string' ? (ranks[k]?.get(value) ?? value) : value;
+          }),
+        );
       }
-      return a.index - b.index;
-    });
-    return decorated.map((item) => item.row);
+      sorted.sort();
+    } catch (error) {
+      sorted.close();
+      throw error;
+    }
+    return sorted;
   }
 }
-
-type SortValue = number | string | null;
 
 function sortValue(value: CellValue): SortValue {
   return value instanceof Date ? value.getTime() : value;
-}
-
-/** Numbers and dates by value, text by code point; blanks last in either direction. */
-function compareSortValues(a: SortValue, b: SortValue, descending: boolean): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  let order: number;
-  if (typeof a === 'number' && typeof b === 'number') order = a - b;
-  else {
-    const x = String(a);
-    const y = String(b);
-    order = x < y ? -1 : x > y ? 1 : 0;
-  }
-  return descending ? -order : order;
 }
 
 interface Measured {
@@ -481,17 +483,21 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
     const source = input.sources[sheet.rows];
     if (!source) throw new DocpackError({ code: 'spec-invalid', file: input.specFile, message: `sheet "${sheet.name}": no row source "${sheet.rows}"`, hint: `sources: ${Object.keys(input.sources).join(', ')}` });
     const plan = new SheetPlan(sheet, source, env, log);
-    const measured = measure(plan);
-    const options: SheetOptions = {
-      orientation: sheet.print?.orientation ?? 'landscape',
-      fitToWidth: sheet.print?.fitToWidth ?? true,
-      frozenHeader: true,
-      headerLeft: `${workbookTitle(input)} — ${sheet.name}`,
-      headerRight: `截至 ${formatAsOf(input.asOf)}`,
-    };
-    if (sheet.summary) await writeSummary(book, plan, measured, input, options);
-    await writeDataSheet(book, plan, measured, input, options, yieldEvery);
-    rows[sheet.name] = measured.rows;
+    try {
+      const measured = measure(plan);
+      const options: SheetOptions = {
+        orientation: sheet.print?.orientation ?? 'landscape',
+        fitToWidth: sheet.print?.fitToWidth ?? true,
+        frozenHeader: true,
+        headerLeft: `${workbookTitle(input)} — ${sheet.name}`,
+        headerRight: `截至 ${formatAsOf(input.asOf)}`,
+      };
+      if (sheet.summary) await writeSummary(book, plan, measured, input, options);
+      await writeDataSheet(book, plan, measured, input, options, yieldEvery);
+      rows[sheet.name] = measured.rows;
+    } finally {
+      plan.close();
+    }
   }
   return { rows, problems: log.list() };
 }

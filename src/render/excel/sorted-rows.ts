@@ -1,0 +1,153 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CellValue } from './values.ts';
+
+export type SortValue = number | string | null;
+
+export interface SortKey {
+  descending: boolean;
+}
+
+/** Numbers and dates by value, text by code point; blanks last in either direction. */
+export function compareSortValues(a: SortValue, b: SortValue, descending: boolean): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  let order: number;
+  if (typeof a === 'number' && typeof b === 'number') order = a - b;
+  else {
+    const x = String(a);
+    const y = String(b);
+    order = x < y ? -1 : x > y ? 1 : 0;
+  }
+  return descending ? -order : order;
+}
+
+/** Rows held in memory up to `inMemoryRows`; past it, the cells go to a scratch file and only the sort keys stay. (Tests lower it.) */
+export const sortLimits = { inMemoryRows: 5_000 };
+
+/** A cell as JSON: dates, -0 and non-finite numbers are tagged so that they come back as they were. */
+function encodeCell(value: CellValue): unknown {
+  if (value instanceof Date) return { d: value.getTime() };
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { n: String(value === 0 ? '-0' : value) };
+  return value;
+}
+
+function decodeCell(value: unknown): CellValue {
+  if (value === null || typeof value !== 'object') return value as CellValue;
+  const tagged = value as { d?: number; n?: string };
+  if (tagged.d !== undefined) return new Date(tagged.d);
+  return tagged.n === '-0' ? -0 : Number(tagged.n);
+}
+
+/**
+ * The rows of a sorted sheet: a stable sort on precomputed keys, without holding what the rows
+ * were made from (records, findings). Small sheets keep their cells in memory; big ones (a
+ * portfolio's quarter of a million findings) write each row's cells as a JSON line to a scratch
+ * file, keep only the keys and the line's place, and read the lines back in sorted order, so that
+ * memory grows by a few dozen bytes per row instead of by the records behind it.
+ */
+export class SortedRows {
+  private readonly keys: SortValue[][] = [];
+  private memory: CellValue[][] | undefined = [];
+  private file: { dir: string; fd: number; offsets: number[]; lengths: number[]; size: number; pending: string[]; pendingBytes: number } | undefined;
+  private order: Uint32Array | undefined;
+
+  constructor(
+    private readonly directions: readonly SortKey[],
+    private readonly limit = sortLimits.inMemoryRows,
+  ) {}
+
+  get length(): number {
+    return this.keys.length;
+  }
+
+  add(cells: CellValue[], keys: SortValue[]): void {
+    if (this.order) throw new Error('rows added after sorting');
+    this.keys.push(keys);
+    if (this.memory) {
+      this.memory.push(cells);
+      if (this.memory.length > this.limit) this.spill();
+      return;
+    }
+    this.append(cells);
+  }
+
+  private spill(): void {
+    const dir = mkdtempSync(path.join(tmpdir(), 'docpack-sort-'));
+    this.file = { dir, fd: openSync(path.join(dir, 'rows.jsonl'), 'w+'), offsets: [], lengths: [], size: 0, pending: [], pendingBytes: 0 };
+    const held = this.memory ?? [];
+    this.memory = undefined;
+    for (const cells of held) this.append(cells);
+  }
+
+  private append(cells: CellValue[]): void {
+    const file = this.file!;
+    const line = JSON.stringify(cells.map(encodeCell));
+    const bytes = Buffer.byteLength(line);
+    file.offsets.push(file.size + file.pendingBytes);
+    file.lengths.push(bytes);
+    file.pending.push(line);
+    file.pendingBytes += bytes;
+    if (file.pendingBytes >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    const file = this.file!;
+    if (file.pendingBytes === 0) return;
+    const chunk = Buffer.from(file.pending.join(''));
+    for (let at = 0; at < chunk.length; ) at += writeSync(file.fd, chunk, at, chunk.length - at, file.size + at);
+    file.size += chunk.length;
+    file.pending = [];
+    file.pendingBytes = 0;
+  }
+
+  /** Sorts (stable: equal keys keep the order they were added in). */
+  sort(): void {
+    if (this.file) this.flush();
+    const { keys, directions } = this;
+    const order = Uint32Array.from({ length: keys.length }, (_, index) => index);
+    order.sort((a, b) => {
+      const x = keys[a]!;
+      const y = keys[b]!;
+      for (let k = 0; k < directions.length; k++) {
+        const compared = compareSortValues(x[k] ?? null, y[k] ?? null, directions[k]!.descending);
+        if (compared !== 0) return compared;
+      }
+      return a - b;
+    });
+    this.order = order;
+  }
+
+  /** The rows' cells in sorted order; may be read any number of times until `close`. */
+  *rows(): Generator<CellValue[]> {
+    const order = this.order;
+    if (!order) throw new Error('rows read before sorting');
+    if (this.memory) {
+      for (const index of order) yield this.memory[index]!;
+      return;
+    }
+    const file = this.file!;
+    let buffer = Buffer.alloc(64 * 1024);
+    for (const index of order) {
+      const length = file.lengths[index]!;
+      if (length > buffer.length) buffer = Buffer.alloc(length * 2);
+      let read = 0;
+      while (read < length) {
+        const got = readSync(file.fd, buffer, read, length - read, file.offsets[index]! + read);
+        if (got === 0) throw new Error('sort scratch file ended early');
+        read += got;
+      }
+      yield (JSON.parse(buffer.toString('utf8', 0, length)) as unknown[]).map(decodeCell);
+    }
+  }
+
+  /** Removes the scratch file, if any. */
+  close(): void {
+    if (!this.file) return;
+    closeSync(this.file.fd);
+    rmSync(this.file.dir, { recursive: true, force: true });
+    this.file = undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderWorkbook } from '../../../src/render/excel/render.ts';
+import { SortedRows, compareSortValues, sortLimits, type SortValue } from '../../../src/render/excel/sorted-rows.ts';
+import type { CellValue } from '../../../src/render/excel/values.ts';
+import { FINDINGS } from './findings.ts';
+import { fixtures, inputFor, specs } from './helpers.ts';
+
+const cell: fc.Arbitrary<CellValue> = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.double(),
+  fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  fc.date({ noInvalidDate: true }),
+  fc.constant(null),
+);
+const key: fc.Arbitrary<SortValue> = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', '电路', ''), fc.constant(null));
+
+function scratchDirs(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith('docpack-sort-'));
+}
+
+describe('sorted rows', () => {
+  const limit = sortLimits.inMemoryRows;
+  afterEach(() => {
+    sortLimits.inMemoryRows = limit;
+  });
+
+  it('gives a stable sort of the cells as they were, in memory and through the scratch file alike', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(cell, { maxLength: 4 }), fc.array(key, { minLength: 2, maxLength: 2 })), { maxLength: 40 }),
+        fc.tuple(fc.boolean(), fc.boolean()),
+        fc.integer({ min: 0, max: 10 }),
+        (rows, [first, second], spillAfter) => {
+          const directions = [{ descending: first }, { descending: second }];
+          const expected = rows
+            .map((row, index) => ({ row, index }))
+            .sort((a, b) => compareSortValues(a.row[1][0]!, b.row[1][0]!, first) || compareSortValues(a.row[1][1]!, b.row[1][1]!, second) || a.index - b.index)
+            .map(({ row }) => row[0]);
+          const before = scratchDirs().length;
+          const sorted = new SortedRows(directions, spillAfter);
+          for (const [cells, keys] of rows) sorted.add(cells, keys);
+          sorted.sort();
+          // Read twice: a sheet is read once to measure and once to write.
+          for (let pass = 0; pass < 2; pass++) {
+            const got = [...sorted.rows()];
+            expect(got).toHaveLength(expected.length);
+            got.forEach((cells, index) => {
+              const want = expected[index]!;
+              expect(cells).toHaveLength(want.length);
+              cells.forEach((value, column) => {
+                const wanted = want[column]!;
+                if (wanted instanceof Date) expect(value).toEqual(wanted);
+                else expect(Object.is(value, wanted), `${String(value)} vs ${String(wanted)}`).toBe(true);
+              });
+            });
+          }
+          sorted.close();
+          expect(scratchDirs().length).toBe(before);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('spills past the in-memory limit and removes its scratch file when closed', () => {
+    const sorted = new SortedRows([{ descending: false }], 2);
+    for (let index = 0; index < 5; index++) sorted.add([`row ${index}`, new Date(Date.UTC(2026, 10, 25 - index))], [-index]);
+    expect(scratchDirs().length).toBeGreaterThan(0);
+    sorted.sort();
+    expect([...sorted.rows()].map((cells) => cells[0])).toEqual(['row 4', 'row 3', 'row 2', 'row 1', 'row 0']);
+    sorted.close();
+    expect(scratchDirs().filter((name) => existsSync(`${tmpdir()}/${name}/rows.jsonl`))).toEqual([]);
+  });
+
+  it('renders every shipped workbook to the same bytes whether its sorted sheets stay in memory or spill', async () => {
+    const records = await fixtures();
+    for (const spec of specs) {
+      for (const mode of ['memory', 'stream'] as const) {
+        const held = await renderWorkbook(inputFor(spec, records, { mode, findings: FINDINGS }));
+        expect(Object.values(held.report.rows).some((rows) => rows > 1), spec.name).toBe(true);
+        sortLimits.inMemoryRows = 0;
+        const spilled = await renderWorkbook(inputFor(spec, records, { mode, findings: FINDINGS }));
+        sortLimits.inMemoryRows = limit;
+        expect(Buffer.compare(spilled.data, held.data), `${spec.name} (${mode})`).toBe(0);
+        expect(spilled.report).toEqual(held.report);
+      }
+    }
+  });
+});
