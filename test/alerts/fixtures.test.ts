@@ -27,6 +27,7 @@ const EXPECTED = [
     ['P2026-PRE-011', 'problem-overdue', 'PB-PRE-011-01', 'escalation/province'],
     ['P2026-PRE-011', 'problem-overdue', 'PB-PRE-011-02', 'warning/local'],
     ['P2026-PRE-011', 'resource-check-expired', 'RC-PRE-011-01', 'warning/local'],
+    ['P2026-PRE-013', 'contract-review-unacceptable', 'P2026-PRE-013', 'warning/local'],
     ['P2026-RES-004', 'resource-second-check', 'RC-RES-004-01', 'escalation/group'],
     ['P2026-RES-004', 'resource-check-expired', 'RC-RES-004-02', 'warning/local'],
     ['P2026-RES-004', 'resource-second-check', 'RC-RES-004-05', 'warning/local'],
