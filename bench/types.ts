@@ -9,4 +9,6 @@ export interface StageResult {
   floor?: { label: string; seconds: number };
   /** Peak resident set size during the stage, in MiB. */
   peakRssMiB: number;
+  /** The same time as the row before, in another unit or against another floor: not counted again in the shares. */
+  again?: boolean;
 }
