@@ -56,6 +56,11 @@ export function findingsFile(staging: string, id: string): string {
 /** Scratch space inside the staging directory; removed before the pack is swapped in. */
 export const WORK_DIR = '.work';
 
+/** Puts a project's findings in its scratch file. */
+export function writeScratchFindings(staging: string, id: string, findings: readonly Finding[]): void {
+  writeFileAtomic(findingsFile(staging, id), JSON.stringify(findings));
+}
+
 /** A project's findings, read back from its scratch file. */
 export function readFindings(staging: string, id: string): Finding[] {
   return JSON.parse(readFileSync(findingsFile(staging, id), 'utf8')) as Finding[];
@@ -159,7 +164,7 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
     }
   }
   // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
-  writeFileAtomic(findingsFile(job.staging, record.id), JSON.stringify(check.findings));
+  writeScratchFindings(job.staging, record.id, check.findings);
   const week = parseIsoWeek(job.week);
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   return {

@@ -10,11 +10,13 @@ import { renderWorkbook } from '../render/excel/render.ts';
 import type { IsoWeek } from '../render/word/documents.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
-import { loadRecords } from '../records/load.ts';
+import { loadRecordFile, scanRecords } from '../records/load.ts';
+import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { poolEntriesNextWeek } from './build.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
-import { renderSummary, tallyFindings } from './summary.ts';
+import { readFindings, writeScratchFindings } from './project.ts';
+import { emptyTally, renderSummary, tallyFindings, type FindingTally } from './summary.ts';
 
 export interface WeeklyOptions {
   inputs: string[];
@@ -33,55 +35,99 @@ export interface WeeklyResult {
   projects: number;
   invalid: { file: string; problems: Problem[] }[];
   problems: Problem[];
-  /** Open findings, each marked new when it opened during the week. */
-  findings: (Finding & { isNew: boolean })[];
+  /** The open findings, counted (they are in findings.json). */
+  tally: FindingTally;
+  /** Open findings that opened during the week. */
+  newFindings: number;
   manifest: ManifestEntry[];
+}
+
+type WeeklyFinding = Finding & { isNew: boolean };
+
+/** A project of the report, as kept between passes: the record and its findings are read again from files. */
+interface WeeklyProject {
+  id: string;
+  name: string;
+  file: string;
+  open: number;
+  pool: ReturnType<typeof poolEntriesNextWeek>;
 }
 
 /**
  * docpack report weekly: the portfolio weekly report of one ISO week (§2.2.4) as .docx and .xlsx:
  * per project the week's progress, new and open warnings and escalations, and the circuits that
- * enter the warning pool the week after.
+ * enter the warning pool the week after. Like `build`, it never holds the portfolio: records are
+ * checked once, then each is read and checked in turn with its open findings put in a scratch file,
+ * and every document reads the records and findings again.
  */
 export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyResult> {
   const { asOf, context, week } = options;
-  const loaded = await loadRecords(options.inputs);
-  const records = [...loaded.records].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
+  const scanned = await scanRecords(options.inputs);
+  const valid = scanned.files.filter((file) => file.valid && file.id !== undefined).sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+  const invalid = scanned.files.filter((file) => !file.valid).map(({ file, problems: fileProblems }) => ({ file, problems: fileProblems }));
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   const problems: Problem[] = [];
-  const findings: (Finding & { isNew: boolean })[] = [];
-  const projects = records.map(({ record }) => {
-    const check = checkRecord(record, context);
-    problems.push(...check.problems);
-    const open = check.findings
-      .filter((finding) => finding.closedAt === null)
-      .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
-    findings.push(...open);
-    return { record, findings: open, pool: poolEntriesNextWeek(record, check.clocks, week) };
-  });
-  const sources = records.map((entry) => entry.file);
+  const sources = valid.map((entry) => entry.file);
   const out = new PackOutput(path.join(options.outDir, 'weekly', week.id));
   try {
+    const tally = emptyTally();
+    let newFindings = 0;
+    const projects: WeeklyProject[] = [];
+    for (const { file } of valid) {
+      const record = loadRecordFile(file).record;
+      if (!record) continue;
+      const check = checkRecord(record, context);
+      problems.push(...check.problems);
+      const open: WeeklyFinding[] = check.findings
+        .filter((finding) => finding.closedAt === null)
+        .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
+      tallyFindings(open, tally);
+      newFindings += open.filter((finding) => finding.isNew).length;
+      writeScratchFindings(out.staging, record.id, open);
+      projects.push({ id: record.id, name: record.name, file, open: open.length, pool: poolEntriesNextWeek(record, check.clocks, week) });
+    }
+    const findingsOf = (project: WeeklyProject): WeeklyFinding[] => readFindings(out.staging, project.id) as WeeklyFinding[];
+    const records: Iterable<ProjectRecord> = {
+      *[Symbol.iterator]() {
+        for (const project of projects) {
+          const record = loadRecordFile(project.file).record;
+          if (record) yield record;
+        }
+      },
+    };
+    const findings: Iterable<WeeklyFinding> = {
+      *[Symbol.iterator]() {
+        for (const project of projects) yield* findingsOf(project);
+      },
+    };
+
     const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles });
-    const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects, poolNextWeek: projects.flatMap((project) => project.pool) });
+    const withFindings = {
+      *[Symbol.iterator]() {
+        for (const project of projects) {
+          const record = loadRecordFile(project.file).record;
+          if (record) yield { record, findings: findingsOf(project) };
+        }
+      },
+    };
+    const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects: withFindings, projectCount: projects.length, poolNextWeek: projects.flatMap((project) => project.pool) });
     const document = await word.renderPortfolio({ ...instance, fileName: `周报-${week.id}.docx` }, asOf, '政企客户项目组合');
     out.write(document.fileName, document.bytes, document.template, sources);
 
     const spec = loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).find((candidate) => candidate.name === 'weekly-report');
     if (!spec) throw new DocpackError({ code: 'unknown-template', message: 'no templates/excel/weekly-report.xlsx.json', hint: 'restore the weekly report spec' });
-    const built = buildRowSources({ records: records.map((entry) => entry.record), asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings, week });
+    const built = buildRowSources({ records, asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings, week });
     const workbook = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: week.id });
     problems.push(...built.problems, ...workbook.report.problems);
     out.write(`周报-${week.id}.xlsx`, workbook.data, spec.file, sources);
 
-    const invalid = loaded.files.filter((file) => !file.valid).map(({ file, problems: fileProblems }) => ({ file, problems: fileProblems }));
-    out.write('findings.json', `${JSON.stringify({ asOf: formatTime(asOf), week: week.id, findings }, null, 2)}\n`, 'docpack report weekly', sources);
+    out.writeJsonArray('findings.json', { asOf: formatTime(asOf), week: week.id }, 'findings', findings, 'docpack report weekly', sources);
     const summary = renderSummary({
       title: `docpack 周报 ${week.id}（${week.start} 至 ${week.end}）`,
       asOf: formatTime(asOf),
-      projects: records.map(({ record }) => ({ id: record.id, name: record.name, open: findings.filter((finding) => finding.project === record.id).length })),
+      projects: projects.map((project) => ({ id: project.id, name: project.name, open: project.open })),
       invalid,
-      tally: tallyFindings(findings),
+      tally,
       documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: context.labels,
     });
@@ -89,7 +135,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     const manifest = out.manifest();
     out.write('manifest.json', `${JSON.stringify({ asOf: formatTime(asOf), week: week.id, files: manifest }, null, 2)}\n`, 'docpack report weekly', []);
     out.commit();
-    return { out: out.target, week: week.id, asOf: formatTime(asOf), projects: records.length, invalid, problems, findings, manifest };
+    return { out: out.target, week: week.id, asOf: formatTime(asOf), projects: projects.length, invalid, problems: [...scanned.problems.filter((problem) => !scanned.files.some((file) => file.file === problem.file)), ...problems], tally, newFindings, manifest };
   } catch (error) {
     out.abandon();
     throw error;

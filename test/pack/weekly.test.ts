@@ -41,6 +41,23 @@ describe('docpack report weekly', () => {
     expect(text).toContain('2026年11月26日 00:00');
   });
 
+  it('counts the open findings for the message, --json and --fail-on, and leaves no scratch files', async () => {
+    const out = tempDir();
+    const args = ['report', 'weekly', 'fixtures/projects', '--week', '2026-W48', '--as-of', '2026-11-25T09:00:00+08:00', '--out', out];
+    const json = await run([...args, '--json']);
+    const result = JSON.parse(json.stdout) as { exitCode: number; findings: { open: number; new: number } };
+    const dir = path.join(out, 'weekly', '2026-W48');
+    const written = JSON.parse(readFileSync(path.join(dir, 'findings.json'), 'utf8')) as { findings: { isNew: boolean; type: string }[] };
+    expect(result.findings.open).toBe(written.findings.length);
+    expect(result.findings.new).toBe(written.findings.filter((finding) => finding.isNew).length);
+    expect(result.exitCode).toBe(0);
+    expect(readdirSync(dir).some((name) => name.startsWith('.'))).toBe(false);
+    // Open escalations exist in the sample, so both thresholds are reached: exit 1.
+    expect(written.findings.some((finding) => finding.type === 'escalation')).toBe(true);
+    expect((await run([...args, '--fail-on', 'escalation'])).code).toBe(1);
+    expect((await run([...args, '--fail-on', 'warning'])).code).toBe(1);
+  });
+
   it('rejects a bad week with exit 2', async () => {
     const result = await run(['report', 'weekly', 'fixtures/projects', '--week', '2026-48', '--out', tempDir()]);
     expect(result.code).toBe(2);

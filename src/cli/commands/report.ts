@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { reachesThreshold } from '../../alerts/pipeline.ts';
 import { DateTime } from 'luxon';
 import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
+import { tallyReaches } from '../../pack/build.ts';
 import { buildWeeklyReport } from '../../pack/weekly.ts';
 import { parseIsoWeek, weekOf } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
@@ -62,12 +62,12 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
-      const exitCode = runExitCode(result, reachesThreshold(result.findings, failOn));
-      const fresh = result.findings.filter((finding) => finding.isNew).length;
+      const exitCode = runExitCode(result, tallyReaches(result.tally, failOn));
+      const fresh = result.newFindings;
       if (options.json) {
-        io.out(JSON.stringify({ exitCode, out: result.out, week: result.week, asOf: result.asOf, projects: result.projects, invalid: result.invalid, findings: { open: result.findings.length, new: fresh }, files: result.manifest }, null, 2));
+        io.out(JSON.stringify({ exitCode, out: result.out, week: result.week, asOf: result.asOf, projects: result.projects, invalid: result.invalid, findings: { open: result.tally.open, new: fresh }, files: result.manifest }, null, 2));
       } else {
-        io.out(`weekly report ${result.week} in ${result.out}: ${result.projects} projects, ${result.findings.length} open findings (${fresh} new this week), ${result.invalid.length} invalid records`);
+        io.out(`weekly report ${result.week} in ${result.out}: ${result.projects} projects, ${result.tally.open} open findings (${fresh} new this week), ${result.invalid.length} invalid records`);
         io.out(`summary: ${result.out}/summary.md`);
       }
       setExit(exitCode);
