@@ -7,9 +7,9 @@ import { parseIsoWeek } from '../render/word/documents.ts';
 import { parseAsOf, formatTime } from '../time.ts';
 import { finishPack, writePortfolio, type BuildResult, type ShardInfo } from './build.ts';
 import { PackOutput, writePackFile, type ManifestEntry } from './output.ts';
-import { findingsFile } from './project.ts';
-import { mergeTallies, tallyFindings } from './summary.ts';
-import { writeFileAtomic } from '../write/atomic.ts';
+import { readJsonArrayItems } from './json-array.ts';
+import { writeScratchFindings } from './project.ts';
+import { mergeTallies, tallyFindings, type FindingTally } from './summary.ts';
 import type { PackSpec } from './spec.ts';
 
 export interface MergeOptions {
@@ -40,7 +40,6 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
     dir,
     info: readJson<ShardInfo>(path.join(dir, 'shard.json')),
     manifest: readJson<{ files: ManifestEntry[] }>(path.join(dir, 'manifest.json')).files,
-    findings: readJson<{ findings: Finding[] }>(path.join(dir, 'findings.json')).findings,
   }));
   const first = shards[0];
   if (!first) throw new DocpackError({ code: 'no-shards', message: 'docpack merge needs the shard directories', hint: 'docpack merge shard-1/2026-11-25 shard-2/2026-11-25 --out out' });
@@ -78,11 +77,40 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
         })),
       )
       .sort((a, b) => (a.id < b.id ? -1 : 1));
-    // Each shard's findings go to the same scratch files a build writes, so the rest is the build's own code.
-    const byProject = new Map<string, Finding[]>();
-    for (const shard of shards) for (const finding of shard.findings) byProject.set(finding.project, [...(byProject.get(finding.project) ?? []), finding]);
-    for (const result of results) writeFileAtomic(findingsFile(out.staging, result.id), JSON.stringify(byProject.get(result.id) ?? []));
-    const withTallies = results.map((result) => ({ ...result, tally: tallyFindings(byProject.get(result.id) ?? []) }));
+    // Each shard's findings go to the same scratch files a build writes, so the rest is the build's
+    // own code. A shard's findings.json is read a finding at a time; its findings come project by
+    // project, so one project's findings are held at a time.
+    const tallies = new Map<string, FindingTally>();
+    const known = new Set(results.map((result) => result.id));
+    for (const shard of shards) {
+      const file = path.join(shard.dir, 'findings.json');
+      let current: string | undefined;
+      let group: Finding[] = [];
+      const flush = (): void => {
+        if (current !== undefined && known.has(current)) {
+          writeScratchFindings(out.staging, current, group);
+          tallies.set(current, tallyFindings(group));
+        }
+        group = [];
+      };
+      try {
+        for (const item of readJsonArrayItems(file, 'findings')) {
+          const finding = item as Finding;
+          if (finding.project !== current) {
+            flush();
+            current = finding.project;
+            if (tallies.has(current)) throw new DocpackError({ code: 'shard-corrupt', file, message: `the findings of project ${current} are not together (or in two shards)`, hint: 'build the shards again' });
+          }
+          group.push(finding);
+        }
+      } catch (error) {
+        if (error instanceof DocpackError) throw error;
+        throw new DocpackError({ code: 'not-a-shard', file, message: 'cannot read this file of the shard', hint: 'give the directories written by docpack build --shard k/n (out/<date>)' });
+      }
+      flush();
+    }
+    for (const result of results) if (!tallies.has(result.id)) writeScratchFindings(out.staging, result.id, []);
+    const withTallies = results.map((result) => ({ ...result, tally: tallies.get(result.id) ?? tallyFindings([]) }));
     const invalid = shards.flatMap((shard) => shard.info.invalid).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const problems = await writePortfolio(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
     const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, context: options.context });

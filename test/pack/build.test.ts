@@ -196,6 +196,19 @@ describe('concurrency and shards', () => {
     for (const name of ['findings.json', 'summary.md', 'portfolio/周报.docx', 'portfolio/电路预警清单.xlsx']) {
       expect(readFileSync(path.join(merged, '2026-11-25', name))).toEqual(readFileSync(path.join(full, '2026-11-25', name)));
     }
+    // A shard's findings.json laid out otherwise (here: compact) is read whole, to the same result.
+    const compact = path.join(shards[0]!, '2026-11-25', 'findings.json');
+    writeFileSync(compact, JSON.stringify(JSON.parse(readFileSync(compact, 'utf8'))));
+    const again = tempDir();
+    expect(await main(['merge', ...shards.map((dir) => path.join(dir, '2026-11-25')), '--out', again], memoryIo())).toBe(0);
+    expect(readFileSync(path.join(again, '2026-11-25', 'findings.json'))).toEqual(readFileSync(path.join(full, '2026-11-25', 'findings.json')));
+    // One cut short is refused as not a shard, and nothing is written.
+    writeFileSync(compact, readFileSync(path.join(full, '2026-11-25', 'findings.json'), 'utf8').slice(0, 2000));
+    const refused = memoryIo();
+    const none = tempDir();
+    expect(await main(['merge', ...shards.map((dir) => path.join(dir, '2026-11-25')), '--out', none], refused)).toBe(2);
+    expect(refused.stderr.join('\n')).toContain('cannot read this file of the shard');
+    expect(readdirSync(none)).toEqual([]);
   }, 120_000);
 
   it('refuses incomplete or mismatched shards', async () => {

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readJsonArrayItems } from '../../src/pack/json-array.ts';
+import { PackOutput } from '../../src/pack/output.ts';
+
+const item = fc.dictionary(
+  fc.string({ maxLength: 6 }),
+  fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown),
+  { maxKeys: 5 },
+);
+
+describe('reading back the arrays writeJsonArray writes', () => {
+  it('gives every item as written, whatever the text (newlines, quotes, braces, non-BMP)', () => {
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 8 }), fc.constantFrom('findings', 'x y'), (items, key) => {
+        const out = new PackOutput(path.join(mkdtempSync(path.join(tmpdir(), 'docpack-json-')), 'pack'));
+        out.writeJsonArray('a.json', { asOf: '2026-11-25T09:00:00+08:00', n: 3, ok: true }, key, items, 't', []);
+        const file = path.join(out.staging, 'a.json');
+        expect([...readJsonArrayItems(file, key)]).toEqual(items);
+        // The same file as one line: read whole, same items.
+        writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))));
+        expect([...readJsonArrayItems(file, key)]).toEqual(items);
+        out.abandon();
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses a file cut short and one without the array', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'docpack-json-'));
+    const out = new PackOutput(path.join(dir, 'pack'));
+    out.writeJsonArray('a.json', { asOf: 'x' }, 'findings', [{ a: 1 }, { b: [1, 2] }, { c: 'd' }], 't', []);
+    const text = readFileSync(path.join(out.staging, 'a.json'), 'utf8');
+    const cut = path.join(dir, 'cut.json');
+    writeFileSync(cut, text.slice(0, text.indexOf('"c"')));
+    expect(() => [...readJsonArrayItems(cut, 'findings')]).toThrow();
+    const other = path.join(dir, 'other.json');
+    writeFileSync(other, '{"items": []}');
+    expect(() => [...readJsonArrayItems(other, 'findings')]).toThrow(/no "findings" array/);
+  });
+});
