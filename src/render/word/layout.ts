@@ -64,6 +64,9 @@ function longestWord(text: string): number {
 const SHORT_VALUE = 23;
 /** Nor should words up to six Chinese characters (states, levels, names). */
 const SHORT_TEXT = 12;
+/** Nor identifiers such as circuit and order ids (GD-ZH-MSTP-20261103-01 is 32.6), which people search for and copy. */
+const SHORT_ID = 40;
+const ID = /^[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+$/;
 
 /** Rows measured to lay out a table: enough to see its shape, few enough to stay fast on huge tables. */
 const SAMPLE_ROWS = 100;
@@ -126,19 +129,32 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     return unitsToTwips(Math.max(4, header, word)) + CELL_PADDING;
   });
   if (hard.reduce((sum, width) => sum + width, 0) >= total) return distribute(hard, total);
-  // Columns of short values (dates, states, amounts) stay on one line; if not all fit, those needing least go first.
+  // Columns of short values (dates, states, amounts) and of identifiers stay on one line; if not all
+  // fit, identifier columns go first (people search for and copy ids), then those needing least.
+  const idColumn: boolean[] = [];
   const short = hard.map((width, column) => {
     const values = sample.slice(1).flatMap((row) => (row[column] ?? '').split('\n'));
     const widest = Math.max(0, ...values.map(displayWidth));
-    const isShort = values.every((value) => displayWidth(value) <= SHORT_TEXT || (/\d/.test(value) && displayWidth(value) <= SHORT_VALUE));
+    let ids = values.length > 0;
+    const isShort = values.every((value) => {
+      const valueWidth = displayWidth(value);
+      if (valueWidth <= SHORT_TEXT && !ID.test(value)) ids = false;
+      if (valueWidth <= SHORT_TEXT) return true;
+      if (!/\d/.test(value)) return false;
+      if (ID.test(value) && valueWidth <= SHORT_ID) return true;
+      ids = false;
+      return valueWidth <= SHORT_VALUE;
+    });
+    idColumn[column] = isShort && ids;
     return isShort ? Math.max(width, unitsToTwips(widest) + CELL_PADDING) : width;
   });
   const widths = hard.slice();
   let used = hard.reduce((sum, width) => sum + width, 0);
-  const byExtra = [...short.keys()].sort((a, b) => (short[a] ?? 0) - (hard[a] ?? 0) - ((short[b] ?? 0) - (hard[b] ?? 0)) || a - b);
+  const extraOf = (column: number): number => (short[column] ?? 0) - (hard[column] ?? 0);
+  const byExtra = [...short.keys()].sort((a, b) => Number(idColumn[b]) - Number(idColumn[a]) || extraOf(a) - extraOf(b) || a - b);
   for (const column of byExtra) {
-    const extra = (short[column] ?? 0) - (hard[column] ?? 0);
-    if (used + extra > total) break;
+    const extra = extraOf(column);
+    if (used + extra > total) continue;
     widths[column] = short[column] ?? 0;
     used += extra;
   }

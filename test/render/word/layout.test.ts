@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CELL_PADDING, TEXT_WIDTH, displayWidth, fitColumns, unitsToTwips } from '../../../src/render/word/layout.ts';
+
+/** Twips a value needs to stay on one line. */
+const oneLine = (text: string): number => unitsToTwips(displayWidth(text)) + CELL_PADDING;
+
+describe('table column widths', () => {
+  it('adds up to the text width and gives every header its room', () => {
+    const rows = [
+      ['序号', '问题描述', '责任人', '计划解决'],
+      ['1', '园区内部综合布线由客户负责，需客户确认施工窗口和进场人员名单', '黎婉仪', '2026年12月5日'],
+      ['2', '机房空调改造影响设备上架', '区国梁', '2026年12月15日'],
+    ];
+    const widths = fitColumns(rows, TEXT_WIDTH);
+    expect(widths.reduce((sum, width) => sum + width, 0)).toBe(TEXT_WIDTH);
+    rows[0]!.forEach((header, column) => expect(widths[column]!).toBeGreaterThanOrEqual(oneLine(header) - CELL_PADDING));
+    // Dates and names stay on one line; the long description takes the rest.
+    expect(widths[3]!).toBeGreaterThanOrEqual(oneLine('2026年12月15日'));
+    expect(widths[2]!).toBeGreaterThanOrEqual(oneLine('黎婉仪'));
+    expect(widths[1]!).toBe(Math.max(...widths));
+  });
+
+  it('keeps circuit ids on one line before other short values when not all fit', () => {
+    const rows = [
+      ['电路编号', '业务 / 带宽', 'A 端 — Z 端', '要求完成', '状态'],
+      ...[1, 2, 3, 4, 5].map((n) => [`GD-ZH-MSTP-20261103-0${n}`, 'MSTP 专线\n100M', `格创智能金湾总部 — 格创智能${n}厂`, `2026年12月${n}日`, '进行中']),
+    ];
+    const widths = fitColumns(rows, TEXT_WIDTH);
+    expect(widths[0]!).toBeGreaterThanOrEqual(oneLine('GD-ZH-MSTP-20261103-01'));
+    expect(widths.reduce((sum, width) => sum + width, 0)).toBe(TEXT_WIDTH);
+  });
+
+  it('gives the other short columns their room when an id column cannot have its own', () => {
+    const id = 'GD-ZH-MSTP-20261103-01';
+    const rows = [
+      ['电路编号', '要求完成', '状态', '说明'],
+      [id, '2026-12-02', '进行中', '说明文字'.repeat(10)],
+    ];
+    // 5,000 twips: room for the date's whole width, not for the id's.
+    const widths = fitColumns(rows, 5000);
+    expect(widths[1]!).toBeGreaterThanOrEqual(oneLine('2026-12-02'));
+    expect(widths[0]!).toBeLessThan(oneLine(id));
+  });
+
+  it('follows a template\'s widths exactly', () => {
+    expect(fitColumns([['a', 'b', 'c']], 9070, [1, 2, 3])).toEqual([1512, 3023, 4535]);
+  });
+});
