@@ -29,9 +29,19 @@ export const CELL_MARGIN = 70;
 export const CELL_PADDING = 2 * CELL_MARGIN + 30;
 
 /**
- * Display width in half-em units: CJK and full-width characters count 2, others 1.3 — Times New
- * Roman's digits are half an em, but the fonts that stand in for it where it is missing
- * (DejaVu Serif under LibreOffice on Linux) are wider, and a wrapped phone number looks careless.
+ * Widths of the printable ASCII characters (U+0020..U+007E) in half-em units: DejaVu Serif's
+ * advance widths (read from the font's hmtx table) + 5%, rounded up to 0.05. DejaVu Serif is what
+ * LibreOffice on Linux puts in for Times New Roman, and is wider than it, so a width that fits here
+ * fits in Word too. (Table headings are bold; they are mostly Chinese, and CELL_PADDING has slack.)
+ */
+const ASCII_WIDTHS: readonly number[] = [
+  0.7, 0.85, 1, 1.8, 1.35, 2, 1.9, 0.6, 0.85, 0.85, 1.05, 1.8, 0.7, 0.75, 0.7, 0.75, 1.35, 1.35, 1.35, 1.35, 1.35, 1.35, 1.35, 1.35, 1.35, 1.35, 0.75, 0.75, 1.8, 1.8, 1.8, 1.15, 2.1, 1.55, 1.55, 1.65, 1.7, 1.55, 1.5, 1.7, 1.85, 0.85, 0.85, 1.6, 1.4, 2.2, 1.85, 1.75, 1.45, 1.75, 1.6, 1.45, 1.45, 1.8, 1.55, 2.2, 1.5, 1.4, 1.5, 0.85, 0.75, 0.85, 1.8, 1.05, 1.05, 1.3, 1.35, 1.2, 1.35, 1.25, 0.8, 1.35, 1.4, 0.7, 0.7, 1.3, 0.7, 2, 1.4, 1.3, 1.35, 1.35, 1.05, 1.1, 0.85, 1.4, 1.2, 1.8, 1.2, 1.2, 1.15, 1.35, 0.75, 1.35, 1.8,
+];
+
+/**
+ * Display width in half-em units: CJK and full-width characters count 2, printable ASCII by the
+ * table above, other characters 1.3. Word and LibreOffice put a quarter em between Chinese and
+ * Latin letters or digits (autoSpaceDE/DN), counted as 0.5.
  */
 export function displayWidth(text: string): number {
   let width = 0;
@@ -40,9 +50,7 @@ export function displayWidth(text: string): number {
     const code = text.codePointAt(index) as number;
     if (code > 0xffff) index += 1;
     const wide = code >= 0x2e80 || (code >= 0x1100 && code <= 0x115f);
-    // A-Z, m, w, @ and % are wider than the other Latin letters and digits.
-    width += wide ? 2 : (code >= 0x41 && code <= 0x5a) || code === 0x6d || code === 0x77 || code === 0x40 || code === 0x25 ? 1.8 : 1.3;
-    // Word and LibreOffice put a quarter em between Chinese and Latin letters or digits (autoSpaceDE/DN).
+    width += wide ? 2 : code >= 0x20 && code <= 0x7e ? (ASCII_WIDTHS[code - 0x20] as number) : 1.3;
     if (previousWide !== undefined && previousWide !== wide && code !== 0x20) width += 0.5;
     previousWide = code === 0x20 ? undefined : wide;
   }
@@ -64,9 +72,9 @@ function longestWord(text: string): number {
 const SHORT_VALUE = 23;
 /** Nor should words up to six Chinese characters (states, levels, names). */
 const SHORT_TEXT = 12;
-/** Nor identifiers such as circuit and order ids (GD-ZH-MSTP-20261103-01 is 32.6), which people search for and copy. */
+/** Nor identifiers people search for and copy: circuit and order ids (GD-ZH-MSTP-20261103-01 is 31), e-mail addresses. */
 const SHORT_ID = 40;
-const ID = /^[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+$/;
+const ID = /^(?:[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$/;
 
 /** Rows measured to lay out a table: enough to see its shape, few enough to stay fast on huge tables. */
 const SAMPLE_ROWS = 100;
@@ -140,10 +148,9 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
       const valueWidth = displayWidth(value);
       if (valueWidth <= SHORT_TEXT && !ID.test(value)) ids = false;
       if (valueWidth <= SHORT_TEXT) return true;
-      if (!/\d/.test(value)) return false;
       if (ID.test(value) && valueWidth <= SHORT_ID) return true;
       ids = false;
-      return valueWidth <= SHORT_VALUE;
+      return /\d/.test(value) && valueWidth <= SHORT_VALUE;
     });
     idColumn[column] = isShort && ids;
     return isShort ? Math.max(width, unitsToTwips(widest) + CELL_PADDING) : width;

@@ -42,6 +42,25 @@ describe('table column widths', () => {
     expect(widths[0]!).toBeLessThan(oneLine(id));
   });
 
+  it('keeps e-mail addresses whole when the page allows', () => {
+    const rows = [
+      ['序号', '姓名', '职务', '电话', '邮箱'],
+      ['1', '王海峰', '信息科技部网络处处长', '020-38796120', 'wanghf@yuexinbank.example.cn'],
+      ['2', '邓雅琴', '信息科技部网络工程师', '13760321458', 'dengyq@yuexinbank.example.cn'],
+    ];
+    const widths = fitColumns(rows, TEXT_WIDTH);
+    expect(widths[4]!).toBeGreaterThanOrEqual(oneLine('dengyq@yuexinbank.example.cn'));
+    expect(widths[3]!).toBeGreaterThanOrEqual(oneLine('020-38796120'));
+  });
+
+  it('measures Latin letters by their font: capitals wider than digits, i and l narrow', () => {
+    expect(displayWidth('MW')).toBeGreaterThan(displayWidth('00'));
+    expect(displayWidth('il')).toBeLessThan(displayWidth('00'));
+    expect(displayWidth('电路')).toBe(4);
+    // A quarter em between Chinese and Latin.
+    expect(displayWidth('电A')).toBe(2 + displayWidth('A') + 0.5);
+  });
+
   it('follows a template\'s widths exactly', () => {
     expect(fitColumns([['a', 'b', 'c']], 9070, [1, 2, 3])).toEqual([1512, 3023, 4535]);
   });
