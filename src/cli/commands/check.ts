@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { compileRules } from '../../alerts/evaluate.ts';
-import { reachesThreshold, checkRecord, sortFindings } from '../../alerts/pipeline.ts';
+import { checkRecord, sortFindings } from '../../alerts/pipeline.ts';
 import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
-import { loadRecords } from '../../records/load.ts';
+import { loadRecordFile, scanRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -48,24 +48,37 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         const keep = new Set(options.rule);
         context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule));
       }
-      const loaded = await loadRecords(inputs);
+      // Records are checked once up front, then read and checked one at a time in project order:
+      // findings sort by project first, so each record's findings can be printed as they come.
+      const scanned = await scanRecords(inputs);
+      const valid = scanned.files.filter((file) => file.valid && file.id !== undefined).sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+      const problems: Problem[] = [...scanned.problems];
       const findings: Finding[] = [];
-      const problems: Problem[] = [...loaded.problems];
-      for (const { record } of loaded.records) {
+      const counts = { findings: 0, open: 0, escalations: 0, records: 0 };
+      for (const file of valid) {
+        const record = loadRecordFile(file.file).record;
+        if (!record) continue;
+        counts.records += 1;
         const result = checkRecord(record, context);
-        findings.push(...result.findings);
         problems.push(...result.problems);
+        for (const finding of sortFindings(result.findings)) {
+          counts.findings += 1;
+          if (finding.closedAt === null) {
+            counts.open += 1;
+            if (finding.type === 'escalation') counts.escalations += 1;
+          }
+          if (options.json) findings.push(finding);
+          else io.out(formatFinding(finding));
+        }
       }
-      sortFindings(findings);
       if (options.json) {
         io.out(JSON.stringify({ asOf: formatTime(asOf), findings, problems }, null, 2));
       } else {
-        for (const finding of findings) io.out(formatFinding(finding));
         for (const problem of problems) io.err(formatProblem(problem));
-        io.out(summaryLine(findings, loaded.records.length, loaded.files.length - loaded.records.length));
+        io.out(summaryLine(counts, scanned.files.length - counts.records));
       }
       if (problems.some((problem) => problem.severity === 'error')) setExit(ExitCode.invalidInput);
-      if (reachesThreshold(findings, failOn)) setExit(ExitCode.findings);
+      if (failOn && (failOn === 'warning' ? counts.open > 0 : counts.escalations > 0)) setExit(ExitCode.findings);
     });
 }
 
@@ -84,8 +97,6 @@ export function formatFinding(finding: Finding): string {
     .join('\n');
 }
 
-function summaryLine(findings: readonly Finding[], valid: number, invalid: number): string {
-  const open = findings.filter((finding) => finding.closedAt === null);
-  const escalations = open.filter((finding) => finding.type === 'escalation').length;
-  return `${findings.length} findings (${open.length} open: ${open.length - escalations} warnings, ${escalations} escalations) in ${valid} records${invalid > 0 ? `; ${invalid} invalid` : ''}`;
+function summaryLine(counts: { findings: number; open: number; escalations: number; records: number }, invalid: number): string {
+  return `${counts.findings} findings (${counts.open} open: ${counts.open - counts.escalations} warnings, ${counts.escalations} escalations) in ${counts.records} records${invalid > 0 ? `; ${invalid} invalid` : ''}`;
 }
