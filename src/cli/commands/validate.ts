@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../errors.ts';
-import { loadRecords } from '../../records/load.ts';
+import { scanRecords } from '../../records/load.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { parseSize } from '../options.ts';
@@ -13,7 +13,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: SetExit):
     .option('--json', 'print the result as JSON')
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 16MiB)', '16MiB')
     .action(async (inputs: string[], options: { json?: boolean; maxFileSize: string }) => {
-      const result = await loadRecords(inputs, { maxFileBytes: parseSize(options.maxFileSize) });
+      // Checks every file without keeping the records: memory does not grow with the portfolio.
+      const result = await scanRecords(inputs, { maxFileBytes: parseSize(options.maxFileSize) });
       const invalid = result.files.filter((file) => !file.valid);
       if (options.json) {
         io.out(
@@ -31,7 +32,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: SetExit):
         for (const found of result.problems) io.out(formatProblem(found));
         const problemCount = result.problems.length;
         io.out(
-          `${result.records.length} valid, ${invalid.length} invalid` +
+          `${result.files.length - invalid.length} valid, ${invalid.length} invalid` +
             (problemCount > 0 ? ` (${problemCount} problem${problemCount === 1 ? '' : 's'})` : ''),
         );
       }
