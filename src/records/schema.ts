@@ -145,13 +145,24 @@ function describeOne(error: ErrorObject): SchemaProblem | undefined {
     }
     case 'minLength':
       return { code: 'empty', pointer, field, message: 'must not be empty', hint: 'fill it in or remove the field if it is optional' };
-    case 'maxLength':
     case 'maxItems':
+    case 'minItems': {
+      const limit = (error.params as { limit: number }).limit;
+      const count = Array.isArray(value) ? value.length : 0;
+      const most = error.keyword === 'maxItems';
+      return {
+        code: 'out-of-range',
+        pointer,
+        field,
+        message: `has ${count} item${count === 1 ? '' : 's'}; ${most ? 'at most' : 'at least'} ${limit} allowed`,
+        hint: most ? 'split the project into several records, or the list into several entries (e.g. one order per batch of circuits)' : 'add the missing items',
+      };
+    }
+    case 'maxLength':
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-    case 'minItems':
       return { code: 'out-of-range', pointer, field, message: `${show(value, 60)} ${error.message ?? 'is out of range'}` };
     case 'uniqueItems':
       return { code: 'duplicate-item', pointer, field, message: 'has a repeated item', hint: 'list each item once' };

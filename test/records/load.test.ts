@@ -28,6 +28,18 @@ describe('checkRecordText', () => {
     expect([...lines].sort((a, b) => a - b)).toEqual(lines);
   });
 
+  it('says how many items a list has and how many it may have', () => {
+    const record = JSON.parse(base) as { orders: { circuits: unknown[] }[] };
+    const circuit = record.orders[0]!.circuits[0]!;
+    record.orders[0]!.circuits = Array.from({ length: 10_001 }, (_, index) => ({ ...(circuit as object), id: `C-${index}` }));
+    const problems = checkRecordText('x.json', JSON.stringify(record, null, 2)).problems;
+    expect(problems.find((problem) => problem.code === 'out-of-range')).toMatchObject({
+      field: 'orders[0].circuits',
+      message: 'has 10001 items; at most 10000 allowed',
+      hint: expect.stringContaining('split'),
+    });
+  });
+
   it('points an unknown key at the key itself and suggests the closest field', () => {
     const text = base.replace('"industry"', '"industy"');
     const [problem] = checkRecordText('x.json', text).problems;
