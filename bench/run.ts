@@ -1,4 +1,4 @@
-// npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,10000 --skipExcel]
+// npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,10000 --skipExcel --packProjects 200]
 // Generates a seeded synthetic portfolio, runs each stage in its own process and prints
 // throughput, share of time and peak RSS next to a floor measured in the same run.
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,8 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     repeats: { type: 'string', default: '3' },
     skipExcel: { type: 'boolean', default: false },
+    // Projects the whole-pack stage builds: all of each size by default, so that its time and memory growth show.
+    packProjects: { type: 'string' },
   },
 });
 const circuits = Number(values.circuits);
@@ -37,7 +39,7 @@ function dataset(projects: number): string {
 }
 
 function runStage(stage: string, dir: string): StageResult[] {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker.ts', stage, dir, values.repeats ?? '3'], {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker.ts', stage, dir, values.repeats ?? '3', values.packProjects ?? ''], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -12,7 +12,7 @@ import { benchPack } from './stages/pack.ts';
 import type { StageResult } from './types.ts';
 import { peakRssMiB, timeIt } from './timing.ts';
 
-const [stage, dataDir, repeatText] = process.argv.slice(2);
+const [stage, dataDir, repeatText, packProjectsText] = process.argv.slice(2);
 if (!stage || !dataDir) throw new Error('usage: worker.ts <stage> <data dir> [repeats]');
 const repeats = Number(repeatText ?? 3);
 
@@ -66,7 +66,7 @@ if (stage === 'validate') {
 } else if (stage === 'excel') {
   result = await benchExcel([10_000, 100_000]);
 } else if (stage === 'pack') {
-  result = await benchPack(files.slice(0, 200));
+  result = await benchPack(packProjectsText ? files.slice(0, Number(packProjectsText)) : files);
 } else {
   throw new Error(`unknown stage ${stage}`);
 }
