@@ -42,8 +42,12 @@ export function literalText(text: string): string {
   return text.includes('_x') ? text.replace(ESCAPE_LIKE, '_x005F_x$1_') : text;
 }
 
+/** Excel's paper size codes (ECMA-376 ST_PaperSize). */
+export const PAPER_SIZES = { A4: 9, A3: 8 } as const;
+
 export interface SheetSetup {
   name: string;
+  paper: keyof typeof PAPER_SIZES;
   orientation: 'landscape' | 'portrait';
   fitToWidth: boolean;
   /** Row 1 frozen and repeated on every printed page. */
@@ -170,7 +174,7 @@ export class ExcelJsBook implements Book {
     const sheet = this.workbook.addWorksheet(setup.name, {
       views: setup.frozenHeader ? [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] : [{ state: 'normal' }],
       pageSetup: {
-        paperSize: 9 as ExcelJS.PaperSize, // A4
+        paperSize: PAPER_SIZES[setup.paper] as ExcelJS.PaperSize,
         orientation: setup.orientation,
         fitToPage: setup.fitToWidth,
         fitToWidth: 1,

@@ -323,6 +323,7 @@ function highlightFormula(plan: SheetPlan, highlight: HighlightSpec, labels: Lab
 }
 
 interface SheetOptions {
+  paper: SheetSetup['paper'];
   orientation: 'landscape' | 'portrait';
   fitToWidth: boolean;
   frozenHeader: boolean;
@@ -333,6 +334,7 @@ interface SheetOptions {
 function sheetSetup(name: string, options: SheetOptions, columns: SheetSetup['columns']): SheetSetup {
   return {
     name,
+    paper: options.paper,
     orientation: options.orientation,
     fitToWidth: options.fitToWidth,
     frozenHeader: options.frozenHeader,
@@ -486,6 +488,7 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
     try {
       const measured = measure(plan);
       const options: SheetOptions = {
+        paper: sheet.print?.paper ?? 'A4',
         orientation: sheet.print?.orientation ?? 'landscape',
         fitToWidth: sheet.print?.fitToWidth ?? true,
         frozenHeader: true,

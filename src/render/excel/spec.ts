@@ -74,7 +74,7 @@ export interface SheetSpec {
   summary?: { name: string; by: string[] };
   emptyNote?: string;
   spareRows?: number;
-  print?: { orientation?: 'landscape' | 'portrait'; fitToWidth?: boolean };
+  print?: { paper?: 'A4' | 'A3'; orientation?: 'landscape' | 'portrait'; fitToWidth?: boolean };
 }
 
 export interface WorkbookSpec {

@@ -6,7 +6,7 @@
 // list validations, conditional formats, print setup and print titles) is written as ExcelJS
 // writes it; the tests read these workbooks back with ExcelJS and LibreOffice.
 import type { Book, BookProperties, BookSheet, CellStyle, HighlightFormat, RowOptions, SheetEnd, SheetSetup } from './book.ts';
-import { BORDER_COLOUR, literalText } from './book.ts';
+import { BORDER_COLOUR, PAPER_SIZES, literalText } from './book.ts';
 import type { CellValue } from './values.ts';
 import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from './zip.ts';
 
@@ -279,7 +279,7 @@ class StreamSheet implements BookSheet {
     }
     xml +=
       '<printOptions horizontalCentered="1"/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>' +
-      `<pageSetup paperSize="9" orientation="${setup.orientation}" fitToWidth="1" fitToHeight="0"/>` +
+      `<pageSetup paperSize="${PAPER_SIZES[setup.paper]}" orientation="${setup.orientation}" fitToWidth="1" fitToHeight="0"/>` +
       `<headerFooter><oddHeader>${xmlText(setup.headerCode)}</oddHeader><oddFooter>${xmlText(setup.footerCode)}</oddFooter></headerFooter></worksheet>`;
     this.entry.write(xml);
     await this.entry.end();

@@ -201,7 +201,7 @@ const MIXED_SPEC: WorkbookSpec = {
       ],
       summary: { name: '统计', by: ['status', 'date'] },
       spareRows: 10,
-      print: { orientation: 'portrait' },
+      print: { orientation: 'portrait', paper: 'A3' },
     },
     {
       name: '空表',
@@ -258,7 +258,7 @@ describe('the streaming writer gives what ExcelJS gives, read back with ExcelJS'
     expect(sheet.getRow(13).height).toBeGreaterThan(100);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
     expect(sheet.autoFilter).toBe('A1:J61');
-    expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+    expect(sheet.pageSetup).toMatchObject({ paperSize: 8, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
     expect(book.getWorksheet('空表')!.getCell('A2').value).toBe('没有数据 & <空>');
     // Summary columns are counted over every row (the measuring pass stops reading only width-settled columns).
     const summary = sheetText(book.getWorksheet('统计')!);
@@ -341,7 +341,7 @@ describe('streaming', () => {
       if ((written += 1) > 2) throw new Error('disk full');
     });
     writer.setProperties({ title: 't', subject: '', created: new Date(0) });
-    const sheet = writer.addSheet({ name: 's', orientation: 'landscape', fitToWidth: true, frozenHeader: true, headerCode: '', footerCode: '', columns: [{ width: 10 }] });
+    const sheet = writer.addSheet({ name: 's', paper: 'A4', orientation: 'landscape', fitToWidth: true, frozenHeader: true, headerCode: '', footerCode: '', columns: [{ width: 10 }] });
     const run = async (): Promise<void> => {
       for (let i = 0; i < 200_000; i++) if (sheet.addRow([`row ${i} ${'x'.repeat(i % 50)}`])) await sheet.drain();
       await sheet.finish({ validations: [], highlights: [] });

@@ -50,7 +50,7 @@ function checkDataSheet(sheet: ExcelJS.Worksheet, spec: SheetSpec, rows: number)
   });
   expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
   expect(sheet.autoFilter).toBe(`A1:${columnLetter(columns.length)}${rows + 1}`);
-  expect(sheet.pageSetup).toMatchObject({ paperSize: 9, orientation: spec.print?.orientation ?? 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+  expect(sheet.pageSetup).toMatchObject({ paperSize: spec.print?.paper === 'A3' ? 8 : 9, orientation: spec.print?.orientation ?? 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
   expect(sheet.headerFooter.oddFooter).toBe('&C第 &P 页，共 &N 页');
   for (let r = 2; r <= rows + 1; r++) {
     columns.forEach((column, index) => {
