@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { ProgressLog } from '../progress.ts';
 import { formatProblem } from '../../errors.ts';
 import { buildPack, parseShard, tallyReaches, type BuildResult } from '../../pack/build.ts';
 import { loadConfig } from '../../pack/config.ts';
@@ -69,6 +70,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       const bar = showBar ? new cliProgress.SingleBar({ format: 'building |{bar}| {value}/{total} projects | {documents} documents | {duration_formatted} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       let documents = 0;
       const started = Date.now();
+      const progress = new ProgressLog((line) => io.err(line));
       const result: BuildResult = await buildPack({
         inputs: inputs.length > 0 ? inputs : (config.inputs ?? ['fixtures/projects']),
         outDir: options.out ?? config.out ?? 'out',
@@ -87,7 +89,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
             if (done === 1) bar.start(total, 0, { documents: 0 });
             bar.update(done, { documents });
           } else if (!options.json) {
-            io.err(`[${done}/${total}] ${id}: ${written} document${written === 1 ? '' : 's'}`);
+            progress.project(done, total, id, written);
           }
         },
       }).finally(() => bar?.stop());
