@@ -50,6 +50,8 @@ export interface BuildOptions {
   shard?: Shard;
   /** Called after each project, for progress bars and log lines. */
   onProject?: (done: number, total: number, id: string, documents: number) => void;
+  /** Something the user should know that does not stop the run (e.g. a project rendered on the main thread). */
+  onNotice?: (message: string) => void;
 }
 
 export interface BuildResult {
@@ -69,8 +71,19 @@ export interface BuildResult {
   manifest: ManifestEntry[];
 }
 
-/** Old-space limit of a worker thread, in MiB. */
-export const WORKER_HEAP_MB = 512;
+/** Old-space limit of a worker thread, in MiB: DOCPACK_WORKER_HEAP_MB, default 512 (0: no limit). */
+export function workerHeapMb(): number {
+  const text = process.env.DOCPACK_WORKER_HEAP_MB;
+  if (text === undefined || text === '') return 512;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new DocpackError({ code: 'bad-environment', message: `DOCPACK_WORKER_HEAP_MB="${text}" is not a whole number of MiB`, hint: 'e.g. DOCPACK_WORKER_HEAP_MB=1024, or 0 for no limit' });
+  return value;
+}
+
+/** Whether a worker thread died of its memory limit (the project is then rendered again on the main thread). */
+function outOfMemory(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
 
 /** The shard a project belongs to: a stable hash of its id (or of the file, for a record without one). */
 export function shardOf(key: string, count: number): number {
@@ -198,16 +211,56 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
   }
   // A worker renders one project at a time; a modest old-space limit makes V8 collect instead of growing
   // the heap (peak RSS), and is still far above what the largest project needs.
+  const heapMb = workerHeapMb();
   const pool = new Piscina<ProjectJob, ProjectResult>({
     filename: new URL('./worker.mjs', import.meta.url).href,
     maxThreads: concurrency,
     minThreads: concurrency,
     idleTimeout: 1000,
-    ...(WORKER_HEAP_MB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } } : {}),
+    ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+  });
+  // A project too big for a worker's heap is rendered again here, one at a time, without that limit:
+  // the run goes on, and says so.
+  let fallback = Promise.resolve();
+  const onMainThread = (job: ProjectJob): Promise<ProjectResult> => {
+    const run = fallback.then(() => renderProject(job));
+    fallback = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+  // A worker that dies (of its heap limit, also while loading its modules) is not always replaced:
+  // when the pool has no thread left, or workers keep dying, it is given up and the projects still
+  // waiting are rendered here.
+  let poolFailures = 0;
+  let poolGivenUp = false;
+  const giveUp = (error: unknown): void => {
+    if (poolGivenUp) return;
+    poolGivenUp = true;
+    options.onNotice?.(`worker threads failed (${(error as Error | undefined)?.message ?? String(error)}); rendering the remaining projects on the main thread`);
+    void pool.destroy();
+  };
+  pool.on('error', (error: unknown) => {
+    poolFailures += 1;
+    if (pool.threads.length === 0 || poolFailures >= 2 * concurrency) giveUp(error);
   });
   try {
     // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
-    return await Promise.all(jobs.map(async (job) => report(await pool.run(job))));
+    return await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          if (poolGivenUp) return report(await onMainThread(job));
+          return report(await pool.run(job));
+        } catch (error) {
+          if (poolGivenUp) return report(await onMainThread(job));
+          if (!outOfMemory(error)) throw error;
+          options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
+          if (pool.threads.length === 0) giveUp(error);
+          return report(await onMainThread(job));
+        }
+      }),
+    );
   } finally {
     await pool.destroy();
   }

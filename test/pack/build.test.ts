@@ -176,6 +176,29 @@ describe('concurrency and shards', () => {
     expect(readFileSync(path.join(two, '2026-11-25', 'manifest.json'))).toEqual(readFileSync(path.join(one, '2026-11-25', 'manifest.json')));
   }, 120_000);
 
+  it('renders on the main thread what workers cannot (heap limit), with a note, to the same bytes', async () => {
+    const one = tempDir();
+    const tight = tempDir();
+    expect((await build(['fixtures/projects', '--out', one, '--concurrency', '1'])).code).toBe(0);
+    process.env.DOCPACK_WORKER_HEAP_MB = '16';
+    try {
+      const result = await build(['fixtures/projects', '--out', tight, '--concurrency', '2']);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/needed more memory than a worker has \(16 MiB\); rendered on the main thread/);
+    } finally {
+      delete process.env.DOCPACK_WORKER_HEAP_MB;
+    }
+    expect(readFileSync(path.join(tight, '2026-11-25', 'manifest.json'))).toEqual(readFileSync(path.join(one, '2026-11-25', 'manifest.json')));
+    process.env.DOCPACK_WORKER_HEAP_MB = 'lots';
+    try {
+      const refused = await build(['fixtures/projects', '--out', tempDir(), '--concurrency', '2']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('DOCPACK_WORKER_HEAP_MB="lots" is not a whole number');
+    } finally {
+      delete process.env.DOCPACK_WORKER_HEAP_MB;
+    }
+  }, 120_000);
+
   it('merge(shards) is identical to the unsharded build', async () => {
     const full = tempDir();
     await build(['fixtures/projects', '--out', full]);

@@ -83,6 +83,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
         referenceDoc,
         concurrency,
         shard,
+        onNotice: (message) => io.err(`${bar ? '\n' : ''}note: ${message}`),
         onProject: (done, total, id, written) => {
           documents += written;
           if (bar) {
