@@ -189,6 +189,22 @@ function describeFsError(error: unknown): Omit<Problem, 'file' | 'severity'> {
   return { code: 'unreadable', message, hint };
 }
 
+/**
+ * What a directory input skips: installed packages, the files of docpack's own packs (so that
+ * `docpack build .` does not read its previous output as records) and the usual project files.
+ * Files and glob patterns given explicitly are taken as given.
+ */
+export const DIRECTORY_IGNORES = [
+  '**/node_modules/**',
+  '**/manifest.json',
+  '**/findings.json',
+  '**/shard.json',
+  '**/docpack.config.json',
+  '**/package.json',
+  '**/package-lock.json',
+  '**/tsconfig.json',
+] as const;
+
 /** Expands files, directories and globs into a sorted, de-duplicated list of files. */
 export async function expandInputs(inputs: readonly string[]): Promise<{ files: string[]; problems: Problem[] }> {
   const files = new Set<string>();
@@ -205,7 +221,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
         // A missing path is reported when the file is loaded, with its reason.
       }
       found = isDirectory
-        ? (await fg('**/*.json', { cwd: input, onlyFiles: true, dot: false })).map((name) => path.join(input, name))
+        ? (await fg('**/*.json', { cwd: input, onlyFiles: true, dot: false, ignore: [...DIRECTORY_IGNORES] })).map((name) => path.join(input, name))
         : [input];
     }
     if (found.length === 0) {

@@ -100,6 +100,22 @@ describe('loadRecords', () => {
     expect(globbed.files.map((file) => path.basename(file.file))).toEqual(['bad.json', 'good.json']);
   });
 
+  it('skips installed packages and docpack\'s own output in a directory, not in explicit files', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'good.json'), base);
+    mkdirSync(path.join(dir, 'node_modules', 'x'), { recursive: true });
+    writeFileSync(path.join(dir, 'node_modules', 'x', 'package.json'), '{"name": "x"}');
+    writeFileSync(path.join(dir, 'node_modules', 'x', 'data.json'), '{}');
+    mkdirSync(path.join(dir, 'out', '2026-11-25'), { recursive: true });
+    for (const name of ['findings.json', 'manifest.json', 'shard.json']) writeFileSync(path.join(dir, 'out', '2026-11-25', name), '{}');
+    writeFileSync(path.join(dir, 'package.json'), '{}');
+    const result = await loadRecords([dir]);
+    expect(result.files.map((file) => path.relative(dir, file.file))).toEqual(['good.json']);
+    expect(result.problems).toEqual([]);
+    const explicit = await loadRecords([path.join(dir, 'out', '2026-11-25', 'findings.json')]);
+    expect(explicit.files).toHaveLength(1);
+  });
+
   it('refuses a 100 MB file without reading it', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'huge.json');
