@@ -55,10 +55,16 @@ export function isOperator(name: string): name is OperatorName {
 }
 
 /**
- * The JSONPath subset rules may use: `$`, `.name`, `['any name']` and `[index]`.
- * json-rules-engine resolves paths with jsonpath-plus; on this subset both agree.
+ * The JSONPath subset rules may use: `$`, `.name`, `['a name']` and `[index]`. json-rules-engine
+ * resolves paths with jsonpath-plus; on this subset both agree. Inside brackets jsonpath-plus gives
+ * many characters a meaning of its own (slices, unions, filters, recursion, parents), so a bracketed
+ * name holds only letters, digits, other non-ASCII characters (Chinese), spaces and - _ # % & + < = > ! " { } | /
+ * (test/alerts/differential.test.ts compares the two on random names).
  */
-const PATH_TOKEN = /\.([A-Za-z_$][\w$]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]/y;
+const PATH_TOKEN = /\.([A-Za-z_$][\w$]*)|\['([\p{L}\p{N}\p{M} _#%&+<=>!"{}|/-]+|[^\x00-\x7f]+)'\]|\[(\d+)\]/uy;
+
+/** What to write instead of a path parsePath refuses. */
+export const PATH_HINT = "use $.name, $['name'] and $[0]; a bracketed name holds letters, digits, Chinese, spaces and - _ # % & + < = > ! \" { } | / only (json-rules-engine reads other characters as JSONPath syntax)";
 
 export function parsePath(path: string): (string | number)[] | undefined {
   if (!path.startsWith('$')) return undefined;
@@ -69,7 +75,7 @@ export function parsePath(path: string): (string | number)[] | undefined {
     const match = PATH_TOKEN.exec(path);
     if (!match || match.index !== start) return undefined;
     if (match[1] !== undefined) segments.push(match[1]);
-    else if (match[2] !== undefined) segments.push(match[2].replace(/\\(.)/g, '$1'));
+    else if (match[2] !== undefined) segments.push(match[2]);
     else segments.push(Number(match[3]));
   }
   return segments;
@@ -83,7 +89,7 @@ export function compileFactGetter(fact: string, path: string | undefined): (fact
   const own = Object.prototype.hasOwnProperty;
   if (!path) return (facts) => (own.call(facts, fact) ? facts[fact] : undefined);
   const segments = parsePath(path);
-  if (!segments) throw new Error(`unsupported path "${path}": use $.name, $['name'] and $[0] only`);
+  if (!segments) throw new Error(`unsupported path "${path}": ${PATH_HINT}`);
   return (facts) => {
     const root = own.call(facts, fact) ? facts[fact] : undefined;
     if (root === null || typeof root !== 'object') return root;

@@ -3,7 +3,7 @@ import type { ClockDef, SubjectKind } from '../clocks/types.ts';
 import type { Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 import { recordSchemaPath } from '../records/schema.ts';
-import { parsePath } from './conditions.ts';
+import { PATH_HINT, parsePath } from './conditions.ts';
 import { parseSubjectPattern, singular } from './evaluate.ts';
 import type { LoadedRule } from './load.ts';
 import { FILTERS, placeholders } from './message.ts';
@@ -119,7 +119,7 @@ export function lintRules(input: LintInput): Problem[] {
     };
     const checkRef = (ref: FactRef, pointer: string): void => {
       const segments = ref.path === undefined ? [] : parsePath(ref.path);
-      if (!segments) return report(`${pointer}/path`, 'bad-path', `path "${ref.path}" is not supported`, "use $.name, $['name'] and $[0]");
+      if (!segments) return report(`${pointer}/path`, 'bad-path', `path "${ref.path}" is not supported`, PATH_HINT);
       const message = check(ref.fact, segments);
       if (message) report(pointer, 'unknown-fact-path', message);
     };

@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { DocpackError, type Problem } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
-import { isOperator, parsePath } from './conditions.ts';
+import { PATH_HINT, isOperator, parsePath } from './conditions.ts';
 import type { AlertRule, RuleCondition } from './types.ts';
 
 export function defaultAlertsDir(): string {
@@ -117,13 +117,13 @@ export function checkConditionSyntax(condition: RuleCondition, pointer: string):
       problems.push({ code: 'unknown-operator', pointer: `${pointer}/operator`, message: `unknown operator "${condition.operator}"`, hint: 'use equal, notEqual, in, notIn, contains, doesNotContain, lessThan(Inclusive), greaterThan(Inclusive)' });
     }
     if (condition.path !== undefined && !parsePath(condition.path)) {
-      problems.push({ code: 'bad-path', pointer: `${pointer}/path`, message: `path "${condition.path}" is not supported`, hint: "use $.name, $['name-with-dashes'] and $[0]" });
+      problems.push({ code: 'bad-path', pointer: `${pointer}/path`, message: `path "${condition.path}" is not supported`, hint: PATH_HINT });
     }
     const value = condition.value as { fact?: unknown; path?: unknown } | unknown;
     if (value !== null && typeof value === 'object' && 'fact' in (value as object)) {
       const ref = value as { path?: unknown };
       if (typeof ref.path === 'string' && !parsePath(ref.path)) {
-        problems.push({ code: 'bad-path', pointer: `${pointer}/value/path`, message: `path "${ref.path}" is not supported`, hint: "use $.name, $['name-with-dashes'] and $[0]" });
+        problems.push({ code: 'bad-path', pointer: `${pointer}/value/path`, message: `path "${ref.path}" is not supported`, hint: PATH_HINT });
       }
     } else if ((condition.operator === 'in' || condition.operator === 'notIn') && !Array.isArray(condition.value)) {
       problems.push({ code: 'bad-value', pointer: `${pointer}/value`, message: `"${condition.operator}" needs a list of values`, hint: 'write the value as [ ... ]' });

@@ -148,6 +148,16 @@ describe('docpack rules lint', () => {
     expect(lines.every((line) => /plan-late\.json:\d+:\d+ /.test(line))).toBe(true);
   });
 
+  it('refuses a bracketed path name json-rules-engine would read as JSONPath syntax', async () => {
+    const dir = copyRules();
+    const file = path.join(dir, 'requirements-not-confirmed.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"$.requirements.confirmation.confirmed"', `"$['requirements']['a,b']"`));
+    const result = await run(['rules', 'lint', '--rules', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/requirements-not-confirmed\.json:\d+:\d+:? .*path "\$\['requirements'\]\['a,b'\]" is not supported/);
+    expect(result.stdout).toContain('a bracketed name holds letters, digits, Chinese, spaces');
+  });
+
   it('reports schema errors, unknown operators and duplicate ids with positions', async () => {
     const dir = copyRules();
     const text = readFileSync(path.join(dir, 'survey-late.json'), 'utf8');

@@ -19,7 +19,7 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).node;
 const facts = fc.dictionary(fc.constantFrom(...names, 'params'), value, { maxKeys: 5 }) as fc.Arbitrary<Facts>;
 const path = fc.option(
-  fc.array(fc.oneof(fc.constantFrom('.a', '.b', '.state', '.due', "['clock:survey-due']", "['a']"), fc.constantFrom('[0]', '[1]')), { maxLength: 3 }).map((parts) => `$${parts.join('')}`),
+  fc.array(fc.oneof(fc.constantFrom('.a', '.b', '.state', '.due', "['due']", "['a']", "['a b']", "['状态']"), fc.constantFrom('[0]', '[1]')), { maxLength: 3 }).map((parts) => `$${parts.join('')}`),
   { nil: undefined },
 );
 const rightHand = fc.oneof(
@@ -58,6 +58,25 @@ describe('compiled conditions vs json-rules-engine', () => {
         else expect(compiled).toBe(engine);
       }),
       { numRuns: Number(process.env.DIFF_RUNS ?? 1500) },
+    );
+  });
+
+  it('agree on every bracketed name the compiled evaluator accepts, and it refuses the rest', async () => {
+    const name = fc.string({ unit: fc.constantFrom(...'ab 中-_.#%&+<=>!"{}|/$*:~?()@`\',;[]^\\'.split('')), minLength: 1, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(name, fc.constantFrom(42, 'x'), async (key, value) => {
+        const tree = { fact: 'f', path: `$['${key}']`, operator: 'equal', value } as RuleCondition;
+        const facts: Facts = { f: { [key]: value } };
+        let compiled: (facts: Facts) => boolean;
+        try {
+          compiled = compileCondition(tree);
+        } catch {
+          return; // refused: `rules lint` reports such a path
+        }
+        expect(compiled(facts), key).toBe((await evaluateWithEngine(tree, facts)).result);
+        expect(compiled(facts), key).toBe(true);
+      }),
+      { numRuns: Number(process.env.DIFF_RUNS ?? 1000) },
     );
   });
 
