@@ -79,6 +79,15 @@ for (const projects of [...sizes, 0]) {
     );
   }
 }
+// Word documents per second per template, next to the docx floor for the same documents.
+for (const row of rows) {
+  const templates = (row as { templates?: { template: string; documents: number; perSecond: number; floorPerSecond: number }[] }).templates;
+  if (!templates || row.again) continue;
+  console.log(`\nWord per template (${row.projects} projects): documents/s, docx build+Packer floor`);
+  for (const entry of templates) {
+    console.log(`  ${pad(entry.template, 28)}${pad(String(entry.documents), 8)}${pad(Math.round(entry.perSecond).toLocaleString('en-US'), 10)}${Math.round(entry.floorPerSecond).toLocaleString('en-US')}`);
+  }
+}
 writeFileSync(
   'bench/results.json',
   `${JSON.stringify({ node: process.version, cores: os.cpus().length, seed, circuits, rows }, null, 2)}\n`,
