@@ -152,10 +152,10 @@ function tableXml(table: TableSpec): string {
     }
     xml += '</w:tr>';
   });
-  // docxTable follows every table with a TableGap paragraph.
   return `${xml}</w:tbl>`;
 }
 
+/** docxTable follows every table with a TableGap paragraph, which may end a section. */
 const TABLE_GAP = '<w:p><w:pPr><w:pStyle w:val="TableGap"/></w:pPr></w:p>';
 const TABLE_GAP_OPEN = '<w:p><w:pPr><w:pStyle w:val="TableGap"/>';
 
