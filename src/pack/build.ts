@@ -104,8 +104,10 @@ export interface ShardInfo {
   asOf: string;
   week: string;
   invalid: BuildResult['invalid'];
-  /** The projects of the slice, with what the portfolio documents need from each. */
-  projects: { id: string; name: string; file: string; poolNextWeek: PoolEntry[] }[];
+  /** Problems of the inputs themselves; every shard has the same. */
+  inputProblems: Problem[];
+  /** The projects of the slice, with what the portfolio documents and summary.md need from each. */
+  projects: { id: string; name: string; file: string; poolNextWeek: PoolEntry[]; problems: Problem[] }[];
 }
 
 /** Whether an open finding reaches --fail-on, from the counts. */
@@ -147,10 +149,10 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
   try {
     const results = await renderProjects(valid, out.staging, isoWeek, options);
     for (const result of results) for (const document of result.documents) out.add(document);
-    const problems = [...inputProblems, ...results.flatMap((result) => result.problems)];
     const sharded = options.shard !== undefined && options.shard.count > 1;
-    if (!sharded) problems.push(...(await writePortfolio(out, results, isoWeek, options)));
-    const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, context: options.context, shard: sharded ? options.shard : undefined });
+    const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options);
+    const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
+    const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, portfolioProblems, context: options.context, shard: sharded ? options.shard : undefined });
     out.commit();
     return {
       asOf: formatTime(asOf),
@@ -335,7 +337,17 @@ export async function writePortfolio(
 /** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything; returns the finding count. */
 export function finishPack(
   out: PackOutput,
-  input: { asOf: DateTime; isoWeek: IsoWeek; results: readonly Pick<ProjectResult, 'id' | 'name' | 'file' | 'documents' | 'poolNextWeek' | 'tally'>[]; invalid: BuildResult['invalid']; context: CheckContext; shard?: Shard },
+  input: {
+    asOf: DateTime;
+    isoWeek: IsoWeek;
+    results: readonly Pick<ProjectResult, 'id' | 'name' | 'file' | 'documents' | 'poolNextWeek' | 'tally' | 'problems'>[];
+    invalid: BuildResult['invalid'];
+    /** Problems of the inputs themselves (a path that matches nothing) and of the portfolio documents. */
+    inputProblems: Problem[];
+    portfolioProblems: Problem[];
+    context: CheckContext;
+    shard?: Shard;
+  },
 ): number {
   const asOfText = formatTime(input.asOf);
   const sources = input.results.map((result) => result.file).sort();
@@ -346,7 +358,8 @@ export function finishPack(
       asOf: asOfText,
       week: input.isoWeek.id,
       invalid: input.invalid,
-      projects: input.results.map((result) => ({ id: result.id, name: result.name, file: result.file, poolNextWeek: result.poolNextWeek })),
+      inputProblems: input.inputProblems,
+      projects: input.results.map((result) => ({ id: result.id, name: result.name, file: result.file, poolNextWeek: result.poolNextWeek, problems: result.problems })),
     };
     out.write('shard.json', `${JSON.stringify(info, null, 2)}\n`, 'docpack build --shard', sources);
   } else {
@@ -354,6 +367,7 @@ export function finishPack(
       asOf: asOfText,
       projects: input.results.map((result) => ({ id: result.id, name: result.name, documents: result.documents.length, open: result.tally.open })),
       invalid: input.invalid,
+      problems: [...input.inputProblems, ...input.results.flatMap((result) => result.problems), ...input.portfolioProblems],
       tally: mergeTallies(input.results.map((result) => result.tally)),
       documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: input.context.labels,

@@ -66,6 +66,7 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
       .flatMap((shard) =>
         shard.info.projects.map((project) => ({
           ...project,
+          problems: project.problems ?? [],
           documents: shard.manifest
             .filter((entry) => entry.path.startsWith(`projects/${project.id}/`))
             .map((entry) => {
@@ -112,8 +113,11 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
     for (const result of results) if (!tallies.has(result.id)) writeScratchFindings(out.staging, result.id, []);
     const withTallies = results.map((result) => ({ ...result, tally: tallies.get(result.id) ?? tallyFindings([]) }));
     const invalid = shards.flatMap((shard) => shard.info.invalid).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const problems = await writePortfolio(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
-    const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, context: options.context });
+    const portfolioProblems = await writePortfolio(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
+    // Every shard saw the same inputs, so their input problems are the same: take the first's.
+    const inputProblems = first.info.inputProblems ?? [];
+    const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, inputProblems, portfolioProblems, context: options.context });
+    const problems = [...inputProblems, ...withTallies.flatMap((result) => result.problems), ...portfolioProblems];
     out.commit();
     return {
       asOf: formatTime(asOf),

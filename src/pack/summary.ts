@@ -23,6 +23,8 @@ export interface FindingTally {
 
 export const SUMMARY_ESCALATIONS = 100;
 export const SUMMARY_PROJECTS = 200;
+/** Problems summary.md lists (stderr has them all). */
+export const SUMMARY_PROBLEMS = 100;
 
 export function emptyTally(): FindingTally {
   return { open: 0, byLevel: {}, escalationsOpen: 0, escalations: [] };
@@ -67,6 +69,8 @@ export interface SummaryInput {
   /** With `documents` the project table gets a column of document counts. */
   projects: { id: string; name: string; documents?: number; open: number }[];
   invalid: { file: string; problems: Problem[] }[];
+  /** Problems that did not stop the run (a clock that could not be computed, a document that could not be rendered). */
+  problems?: Problem[];
   tally: FindingTally;
   /** Word and Excel documents in the pack. */
   documents: number;
@@ -82,7 +86,7 @@ export function renderSummary(input: SummaryInput): string {
   const lines: string[] = [
     `# ${input.title ?? `docpack 文档包 ${input.asOf.slice(0, 10)}`}`,
     '',
-    `As of ${input.asOf}: ${input.projects.length} projects, ${input.documents} documents, ${tally.open} open findings (${tally.escalationsOpen} escalations), ${input.invalid.length} invalid records.`,
+    `As of ${input.asOf}: ${input.projects.length} projects, ${input.documents} documents, ${tally.open} open findings (${tally.escalationsOpen} escalations), ${input.invalid.length} invalid records${input.problems?.length ? `, ${input.problems.length} problem${input.problems.length === 1 ? '' : 's'} (below)` : ''}.`,
     '',
     '| 级别 level | 预警 warnings | 升级 escalations |',
     '| --- | ---: | ---: |',
@@ -104,6 +108,19 @@ export function renderSummary(input: SummaryInput): string {
     lines.push('## 无效记录 Invalid records', '', 'These records were not rendered; fix them and run again.', '', '```');
     for (const item of input.invalid) for (const problem of item.problems) lines.push(formatProblem(problem));
     lines.push('```', '');
+  }
+  const problems = input.problems ?? [];
+  if (problems.length > 0) {
+    lines.push(
+      '## 问题 Problems',
+      '',
+      'The run went on, but these were left out (a deadline not computed, a document not rendered): their warnings may be missing.',
+      '',
+      '```',
+    );
+    for (const problem of problems.slice(0, SUMMARY_PROBLEMS)) lines.push(formatProblem(problem));
+    lines.push('```', '');
+    if (problems.length > SUMMARY_PROBLEMS) lines.push(`…and ${problems.length - SUMMARY_PROBLEMS} more problems: the run's stderr lists them all.`, '');
   }
   const withDocuments = input.projects.some((project) => project.documents !== undefined);
   lines.push('## 项目 Projects', '', withDocuments ? '| 项目 | 名称 | 文档 | 未关闭预警 |' : '| 项目 | 名称 | 未关闭预警 |', withDocuments ? '| --- | --- | ---: | ---: |' : '| --- | --- | ---: |');

@@ -127,6 +127,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       asOf: formatTime(asOf),
       projects: projects.map((project) => ({ id: project.id, name: project.name, open: project.open })),
       invalid,
+      problems: [...scanned.problems.filter((problem) => !scanned.files.some((file) => file.file === problem.file)), ...problems],
       tally,
       documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: context.labels,

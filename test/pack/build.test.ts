@@ -234,6 +234,26 @@ describe('concurrency and shards', () => {
     expect(readdirSync(none)).toEqual([]);
   }, 120_000);
 
+  it('lists what could not be computed in summary.md, sharded or not', async () => {
+    const records = tempDir();
+    cpSync('fixtures/projects', records, { recursive: true });
+    const file = path.join(records, 'P2026-MFG-012.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"requiredCompletion": "2026-12-\d+"/, '"requiredCompletion": "2027-01-20"'));
+    const full = tempDir();
+    // Exit 2 (input that could not be fully used), the rest of the pack written.
+    const built = await build([records, '--out', full]);
+    expect(built.code).toBe(2);
+    expect(existsSync(path.join(full, '2026-11-25', 'projects', 'P2026-MFG-012'))).toBe(true);
+    const summary = readFileSync(path.join(full, '2026-11-25', 'summary.md'), 'utf8');
+    expect(summary).toContain('1 problem (below)');
+    expect(summary).toMatch(/## 问题 Problems[\s\S]*P2026-MFG-012\.json orders\[0\]\.circuits\[0\]: clock circuit-completion[^\n]*2027 is needed/);
+    const shards = [1, 2].map(() => tempDir());
+    for (const [index, dir] of shards.entries()) await build([records, '--out', dir, '--shard', `${index + 1}/2`]);
+    const merged = tempDir();
+    expect(await main(['merge', ...shards.map((dir) => path.join(dir, '2026-11-25')), '--out', merged], memoryIo())).toBe(2);
+    expect(readFileSync(path.join(merged, '2026-11-25', 'summary.md'), 'utf8')).toBe(summary);
+  }, 120_000);
+
   it('refuses incomplete or mismatched shards', async () => {
     const shard = tempDir();
     await build(['fixtures/projects', '--out', shard, '--shard', '1/2']);
