@@ -15,6 +15,9 @@ import { renderWorkbookToFile } from '../../render/excel/render.ts';
 import { buildRowSources, ROW_SOURCES, type BuiltSources, type FindingInput } from '../../render/excel/sources.ts';
 import { readSheetSpecs, selectSpecs, type LoadedSpec } from '../../render/excel/spec.ts';
 import { formatTime, nowInShanghai, parseAsOf } from '../../time.ts';
+import { checkRecord, sortFindings, type CheckContext } from '../../alerts/pipeline.ts';
+import type { Finding } from '../../alerts/types.ts';
+import { loadCheckContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 
@@ -25,6 +28,7 @@ interface WorkbookOptions {
   json?: boolean;
   templates?: string;
   findings?: string;
+  rules?: string;
   week?: string;
   deadlinesDir?: string;
   calendarDir?: string;
@@ -133,7 +137,8 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
     .option('--json', 'print what was written as JSON')
     .option('--templates <dir>', 'folder of <name>.xlsx.json sheet specs (default: templates/excel)')
     .option('--week <week>', 'ISO week of the 周报 progress rows, e.g. 2026-W48 (default: the week of --as-of)')
-    .option('--findings <file>', 'findings to list in 预警升级汇总: the JSON of `docpack check --json` (default: none)')
+    .option('--findings <file>', 'findings to list in 预警升级汇总: the JSON of `docpack check --json` (default: the rules are run on the records)')
+    .option('--rules <dir>', 'alert rules directory, when --findings is not given (default rules/alerts)')
     .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
     .action(async (inputs: string[], options: WorkbookOptions) => {
@@ -183,8 +188,28 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
 
       const loaded = await loadRecords(inputs);
       const records = loaded.records.map((entry) => entry.record);
+      // Without --findings, the rules run here, as `docpack check` and `build` run them.
+      const checkProblems: Problem[] = [];
+      if (options.findings === undefined) {
+        let context: CheckContext;
+        try {
+          context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlinesDir, calendarDir: options.calendarDir });
+        } catch (error) {
+          if (!(error instanceof DocpackError)) throw error;
+          io.err(formatProblem(error.problem));
+          setExit(ExitCode.invalidInput);
+          return;
+        }
+        const computed: Finding[] = [];
+        for (const record of records) {
+          const result = checkRecord(record, context);
+          computed.push(...result.findings);
+          checkProblems.push(...result.problems);
+        }
+        findings = sortFindings(computed);
+      }
       const { written, problems } = await writeWorkbooks({ records, specs: selected, out: options.out, asOf, calendar, clockDefs: clockDefs.defs, labels, findings, week });
-      const allProblems = [...loaded.problems, ...problems];
+      const allProblems = [...loaded.problems, ...checkProblems, ...problems];
       for (const found of allProblems) io.err(formatProblem(found));
       const skipped = loaded.files.filter((file) => !file.valid).length;
       if (options.json) {

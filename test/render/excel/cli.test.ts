@@ -22,9 +22,22 @@ describe('docpack workbook', () => {
     expect(io.stdout).toHaveLength(ids.length + 4);
     expect(io.stdout).toContain(path.join(out, 'portfolio', '电路预警清单.xlsx'));
     expect(io.stderr.at(-1)).toBe(`${ids.length + 4} workbooks for ${ids.length} records as of 2026-11-25T09:00:00+08:00`);
-    // No findings engine wired in yet: the summary lists none.
+    // Without --findings the rules run on the records: the 31 findings of fixtures/projects/STORIES.md.
     const summary = await readBack(readFileSync(path.join(out, 'portfolio', '预警升级汇总.xlsx')));
-    expect(summary.getWorksheet('预警升级明细')!.getCell('A2').value).toBe('无预警');
+    const detail = summary.getWorksheet('预警升级明细')!;
+    const rules = new Set<string>();
+    detail.eachRow((row, number) => {
+      if (number > 1) row.eachCell((cell) => typeof cell.value === 'string' && /^[a-z]+(-[a-z]+)+$/.test(cell.value) && rules.add(cell.value));
+    });
+    expect(rules).toContain('serious-fault-key-customer');
+    expect(rules).toContain('contract-review-unacceptable');
+    // And --findings with an empty list gives the empty summary.
+    const none = path.join(scratch, 'none.json');
+    writeFileSync(none, '{ "findings": [] }');
+    const empty = path.join(scratch, 'empty');
+    expect(await main(['workbook', 'fixtures/projects', '--out', empty, ...AS_OF, '--spec', 'warning-summary', '--findings', none], memoryIo())).toBe(0);
+    const emptySummary = await readBack(readFileSync(path.join(empty, 'portfolio', '预警升级汇总.xlsx')));
+    expect(emptySummary.getWorksheet('预警升级明细')!.getCell('A2').value).toBe('无预警');
   });
 
   it('is byte-identical when run again with the same --as-of', async () => {
