@@ -72,7 +72,7 @@ export interface SourceInput {
   calendar: WorkingCalendar;
   clockDefs: readonly ClockDef[];
   labels: Labels;
-  /** Findings of the alerts stage; none until it is wired in. */
+  /** Findings of the alerts stage (build, report weekly and workbook run the rules; workbook may take --findings). */
   findings?: Iterable<FindingInput>;
   /** ISO week of the weeklyProgress source, e.g. 2026-W48 (default: none, the source is empty). */
   week?: { id: string; start: string; end: string };
