@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WorkingCalendar } from '../calendar/types.ts';
-import { comparePointers } from '../clocks/compute.ts';
+import { comparePointers, latestClockStates } from '../clocks/compute.ts';
 import { dayOf, endOfDay, formatDay, formatInstant } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, type Problem } from '../errors.ts';
@@ -173,15 +173,7 @@ export function asOfFact(asOfMs: number): AsOfFact {
 
 /** Clock states of a record by subject pointer, as facts "clock:<id>" (recurring clocks: the latest occurrence). */
 export function indexClocks(states: readonly ClockState[]): Map<string, Record<string, ClockState>> {
-  const index = new Map<string, Record<string, ClockState>>();
-  for (const state of states) {
-    let entry = index.get(state.subject);
-    if (!entry) index.set(state.subject, (entry = {}));
-    const key = `clock:${state.clock}`;
-    const previous = entry[key];
-    if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[key] = state;
-  }
-  return index;
+  return latestClockStates(states, 'clock:');
 }
 
 /** Evaluates every rule for every subject of one record. Pure: no I/O, no system clock. */

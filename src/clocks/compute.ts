@@ -518,3 +518,19 @@ export function comparePointers(a: string, b: string): number {
   }
   return left.length - right.length;
 }
+
+/**
+ * Clock states by subject pointer, then by `prefix` + clock id; a recurring clock (the weekly
+ * report's) keeps its latest occurrence. The alerts name them "clock:<id>", the sheets "<id>".
+ */
+export function latestClockStates(states: readonly ClockState[], prefix = ''): Map<string, Record<string, ClockState>> {
+  const index = new Map<string, Record<string, ClockState>>();
+  for (const state of states) {
+    let entry = index.get(state.subject);
+    if (!entry) index.set(state.subject, (entry = Object.create(null) as Record<string, ClockState>));
+    const key = `${prefix}${state.clock}`;
+    const previous = entry[key];
+    if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[key] = state;
+  }
+  return index;
+}

@@ -3,7 +3,7 @@
 // A new source (e.g. orders, faults, clocks) is one entry in ROW_SOURCES and one generator here.
 import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
-import { computeClocks } from '../../clocks/compute.ts';
+import { computeClocks, latestClockStates } from '../../clocks/compute.ts';
 import type { ClockDef, ClockState } from '../../clocks/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import type { Order, Person, ProjectRecord, ResourceCheck } from '../../records/types.gen.ts';
@@ -86,18 +86,6 @@ export interface BuiltSources {
 
 type ClockIndex = Map<string, Record<string, ClockState>>;
 
-/** Clock states of one subject by clock id; a recurring clock keeps its latest occurrence. */
-function indexClocks(states: readonly ClockState[]): ClockIndex {
-  const index: ClockIndex = new Map();
-  for (const state of states) {
-    let entry = index.get(state.subject);
-    if (!entry) index.set(state.subject, (entry = Object.create(null) as Record<string, ClockState>));
-    const previous = entry[state.clock];
-    if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[state.clock] = state;
-  }
-  return index;
-}
-
 const NO_CLOCKS: Record<string, ClockState> = Object.freeze(Object.create(null) as Record<string, ClockState>);
 
 function lazy(generate: () => Generator<RowContext>): Iterable<RowContext> {
@@ -121,7 +109,7 @@ export function buildRowSources(input: SourceInput): BuiltSources {
         seenProblems.add(key);
         problems.push({ ...state.problem, severity: 'error', message: `${record.id} ${state.label} clock ${state.clock}: ${state.problem.message}` });
       }
-      index = indexClocks(states);
+      index = latestClockStates(states);
       clockCache.set(record, index);
     }
     return index;
