@@ -140,6 +140,8 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
   // Columns of short values (dates, states, amounts) and of identifiers stay on one line; if not all
   // fit, identifier columns go first (people search for and copy ids), then those needing least.
   const idColumn: boolean[] = [];
+  const shortColumn: boolean[] = [];
+  const widestOf: number[] = [];
   const short = hard.map((width, column) => {
     const values = sample.slice(1).flatMap((row) => (row[column] ?? '').split('\n'));
     const widest = Math.max(0, ...values.map(displayWidth));
@@ -153,15 +155,20 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
       return /\d/.test(value) && valueWidth <= SHORT_VALUE;
     });
     idColumn[column] = isShort && ids;
+    shortColumn[column] = isShort;
+    widestOf[column] = widest;
     return isShort ? Math.max(width, unitsToTwips(widest) + CELL_PADDING) : width;
   });
+  // Columns of longer text keep a share of the page (room for their widest text in two lines, up to a
+  // quarter of the width each), so that one-line ids and dates never squeeze an explanation into a sliver.
+  const reserved = hard.reduce((sum, width, column) => (shortColumn[column] ? sum : sum + Math.max(0, Math.min(unitsToTwips((widestOf[column] ?? 0) / 2) + CELL_PADDING, total / 4) - width)), 0);
   const widths = hard.slice();
   let used = hard.reduce((sum, width) => sum + width, 0);
   const extraOf = (column: number): number => (short[column] ?? 0) - (hard[column] ?? 0);
   const byExtra = [...short.keys()].sort((a, b) => Number(idColumn[b]) - Number(idColumn[a]) || extraOf(a) - extraOf(b) || a - b);
   for (const column of byExtra) {
     const extra = extraOf(column);
-    if (used + extra > total) continue;
+    if (used + extra > total - reserved) continue;
     widths[column] = short[column] ?? 0;
     used += extra;
   }

@@ -177,7 +177,7 @@ describe('weekly report findings', () => {
     ];
     const withFindings = await renderAll(fin, { findings });
     const text = docxText(withFindings.find((document) => document.fileName.startsWith('周进度报告'))!.bytes);
-    expect(text).toContain('| 1 | 升级 | 重要 | 省 | 电路 GD-GZ-OTN-20261026-02 | 2026年12月15日 | 未报进度的电路进入预警池 | 已升级至省公司 |');
+    expect(text).toContain('| 1 | 升级 | 重要 | 省 | 电路 GD-GZ-OTN-20261026-02 | 2026-12-15 | 未报进度的电路进入预警池 | 已升级至省公司 |');
     expect(text).toContain('本周预警 | 1 项');
     expect(text).not.toContain('本周无预警');
   });
