@@ -30,6 +30,18 @@ describe('table column widths', () => {
     expect(widths.reduce((sum, width) => sum + width, 0)).toBe(TEXT_WIDTH);
   });
 
+  it('never squeezes a column of long text into a sliver to keep ids on one line', () => {
+    const message = '电路 GD-ZH-MSTP-20261103-02（格创智能金湾总部—格创智能二厂，100M）要求 2026-12-01 完成，尚未竣工；预警原因：—。';
+    const rows = [
+      ['序号', '类型', '严重程度', '当前层级', '对象', '期限', '说明'],
+      ...[1, 2, 3, 4].map((n) => [String(n), '预警', '重要', '本地网', `GD-ZH-MSTP-20261103-0${n}`, '2026年12月1日', message]),
+    ];
+    const widths = fitColumns(rows, TEXT_WIDTH);
+    expect(widths[6]!).toBeGreaterThanOrEqual(TEXT_WIDTH / 4);
+    expect(widths[6]!).toBe(Math.max(...widths));
+    expect(widths[5]!).toBeGreaterThanOrEqual(oneLine('2026年12月1日'));
+  });
+
   it('gives the other short columns their room when an id column cannot have its own', () => {
     const id = 'GD-ZH-MSTP-20261103-01';
     const rows = [
