@@ -137,8 +137,8 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     return unitsToTwips(Math.max(4, header, word)) + CELL_PADDING;
   });
   if (hard.reduce((sum, width) => sum + width, 0) >= total) return distribute(hard, total);
-  // Columns of short values (dates, states, amounts) and of identifiers stay on one line; if not all
-  // fit, identifier columns go first (people search for and copy ids), then those needing least.
+  // Columns of short values (dates, states, amounts) stay on one line, those needing least first, as
+  // far as the page allows; then identifier columns (people search for and copy ids), the same way.
   const idColumn: boolean[] = [];
   const shortColumn: boolean[] = [];
   const widestOf: number[] = [];
@@ -159,16 +159,18 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     widestOf[column] = widest;
     return isShort ? Math.max(width, unitsToTwips(widest) + CELL_PADDING) : width;
   });
-  // Columns of longer text keep a share of the page (room for their widest text in two lines, up to a
-  // quarter of the width each), so that one-line ids and dates never squeeze an explanation into a sliver.
-  const reserved = hard.reduce((sum, width, column) => (shortColumn[column] ? sum : sum + Math.max(0, Math.min(unitsToTwips((widestOf[column] ?? 0) / 2) + CELL_PADDING, total / 4) - width)), 0);
+  // Identifier columns come after: they get their whole width only if the columns of longer text
+  // keep a share of the page (room for their widest text in two lines, up to a quarter of the width
+  // each, 30% in all), so that a one-line id never squeezes an explanation into a sliver.
+  const wanted = hard.reduce((sum, width, column) => (shortColumn[column] ? sum : sum + Math.max(0, Math.min(unitsToTwips((widestOf[column] ?? 0) / 2) + CELL_PADDING, total / 4) - width)), 0);
+  const reserved = Math.min(wanted, total * 0.3);
   const widths = hard.slice();
   let used = hard.reduce((sum, width) => sum + width, 0);
   const extraOf = (column: number): number => (short[column] ?? 0) - (hard[column] ?? 0);
-  const byExtra = [...short.keys()].sort((a, b) => Number(idColumn[b]) - Number(idColumn[a]) || extraOf(a) - extraOf(b) || a - b);
+  const byExtra = [...short.keys()].sort((a, b) => Number(idColumn[a]) - Number(idColumn[b]) || extraOf(a) - extraOf(b) || a - b);
   for (const column of byExtra) {
     const extra = extraOf(column);
-    if (used + extra > total - reserved) continue;
+    if (used + extra > total - (idColumn[column] ? reserved : 0)) continue;
     widths[column] = short[column] ?? 0;
     used += extra;
   }
