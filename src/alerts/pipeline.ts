@@ -28,12 +28,7 @@ export function checkRecord(record: ProjectRecord, context: CheckContext): Recor
   return { clocks, findings: alerts.findings, problems: [...clockProblems(clocks), ...alerts.problems] };
 }
 
-/** Findings that count for --fail-on: open ones at or above the threshold type. */
-export function reachesThreshold(findings: readonly Finding[], failOn: 'warning' | 'escalation' | undefined): boolean {
-  if (!failOn) return false;
-  return findings.some((finding) => finding.closedAt === null && (failOn === 'warning' || finding.type === 'escalation'));
-}
-
+/** Findings in their stable order (project, subject, rule, occurrence). */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(compareFindings);
 }

@@ -14,7 +14,7 @@ import { findDocumentKind, parseIsoWeek, weekOf, type IsoWeek } from '../render/
 import { portfolioWeeklyInstance, type PoolEntry } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceStyles } from '../render/word/docx.ts';
-import { loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
+import { inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
@@ -110,11 +110,6 @@ export interface ShardInfo {
   projects: { id: string; name: string; file: string; poolNextWeek: PoolEntry[]; problems: Problem[] }[];
 }
 
-/** Whether an open finding reaches --fail-on, from the counts. */
-export function tallyReaches(tally: FindingTally, failOn: 'warning' | 'escalation' | undefined): boolean {
-  if (!failOn) return false;
-  return failOn === 'warning' ? tally.open > 0 : tally.escalationsOpen > 0;
-}
 
 /**
  * load → validate → clocks → alerts → render → write, for a folder of records: one pack per run.
@@ -129,7 +124,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
   const scanned = await scanRecords(options.inputs);
   let valid = scanned.files.filter((file) => file.valid && file.id !== undefined);
   let invalid = scanned.files.filter((file) => !file.valid).map(({ file, id, problems }) => ({ file, ...(id !== undefined ? { id } : {}), problems }));
-  const inputProblems = scanned.problems.filter((problem) => !scanned.files.some((file) => file.file === problem.file));
+  const inputProblems = inputLevelProblems(scanned);
   if (options.only && options.only.length > 0) {
     const known = new Set(scanned.files.map((file) => file.id));
     const unknown = options.only.filter((id) => !known.has(id));
@@ -152,7 +147,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     const sharded = options.shard !== undefined && options.shard.count > 1;
     const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options);
     const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
-    const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, portfolioProblems, context: options.context, shard: sharded ? options.shard : undefined });
+    const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined });
     out.commit();
     return {
       asOf: formatTime(asOf),
@@ -342,9 +337,10 @@ export function finishPack(
     isoWeek: IsoWeek;
     results: readonly Pick<ProjectResult, 'id' | 'name' | 'file' | 'documents' | 'poolNextWeek' | 'tally' | 'problems'>[];
     invalid: BuildResult['invalid'];
-    /** Problems of the inputs themselves (a path that matches nothing) and of the portfolio documents. */
+    /** Problems of the inputs themselves (a path that matches nothing), for shard.json. */
     inputProblems: Problem[];
-    portfolioProblems: Problem[];
+    /** Every problem of the run, for summary.md: the inputs', the projects', the portfolio's. */
+    problems: Problem[];
     context: CheckContext;
     shard?: Shard;
   },
@@ -367,7 +363,7 @@ export function finishPack(
       asOf: asOfText,
       projects: input.results.map((result) => ({ id: result.id, name: result.name, documents: result.documents.length, open: result.tally.open })),
       invalid: input.invalid,
-      problems: [...input.inputProblems, ...input.results.flatMap((result) => result.problems), ...input.portfolioProblems],
+      problems: input.problems,
       tally: mergeTallies(input.results.map((result) => result.tally)),
       documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: input.context.labels,

@@ -116,8 +116,8 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
     const portfolioProblems = await writePortfolio(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
     // Every shard saw the same inputs, so their input problems are the same: take the first's.
     const inputProblems = first.info.inputProblems ?? [];
-    const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, inputProblems, portfolioProblems, context: options.context });
     const problems = [...inputProblems, ...withTallies.flatMap((result) => result.problems), ...portfolioProblems];
+    const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, inputProblems, problems, context: options.context });
     out.commit();
     return {
       asOf: formatTime(asOf),

@@ -46,6 +46,12 @@ export function tallyFindings(findings: Iterable<Finding>, tally: FindingTally =
   return tally;
 }
 
+/** Whether an open finding reaches --fail-on, from the counts. */
+export function tallyReaches(tally: FindingTally, failOn: 'warning' | 'escalation' | undefined): boolean {
+  if (!failOn) return false;
+  return failOn === 'warning' ? tally.open > 0 : tally.escalationsOpen > 0;
+}
+
 /** Joins per-project tallies, given in project order. */
 export function mergeTallies(tallies: Iterable<FindingTally>, cap = SUMMARY_ESCALATIONS): FindingTally {
   const total = emptyTally();

@@ -10,7 +10,7 @@ import { renderWorkbook } from '../render/excel/render.ts';
 import type { IsoWeek } from '../render/word/documents.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
-import { loadRecordFile, scanRecords } from '../records/load.ts';
+import { inputLevelProblems, loadRecordFile, scanRecords } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { poolEntriesNextWeek } from './build.ts';
@@ -122,12 +122,13 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     out.write(`周报-${week.id}.xlsx`, workbook.data, spec.file, sources);
 
     out.writeJsonArray('findings.json', { asOf: formatTime(asOf), week: week.id }, 'findings', findings, 'docpack report weekly', sources);
+    const allProblems = [...inputLevelProblems(scanned), ...problems];
     const summary = renderSummary({
       title: `docpack 周报 ${week.id}（${week.start} 至 ${week.end}）`,
       asOf: formatTime(asOf),
       projects: projects.map((project) => ({ id: project.id, name: project.name, open: project.open })),
       invalid,
-      problems: [...scanned.problems.filter((problem) => !scanned.files.some((file) => file.file === problem.file)), ...problems],
+      problems: allProblems,
       tally,
       documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: context.labels,
@@ -136,7 +137,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     const manifest = out.manifest();
     out.write('manifest.json', `${JSON.stringify({ asOf: formatTime(asOf), week: week.id, files: manifest }, null, 2)}\n`, 'docpack report weekly', []);
     out.commit();
-    return { out: out.target, week: week.id, asOf: formatTime(asOf), projects: projects.length, invalid, problems: [...scanned.problems.filter((problem) => !scanned.files.some((file) => file.file === problem.file)), ...problems], tally, newFindings, manifest };
+    return { out: out.target, week: week.id, asOf: formatTime(asOf), projects: projects.length, invalid, problems: allProblems, tally, newFindings, manifest };
   } catch (error) {
     out.abandon();
     throw error;

@@ -76,6 +76,12 @@ export async function scanRecords(inputs: readonly string[], options: LoadOption
   return { files: outcomes, problems: [...inputProblems, ...outcomes.flatMap((outcome) => outcome.problems)] };
 }
 
+/** The problems of the inputs themselves (a path that matches nothing), not of any one file. */
+export function inputLevelProblems(scanned: { files: readonly { file: string }[]; problems: readonly Problem[] }): Problem[] {
+  const files = new Set(scanned.files.map((file) => file.file));
+  return scanned.problems.filter((problem) => problem.file === undefined || !files.has(problem.file));
+}
+
 /** Reads and checks one record file; `record` is set when it is valid. */
 export function loadRecordFile(file: string, options: LoadOptions = {}): FileOutcome & { record?: ProjectRecord } {
   return loadFile(file, options);

@@ -4,6 +4,7 @@ import { checkRecord, sortFindings } from '../../alerts/pipeline.ts';
 import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
 import { loadRecordFile, scanRecords } from '../../records/load.ts';
+import { emptyTally, tallyFindings, tallyReaches, type FindingTally } from '../../pack/summary.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -54,31 +55,29 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
       const valid = scanned.files.filter((file) => file.valid && file.id !== undefined).sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
       const problems: Problem[] = [...scanned.problems];
       const findings: Finding[] = [];
-      const counts = { findings: 0, open: 0, escalations: 0, records: 0 };
+      const tally = emptyTally();
+      let total = 0;
+      let records = 0;
       for (const file of valid) {
         const record = loadRecordFile(file.file).record;
         if (!record) continue;
-        counts.records += 1;
+        records += 1;
         const result = checkRecord(record, context);
         problems.push(...result.problems);
-        for (const finding of sortFindings(result.findings)) {
-          counts.findings += 1;
-          if (finding.closedAt === null) {
-            counts.open += 1;
-            if (finding.type === 'escalation') counts.escalations += 1;
-          }
-          if (options.json) findings.push(finding);
-          else io.out(formatFinding(finding));
-        }
+        const sorted = sortFindings(result.findings);
+        tallyFindings(sorted, tally, 0);
+        total += sorted.length;
+        if (options.json) findings.push(...sorted);
+        else for (const finding of sorted) io.out(formatFinding(finding));
       }
       if (options.json) {
         io.out(JSON.stringify({ asOf: formatTime(asOf), findings, problems }, null, 2));
       } else {
         for (const problem of problems) io.err(formatProblem(problem));
-        io.out(summaryLine(counts, scanned.files.length - counts.records));
+        io.out(summaryLine(total, tally, records, scanned.files.length - records));
       }
       if (problems.some((problem) => problem.severity === 'error')) setExit(ExitCode.invalidInput);
-      if (failOn && (failOn === 'warning' ? counts.open > 0 : counts.escalations > 0)) setExit(ExitCode.findings);
+      if (tallyReaches(tally, failOn)) setExit(ExitCode.findings);
     });
 }
 
@@ -97,6 +96,6 @@ export function formatFinding(finding: Finding): string {
     .join('\n');
 }
 
-function summaryLine(counts: { findings: number; open: number; escalations: number; records: number }, invalid: number): string {
-  return `${counts.findings} findings (${counts.open} open: ${counts.open - counts.escalations} warnings, ${counts.escalations} escalations) in ${counts.records} records${invalid > 0 ? `; ${invalid} invalid` : ''}`;
+function summaryLine(total: number, tally: FindingTally, valid: number, invalid: number): string {
+  return `${total} findings (${tally.open} open: ${tally.open - tally.escalationsOpen} warnings, ${tally.escalationsOpen} escalations) in ${valid} records${invalid > 0 ? `; ${invalid} invalid` : ''}`;
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { tallyReaches } from '../../pack/summary.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { mergePacks } from '../../pack/merge.ts';
-import { tallyReaches } from '../../pack/build.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseAsOf } from '../../time.ts';
 import { loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { tallyReaches } from '../../pack/summary.ts';
 import { DateTime } from 'luxon';
 import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
-import { tallyReaches } from '../../pack/build.ts';
 import { buildWeeklyReport } from '../../pack/weekly.ts';
 import { parseIsoWeek, weekOf } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';

@@ -63,6 +63,11 @@ export class SortedRows {
     return this.keys.length;
   }
 
+  /** The scratch file the rows went to, if they spilled (until `close`). */
+  get scratchFile(): string | undefined {
+    return this.file ? path.join(this.file.dir, 'rows.jsonl') : undefined;
+  }
+
   add(cells: CellValue[], keys: SortValue[]): void {
     if (this.order) throw new Error('rows added after sorting');
     this.keys.push(keys);

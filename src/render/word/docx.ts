@@ -558,7 +558,7 @@ function skeletonFor(blocks: MarkdownBlocks, all: readonly BlockSpec[], meta: Do
  * once (every part but the blocks, with marks for the text properties); the blocks' XML is written
  * as text and put in, and the marks are replaced by the document's escaped properties.
  */
-/** How many documents went each way: the benchmark reports it, a test checks the fast way is taken. */
+/** How many documents went each way, and how many skeletons were built: a test checks the fast way is taken. */
 export const packCounts = { skeleton: 0, docx: 0, skeletonsBuilt: 0 };
 
 export async function packBlocks(blocks: MarkdownBlocks, meta: DocumentMeta, source: StyleSource = {}): Promise<Uint8Array> {

@@ -139,30 +139,23 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
   if (hard.reduce((sum, width) => sum + width, 0) >= total) return distribute(hard, total);
   // Columns of short values (dates, states, amounts) stay on one line, those needing least first, as
   // far as the page allows; then identifier columns (people search for and copy ids), the same way.
-  const idColumn: boolean[] = [];
-  const shortColumn: boolean[] = [];
-  const widestOf: number[] = [];
-  const short = hard.map((width, column) => {
+  /** A column's values: how wide the widest is, whether all are short, whether all are identifiers. */
+  const kinds = hard.map((_, column) => {
     const values = sample.slice(1).flatMap((row) => (row[column] ?? '').split('\n'));
-    const widest = Math.max(0, ...values.map(displayWidth));
-    let ids = values.length > 0;
-    const isShort = values.every((value) => {
-      const valueWidth = displayWidth(value);
-      if (valueWidth <= SHORT_TEXT && !ID.test(value)) ids = false;
-      if (valueWidth <= SHORT_TEXT) return true;
-      if (ID.test(value) && valueWidth <= SHORT_ID) return true;
-      ids = false;
-      return /\d/.test(value) && valueWidth <= SHORT_VALUE;
+    const widths = values.map(displayWidth);
+    const isId = (value: string, width: number): boolean => ID.test(value) && width <= SHORT_ID;
+    const short = values.every((value, index) => {
+      const width = widths[index] as number;
+      return width <= SHORT_TEXT || isId(value, width) || (/\d/.test(value) && width <= SHORT_VALUE);
     });
-    idColumn[column] = isShort && ids;
-    shortColumn[column] = isShort;
-    widestOf[column] = widest;
-    return isShort ? Math.max(width, unitsToTwips(widest) + CELL_PADDING) : width;
+    return { widest: Math.max(0, ...widths), short, id: short && values.length > 0 && values.every((value, index) => isId(value, widths[index] as number)) };
   });
+  const short = hard.map((width, column) => (kinds[column]!.short ? Math.max(width, unitsToTwips(kinds[column]!.widest) + CELL_PADDING) : width));
+  const idColumn = kinds.map((kind) => kind.id);
   // Identifier columns come after: they get their whole width only if the columns of longer text
   // keep a share of the page (room for their widest text in two lines, up to a quarter of the width
   // each, 30% in all), so that a one-line id never squeezes an explanation into a sliver.
-  const wanted = hard.reduce((sum, width, column) => (shortColumn[column] ? sum : sum + Math.max(0, Math.min(unitsToTwips((widestOf[column] ?? 0) / 2) + CELL_PADDING, total / 4) - width)), 0);
+  const wanted = hard.reduce((sum, width, column) => (kinds[column]!.short ? sum : sum + Math.max(0, Math.min(unitsToTwips(kinds[column]!.widest / 2) + CELL_PADDING, total / 4) - width)), 0);
   const reserved = Math.min(wanted, total * 0.3);
   const widths = hard.slice();
   let used = hard.reduce((sum, width) => sum + width, 0);

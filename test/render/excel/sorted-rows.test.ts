@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderWorkbook } from '../../../src/render/excel/render.ts';
@@ -67,12 +68,17 @@ describe('sorted rows', () => {
 
   it('spills past the in-memory limit and removes its scratch file when closed', () => {
     const sorted = new SortedRows([{ descending: false }], 2);
-    for (let index = 0; index < 5; index++) sorted.add([`row ${index}`, new Date(Date.UTC(2026, 10, 25 - index))], [-index]);
-    expect(scratchDirs().length).toBeGreaterThan(0);
+    sorted.add(['row 0', new Date(Date.UTC(2026, 10, 25))], [0]);
+    sorted.add(['row 1', new Date(Date.UTC(2026, 10, 24))], [-1]);
+    expect(sorted.scratchFile).toBeUndefined();
+    for (let index = 2; index < 5; index++) sorted.add([`row ${index}`, new Date(Date.UTC(2026, 10, 25 - index))], [-index]);
+    const file = sorted.scratchFile;
+    expect(file !== undefined && existsSync(file)).toBe(true);
     sorted.sort();
     expect([...sorted.rows()].map((cells) => cells[0])).toEqual(['row 4', 'row 3', 'row 2', 'row 1', 'row 0']);
     sorted.close();
-    expect(scratchDirs().filter((name) => existsSync(`${tmpdir()}/${name}/rows.jsonl`))).toEqual([]);
+    expect(existsSync(file as string)).toBe(false);
+    expect(existsSync(path.dirname(file as string))).toBe(false);
   });
 
   it('renders every shipped workbook to the same bytes whether its sorted sheets stay in memory or spill', async () => {
