@@ -5,6 +5,7 @@ import { CLOCK_STATUSES, type ClockDef, type ClockState, type ClockStatus } from
 import { clockProblems, compareClockStates, computeClocks } from '../../clocks/compute.ts';
 import { readClockDefs } from '../../clocks/load.ts';
 import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
+import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime, parseAsOf } from '../../time.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -87,7 +88,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
       const includeNotApplicable = wantedStates.has('not-applicable');
       const states: ClockState[] = [];
       for (const { record, file } of loaded.records) {
-        const computed = computeClocks(record, defs, calendar, asOf, { includeNotApplicable });
+        const computed = computeClocks(recordAsKnownAt(record, asOf.toMillis()), defs, calendar, asOf, { includeNotApplicable });
         problems.push(...clockProblems(computed).map((found) => ({ ...found, file })));
         for (const state of computed) if (wantedStates.size === 0 || wantedStates.has(state.state)) states.push(state);
       }

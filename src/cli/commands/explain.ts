@@ -3,6 +3,7 @@ import { buildFacts, compileRules, evaluateAlerts, expandSubjects, indexClocks, 
 import { evaluateWithEngine, type ExplainedCondition } from '../../alerts/reference.ts';
 import { computeClocks } from '../../clocks/compute.ts';
 import { formatProblem } from '../../errors.ts';
+import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
@@ -44,7 +45,7 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
         setExit(ExitCode.invalidInput);
         return;
       }
-      const { record } = loadedRecord;
+      const record = recordAsKnownAt(loadedRecord.record, context.asOfMs);
       const { rule } = entry;
       const clocks = computeClocks(record, context.clockDefs, context.calendar, context.asOfMs);
       const clockIndex = indexClocks(clocks);

@@ -67,9 +67,11 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
         const context = loadCheckContext(asOf, { calendarDir: options.calendarDir });
         const { calendar } = context;
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
-        for (const { file, record } of loaded.records) {
-          // The weekly report lists the project's open warnings and escalations as of --as-of.
-          const findings = checkRecord(record, context).findings.filter((finding) => finding.closedAt === null);
+        for (const { file, record: full } of loaded.records) {
+          // The record as known at --as-of; the weekly report lists its open warnings and escalations.
+          const check = checkRecord(full, context);
+          const record = check.record;
+          const findings = check.findings.filter((finding) => finding.closedAt === null);
           const documentOptions = { asOf, calendar, week: options.week, findings };
           const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
           if (kinds.length === 1 && applicable.length === 0) {

@@ -8,6 +8,7 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import { readClockDefs } from '../../clocks/load.ts';
 import type { ClockDef } from '../../clocks/types.ts';
 import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
+import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { loadLabels, type Labels } from '../../render/labels.ts';
@@ -187,7 +188,8 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
       }
 
       const loaded = await loadRecords(inputs);
-      const records = loaded.records.map((entry) => entry.record);
+      // The records as known at the as-of: events after it have not happened yet.
+      const records = loaded.records.map((entry) => recordAsKnownAt(entry.record, asOf.toMillis()));
       // Without --findings, the rules run here, as `docpack check` and `build` run them.
       const checkProblems: Problem[] = [];
       if (options.findings === undefined) {
