@@ -5,6 +5,8 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkRecord } from '../../src/alerts/pipeline.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
 import { loadCheckContext } from '../../src/cli/context.ts';
 import { renderProject, type ProjectJob } from '../../src/pack/project.ts';
 import { loadPackSpec } from '../../src/pack/spec.ts';
@@ -20,6 +22,20 @@ import { DateTime } from 'luxon';
 const FIXTURES = path.resolve('fixtures/projects');
 const fixtureFiles = readdirSync(FIXTURES).filter((name) => name.endsWith('.json')).sort();
 const fixture = (name: string): ProjectRecord => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as ProjectRecord;
+
+/** GOV-001 with one circuit due 2026-10-09 that was completed 2026-10-12 08:00 (no progress reports). */
+function lateCircuitRecord(): ProjectRecord {
+  const record = fixture('P2026-GOV-001.json');
+  const order = record.orders?.[0] as NonNullable<ProjectRecord['orders']>[number];
+  Object.assign(order, { receivedAt: '2026-09-01T09:00:00+08:00', convertedAt: '2026-09-02T10:00:00+08:00', review: { result: 'accepted', reviewedAt: '2026-09-01T15:00:00+08:00' } });
+  order.projectManager = { ...(order.projectManager as NonNullable<typeof order.projectManager>), namedAt: '2026-09-02T14:00:00+08:00' };
+  order.survey = { doneAt: '2026-09-03T16:00:00+08:00' };
+  order.plan = { ...(order.plan as NonNullable<typeof order.plan>), doneAt: '2026-09-04T11:00:00+08:00' };
+  order.progressReports = [];
+  order.circuits = [{ ...(order.circuits[0] as (typeof order.circuits)[number]), requiredCompletion: '2026-10-09', completedAt: '2026-10-12T08:00:00+08:00', progressReportsRequired: false }];
+  record.orders = [order];
+  return record;
+}
 
 type Node = Record<string, unknown>;
 
@@ -168,21 +184,30 @@ describe('the record as known at the as-of', () => {
   });
 
   it('a circuit completed after the as-of is open, in the pool, warned and overdue (the issue’s example)', () => {
-    const record = fixture('P2026-GOV-001.json');
-    const order = record.orders?.[0] as NonNullable<ProjectRecord['orders']>[number];
-    Object.assign(order, { receivedAt: '2026-09-01T09:00:00+08:00', convertedAt: '2026-09-02T10:00:00+08:00', review: { result: 'accepted', reviewedAt: '2026-09-01T15:00:00+08:00' } });
-    order.projectManager = { ...(order.projectManager as NonNullable<typeof order.projectManager>), namedAt: '2026-09-02T14:00:00+08:00' };
-    order.survey = { doneAt: '2026-09-03T16:00:00+08:00' };
-    order.plan = { ...(order.plan as NonNullable<typeof order.plan>), doneAt: '2026-09-04T11:00:00+08:00' };
-    order.progressReports = [];
-    order.circuits = [{ ...(order.circuits[0] as (typeof order.circuits)[number]), requiredCompletion: '2026-10-09', completedAt: '2026-10-12T08:00:00+08:00', progressReportsRequired: false }];
+    const record = lateCircuitRecord();
+    const circuitId = record.orders?.[0]?.circuits[0]?.id;
     const asOf = parseAsOf('2026-10-11T23:59:59+08:00')!;
     const check = checkRecord(record, loadCheckContext(asOf));
-    const rules = check.findings.filter((finding) => finding.subject.label === order.circuits[0]?.id).map((finding) => `${finding.ruleId} ${finding.closedAt === null ? 'open' : 'closed'}`);
+    const rules = check.findings.filter((finding) => finding.subject.label === circuitId).map((finding) => `${finding.ruleId} ${finding.closedAt === null ? 'open' : 'closed'}`);
     expect(rules).toEqual(expect.arrayContaining(['circuit-warning-pool open', 'circuit-completion-warning open', 'circuit-overdue open']));
     expect(check.record.orders?.[0]?.circuits[0]?.completedAt).toBeUndefined();
     // The input is never modified.
     expect(record.orders?.[0]?.circuits[0]?.completedAt).toBe('2026-10-12T08:00:00+08:00');
+  });
+
+  it('report weekly of a past week describes the week as it was: the circuit completed after it is in its findings', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'docpack-asof-weekly-'));
+    try {
+      writeFileSync(path.join(dir, 'record.json'), JSON.stringify(lateCircuitRecord(), null, 2));
+      const io = memoryIo();
+      const code = await main(['report', 'weekly', path.join(dir, 'record.json'), '--week', '2026-W41', '--out', path.join(dir, 'out')], io);
+      expect(code).toBe(0);
+      const written = JSON.parse(readFileSync(path.join(dir, 'out', 'weekly', '2026-W41', 'findings.json'), 'utf8')) as { asOf: string; findings: { ruleId: string }[] };
+      expect(written.asOf).toBe('2026-10-11T23:59:59+08:00');
+      expect(written.findings.map((finding) => finding.ruleId)).toEqual(expect.arrayContaining(['circuit-warning-pool', 'circuit-completion-warning', 'circuit-overdue']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a fault still down at 10:30:30 and restored at 10:31 is an open serious fault at 10:30:30', () => {
