@@ -5,6 +5,7 @@ import { dayOf, endOfDay, formatDay, formatInstant } from '../clocks/instant.ts'
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
+import { existedSince } from '../records/as-of.ts';
 import type { Level, Person, ProjectRecord } from '../records/types.gen.ts';
 import { timeToEpochMs } from '../time.ts';
 import { collectEvidence, compileCondition, compileFactGetter, type CompiledCondition, type Facts } from './conditions.ts';
@@ -218,10 +219,17 @@ function asTime(value: unknown): string | null {
   return Number.isNaN(ms) ? null : formatInstant(ms);
 }
 
+/** No finding opens before its subject existed (a circuit's warning not before its order was received). */
+function notBeforeExistence(openedAt: string | null, record: ProjectRecord, pointer: string): string | null {
+  if (openedAt === null) return null;
+  const since = existedSince(record, pointer);
+  return since !== undefined && timeToEpochMs(openedAt) < since ? formatInstant(since) : openedAt;
+}
+
 function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<string, unknown>, instance: SubjectInstance, occurrence?: string): Finding {
   const { rule } = entry;
   const due = asTime(entry.due?.(facts));
-  const openedAt = asTime(entry.openedAt?.(facts));
+  const openedAt = notBeforeExistence(asTime(entry.openedAt?.(facts)), input.record, instance.pointer);
   const closedAt = asTime(entry.closedAt?.(facts));
   const escalation = escalate(rule, openedAt, { calendar: input.calendar, asOfMs: closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)) });
   const level = escalation.length > 0 ? (escalation[escalation.length - 1] as EscalationStep).level : rule.level;

@@ -168,3 +168,35 @@ export function recordAsKnownAt(record: ProjectRecord, asOfMs: number, plan: Nod
   const next = applyNode(record, plan, { ms: asOfMs, day: formatDay(dayOf(asOfMs)) });
   return (next === ABSENT ? record : next) as ProjectRecord;
 }
+
+/** Epoch ms of a record date (its start, Asia/Shanghai) or time; NaN when it is neither. */
+function momentOf(value: unknown): number {
+  if (typeof value !== 'string') return Number.NaN;
+  return timeToEpochMs(value.length === 10 ? `${value}T00:00:00+08:00` : value);
+}
+
+/**
+ * When the part of the record at `pointer` came to exist: the latest of the times that created it
+ * and its ancestors (an order's receipt for its circuits), by the schema's `"exists": true` events.
+ * Undefined when nothing on the way says. No finding about a subject opens before this.
+ */
+export function existedSince(record: ProjectRecord, pointer: string, plan: NodePlan | undefined = planOfRecordSchema()): number | undefined {
+  let since: number | undefined;
+  let value: unknown = record;
+  let node = plan;
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/');
+  for (let index = 0; ; index += 1) {
+    if (node?.kind === 'object' && value !== null && typeof value === 'object') {
+      for (const event of node.events) {
+        if (!event.exists) continue;
+        const ms = momentOf((value as Record<string, unknown>)[event.field]);
+        if (!Number.isNaN(ms) && (since === undefined || ms > since)) since = ms;
+      }
+    }
+    if (index === segments.length || value === null || typeof value !== 'object') return since;
+    const segment = segments[index] as string;
+    value = (value as Record<string, unknown>)[segment];
+    if (node?.kind === 'array') node = node.item;
+    else if (node?.kind === 'object') node = node.children.find(([key]) => key === segment)?.[1];
+  }
+}
