@@ -252,6 +252,7 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
       if (items) {
         uses.push({ pointer: `${pointer}/burst/time`, path: source.burst.time, kind: 'time', base: items });
         condition(source.burst.where, `${pointer}/burst/where`, items);
+        if (source.burst.distinct !== undefined) uses.push({ pointer: `${pointer}/burst/distinct`, path: source.burst.distinct, kind: 'value', base: items });
       }
     } else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
   };

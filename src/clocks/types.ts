@@ -72,6 +72,8 @@ export interface BurstDef {
   withinMinutes: number;
   /** Only items for which this condition holds; paths are relative to the item. */
   where?: Condition;
+  /** Items count once per distinct value of this path (e.g. name: three customers, not three reports). */
+  distinct?: string;
 }
 
 export interface CancelDef {
