@@ -291,6 +291,7 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
   time(def.notBefore, '/notBefore');
   (def.variants ?? []).forEach((variant, i) => {
     condition(variant.when, `/variants/${i}/when`);
+    time(variant.start, `/variants/${i}/start`);
     time(variant.anchor, `/variants/${i}/anchor`);
     time(variant.notBefore, `/variants/${i}/notBefore`);
   });

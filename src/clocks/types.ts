@@ -85,6 +85,8 @@ export interface VariantDef {
   id: string;
   description?: string;
   when: Condition;
+  /** The event that starts the clock in this variant (e.g. the third customer's report instead of the outage). */
+  start?: TimeSource;
   target?: Duration;
   anchor?: TimeSource;
   notBefore?: TimeSource;

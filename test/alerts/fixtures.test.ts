@@ -8,6 +8,7 @@ import type { Finding } from '../../src/alerts/types.ts';
 const EXPECTED = [
     ['P2026-AS-005', 'serious-fault-key-customer', 'F-DG-20261108-01', 'escalation/province closed'],
     ['P2026-AS-005', 'serious-fault-key-customer', 'F-DG-20261123-04', 'escalation/province closed'],
+    ['P2026-AS-005', 'serious-fault-not-reported', 'F-DG-20261123-04', 'escalation/group'],
     ['P2026-AS-006', 'serious-fault-ordinary', 'F-FS-20261116-01', 'escalation/province closed'],
     ['P2026-AS-007', 'serious-fault-cross-city', 'F-ZJ-20261110-02', 'escalation/province closed'],
     ['P2026-AS-007', 'serious-fault-key-customer', 'F-ZJ-20261125-03', 'escalation/province'],
