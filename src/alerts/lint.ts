@@ -21,6 +21,9 @@ export const CLOCK_SUBJECT_PATTERNS: Record<SubjectKind, string> = {
 };
 
 /** The fields of a clock state a rule may read. */
+/** Fields of the fact planSchedule (alerts/evaluate.ts PlanScheduleFact). */
+const PLAN_SCHEDULE_FIELDS = new Set(['end', 'endAt', 'endMs', 'totalWorkingDays', 'spanWorkingDays']);
+
 const CLOCK_FIELDS = new Set(['project', 'clock', 'subjectKind', 'subject', 'label', 'variant', 'occurrence', 'state', 'start', 'due', 'stoppedAt', 'dueMs', 'unit', 'remaining', 'overdue']);
 const AS_OF_FIELDS = new Set(['time', 'date', 'ms']);
 const FINDING_FIELDS = new Set(['due', 'openedAt', 'closedAt', 'level']);
@@ -103,6 +106,10 @@ export function lintRules(input: LintInput): Problem[] {
         const start = fact === 'subject' ? subject : fact === 'project' ? rootSchema() : chain.get(fact);
         return schemaAt(start, path) ? undefined : `"${fact}" has no field ${path.join('.')} in the record schema`;
       }
+      if (fact === 'planSchedule') {
+        if (!chain.has('order') && pattern !== 'orders[]') return 'the fact "planSchedule" exists only for an order and its parts (subject "orders[]" or below)';
+        return path.length === 0 || PLAN_SCHEDULE_FIELDS.has(String(path[0])) ? undefined : `planSchedule has no field "${String(path[0])}" (${[...PLAN_SCHEDULE_FIELDS].join(', ')})`;
+      }
       if (fact === 'params') return path.length === 0 || Object.prototype.hasOwnProperty.call(params, String(path[0])) ? undefined : `parameter "${String(path[0])}" is not defined in "params"`;
       if (fact === 'asOf') return path.length === 0 || AS_OF_FIELDS.has(String(path[0])) ? undefined : `asOf has no field "${String(path[0])}" (time, date, ms)`;
       if (fact === 'clock') {
@@ -115,7 +122,7 @@ export function lintRules(input: LintInput): Problem[] {
         if (CLOCK_SUBJECT_PATTERNS[clock.subject] !== pattern) return `clock "${clock.id}" is kept per ${clock.subject}, not for subject "${pattern}": it would always be absent`;
         return path.length === 0 || CLOCK_FIELDS.has(String(path[0])) ? undefined : `a clock state has no field "${String(path[0])}"`;
       }
-      return `unknown fact "${fact}"; facts here: subject, project, params, asOf, ${[...chain.keys()].join(', ')}${clockFact ? ', clock' : ''}, clock:<clock id>`;
+      return `unknown fact "${fact}"; facts here: subject, project, params, asOf, planSchedule, ${[...chain.keys()].join(', ')}${clockFact ? ', clock' : ''}, clock:<clock id>`;
     };
     const checkRef = (ref: FactRef, pointer: string): void => {
       const segments = ref.path === undefined ? [] : parsePath(ref.path);
