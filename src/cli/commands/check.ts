@@ -63,7 +63,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         if (!record) continue;
         records += 1;
         const result = checkRecord(record, context);
-        problems.push(...result.problems);
+        problems.push(...result.problems.map((problem) => ({ ...problem, file: problem.file ?? file.file })));
         const sorted = sortFindings(result.findings);
         tallyFindings(sorted, tally, 0);
         total += sorted.length;
