@@ -15,7 +15,7 @@ interface ClocksOptions {
   json?: boolean;
   clock: string[];
   state: string[];
-  deadlinesDir?: string;
+  deadlines?: string;
   calendarDir?: string;
 }
 
@@ -33,7 +33,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
     .option('--json', 'print the clocks as JSON')
     .option('--clock <id>', 'only this clock (repeatable, or comma-separated)', collect, [])
     .option('--state <state>', `only clocks in this state (repeatable): ${CLOCK_STATUSES.join(', ')}`, collect, [])
-    .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
     .action(async (inputs: string[], options: ClocksOptions) => {
       const fail = (message: string, hint?: string): void => {
@@ -51,7 +51,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
         return;
       }
 
-      const loadedDefs = readClockDefs(options.deadlinesDir);
+      const loadedDefs = readClockDefs(options.deadlines);
       if (loadedDefs.problems.length > 0) {
         for (const found of loadedDefs.problems) io.err(formatProblem(found));
         fail('the clock definitions have problems; fix them first');
