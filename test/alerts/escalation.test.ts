@@ -48,6 +48,16 @@ describe('escalation and the calendar years', () => {
     expect(result.findings.filter((finding) => finding.ruleId === 'problem-overdue')).toEqual([]);
   });
 
+  it('the build lists it in summary.md and exits 2', async () => {
+    const file = problemRecord('2026-12-28');
+    const out = mkdtempSync(path.join(tmpdir(), 'docpack-escalation-out-'));
+    const io = memoryIo();
+    const code = await main(['build', file, '--as-of', '2027-01-08T09:00:00+08:00', '--out', out, '--concurrency', '1', '--no-progress'], io);
+    expect(code).toBe(2);
+    const summary = readFileSync(path.join(out, '2027-01-08', 'summary.md'), 'utf8');
+    expect(summary).toMatch(/record\.json.* rule problem-overdue, RULE-TEST PRB-01: escalation from local: .*2027 is needed/);
+  });
+
   it('is no guess when the as-of is inside the calendar: a level that ends in the next year has not ended yet', async () => {
     // 5 working days after 12-28 end in 2027; at 12-31 the finding is still at local, for certain.
     const result = await check(problemRecord('2026-12-28'), '2026-12-31T09:00:00+08:00');

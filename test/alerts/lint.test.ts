@@ -240,3 +240,16 @@ describe('every command that runs rules or clocks takes --deadlines and refuses 
     expect((await run(['clocks', record, '--as-of', AS_OF, '--deadlines', 'rules/deadlines'])).code).toBe(0);
   });
 });
+
+describe('the column of a name inside a JSON string', () => {
+  it('counts escapes as the file writes them', async () => {
+    const { SourceMap } = await import('../../src/records/json-text.ts');
+    const text = '{\n  "message": "a\\"b\\u4e2dc {{subject.idd}}"\n}';
+    const map = new SourceMap(text);
+    const message = JSON.parse(text).message as string;
+    const position = map.locateInString('/message', message.indexOf('idd'));
+    expect(text.split('\n')[position!.line - 1]!.slice(position!.column - 1)).toMatch(/^idd}}/);
+    // A pointer that is not a string: the value's own position.
+    expect(map.locateInString('', 3)).toEqual({ line: 1, column: 1 });
+  });
+});
