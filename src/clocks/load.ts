@@ -119,11 +119,11 @@ export function checkClockText(text: string, file: string, expectedId?: string):
     return { problems: [problem({ file, ...describeSyntaxError(text, error), code: 'clock-invalid' })] };
   }
   const map = new SourceMap(text);
-  const place = (found: Omit<Problem, 'severity' | 'file'> & { offset?: number }): Problem => {
-    const { offset, ...rest } = found;
+  const place = (found: Omit<Problem, 'severity' | 'file'> & { offset?: number; key?: string }): Problem => {
+    const { offset, key, ...rest } = found;
     let position: { line: number; column: number } | undefined;
     try {
-      position = rest.pointer === undefined ? undefined : offset === undefined ? map.locate(rest.pointer) : map.locateInString(rest.pointer, offset);
+      position = rest.pointer === undefined ? undefined : offset === undefined ? map.locate(rest.pointer, key) : map.locateInString(rest.pointer, offset);
     } catch {
       position = undefined;
     }
@@ -156,14 +156,14 @@ const FORM_HINTS: Record<string, string> = {
 };
 
 /** Ajv's errors in words, most specific first; "not this form" noise of oneOf branches summarised. */
-function describeSchemaErrors(errors: readonly ErrorObject[]): Omit<Problem, 'severity' | 'file'>[] {
-  const out: Omit<Problem, 'severity' | 'file'>[] = [];
+function describeSchemaErrors(errors: readonly ErrorObject[]): (Omit<Problem, 'severity' | 'file'> & { key?: string })[] {
+  const out: (Omit<Problem, 'severity' | 'file'> & { key?: string })[] = [];
   const seen = new Set<string>();
-  const add = (pointer: string, message: string, hint: string): void => {
-    const key = `${pointer} ${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ code: 'clock-invalid', pointer, field: pointerToField(pointer) || '(clock)', message, hint });
+  const add = (pointer: string, message: string, hint: string, key?: string): void => {
+    const seenKey = `${pointer} ${message}`;
+    if (seen.has(seenKey)) return;
+    seen.add(seenKey);
+    out.push({ code: 'clock-invalid', pointer, field: pointerToField(pointer) || '(clock)', message, hint, ...(key !== undefined ? { key } : {}) });
   };
   const formPlaces = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
   // A type error where a oneOf failed only says "not the string form"; the form summary says more.
@@ -173,7 +173,13 @@ function describeSchemaErrors(errors: readonly ErrorObject[]): Omit<Problem, 'se
   for (const error of [...specific].sort((a, b) => b.instancePath.length - a.instancePath.length)) {
     const params = error.params as Record<string, unknown>;
     let message = error.message ?? `fails ${error.keyword}`;
-    if (typeof params.additionalProperty === 'string') message = `unknown field "${params.additionalProperty}"`;
+    if (typeof params.additionalProperty === 'string') {
+      // Pointed at the misspelt key itself, with the field it was probably meant to be.
+      const allowed = Object.keys(((error.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+      const near = didYouMean(params.additionalProperty, allowed);
+      add(error.instancePath, `unknown field "${params.additionalProperty}"`, near ? `did you mean "${near}"?` : allowed.length > 0 ? `fields here: ${allowed.join(', ')}` : 'see rules/deadlines/deadline.schema.json', params.additionalProperty);
+      continue;
+    }
     else if (Array.isArray(params.allowedValues)) message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     else if (params.allowedValue !== undefined) message = `must be ${JSON.stringify(params.allowedValue)}`;
     else if (error.keyword === 'pattern' && String(params.pattern).startsWith('^[A-Za-z]')) {

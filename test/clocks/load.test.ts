@@ -111,6 +111,13 @@ describe('loadClockDefs refuses bad clock files, naming the file', () => {
     expect(line.slice(problems[0]!.column! - 1)).toMatch(/^doneAtt"/);
   });
 
+  it('a misspelt key, pointed at itself, with the field it was meant to be', () => {
+    const text = JSON.stringify({ ...SURVEY, target: { workingDay: 2 } }, null, 2);
+    const { problems } = checkClockText(text, 'rules/deadlines/survey-due.json', 'survey-due');
+    expect(problems[0]).toMatchObject({ code: 'clock-invalid', message: 'unknown field "workingDay"', hint: 'did you mean "workingDays"?' });
+    expect(text.split('\n')[problems[0]!.line! - 1]!.slice(problems[0]!.column! - 1)).toMatch(/^"workingDay"/);
+  });
+
   it('a value the field never takes, or of another type', () => {
     const { problems } = check({ ...SURVEY, applies: { path: 'complexity', equals: 'complx' } });
     expect(problems[0]).toMatchObject({ code: 'clock-path', pointer: '/applies/equals', hint: 'did you mean "complex"?' });
