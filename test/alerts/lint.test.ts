@@ -253,3 +253,18 @@ describe('the column of a name inside a JSON string', () => {
     expect(map.locateInString('', 3)).toEqual({ line: 1, column: 1 });
   });
 });
+
+describe('did-you-mean on the command line', () => {
+  it('check --rule, explain --rule and clocks --clock name the id that was probably meant', async () => {
+    const record = 'fixtures/projects/P2026-EDU-008.json';
+    const check = await run(['check', record, '--as-of', AS_OF, '--rule', 'plan-lat']);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain('unknown rule plan-lat (did you mean plan-late?)');
+    const explain = await run(['explain', record, '--rule', 'plan-lat', '--as-of', AS_OF]);
+    expect(explain.code).toBe(2);
+    expect(explain.stderr).toContain('(did you mean "plan-late"?)');
+    const clocks = await run(['clocks', record, '--as-of', AS_OF, '--clock', 'plan-du']);
+    expect(clocks.code).toBe(2);
+    expect(clocks.stderr).toContain('did you mean "plan-due"?');
+  });
+});

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../records/schema-paths.ts';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { CLOCK_STATUSES, type ClockDef, type ClockState, type ClockStatus } from '../../clocks/types.ts';
@@ -62,7 +63,8 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
         const known = new Set(defs.map((def) => def.id));
         const unknown = options.clock.filter((id) => !known.has(id));
         if (unknown.length > 0) {
-          fail(`unknown --clock ${unknown.map((id) => `"${id}"`).join(', ')}`, `clocks: ${[...known].sort().join(', ')}`);
+          const near = unknown.length === 1 ? didYouMean(unknown[0]!, [...known]) : undefined;
+          fail(`unknown --clock ${unknown.map((id) => `"${id}"`).join(', ')}`, near ? `did you mean "${near}"?` : `clocks: ${[...known].sort().join(', ')}`);
           return;
         }
         const wanted = new Set(options.clock);
