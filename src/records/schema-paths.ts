@@ -80,7 +80,7 @@ function jsonTypeOf(value: unknown): JsonType {
 /** The values a schema node allows. */
 export function valueTypeOf(node: SchemaNode): ValueType {
   const { node: resolved, refs } = resolveSchema(node);
-  const format = refs.includes('date') ? 'date' : refs.includes('dateTime') ? 'dateTime' : undefined;
+  const format = refs.includes('date') || resolved.format === 'date' ? 'date' : refs.includes('dateTime') || resolved.format === 'date-time' || resolved.format === 'local-date-time' ? 'dateTime' : undefined;
   const declared = resolved.type;
   let types: JsonType[] = [];
   if (typeof declared === 'string' || Array.isArray(declared)) {
