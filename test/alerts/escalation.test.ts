@@ -48,7 +48,7 @@ describe('escalation and the calendar years', () => {
     expect(result.findings.filter((finding) => finding.ruleId === 'problem-overdue')).toEqual([]);
   });
 
-  it('the build lists it in summary.md and exits 2', async () => {
+  it('the build and the weekly report list it in summary.md, with the record file, and exit 2', async () => {
     const file = problemRecord('2026-12-28');
     const out = mkdtempSync(path.join(tmpdir(), 'docpack-escalation-out-'));
     const io = memoryIo();
@@ -56,6 +56,9 @@ describe('escalation and the calendar years', () => {
     expect(code).toBe(2);
     const summary = readFileSync(path.join(out, '2027-01-08', 'summary.md'), 'utf8');
     expect(summary).toMatch(/record\.json.* rule problem-overdue, RULE-TEST PRB-01: escalation from local: .*2027 is needed/);
+    const weekly = mkdtempSync(path.join(tmpdir(), 'docpack-escalation-weekly-'));
+    expect(await main(['report', 'weekly', file, '--week', '2027-W01', '--as-of', '2027-01-08T09:00:00+08:00', '--out', weekly], memoryIo())).toBe(2);
+    expect(readFileSync(path.join(weekly, 'weekly', '2027-W01', 'summary.md'), 'utf8')).toMatch(/record\.json.* rule problem-overdue, RULE-TEST PRB-01: escalation from local/);
   });
 
   it('is no guess when the as-of is inside the calendar: a level that ends in the next year has not ended yet', async () => {
