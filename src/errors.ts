@@ -23,10 +23,20 @@ export interface Problem {
 export class DocpackError extends Error {
   override readonly name = 'DocpackError';
   readonly problem: Problem;
+  /** Every problem, `problem` first: input refused for several reasons (a rules directory with lint problems) says all of them. */
+  readonly problems: readonly Problem[];
 
-  constructor(problem: Omit<Problem, 'severity'> & { severity?: Problem['severity'] }) {
-    super(problem.message);
+  constructor(problem: Omit<Problem, 'severity'> & { severity?: Problem['severity'] }, more: readonly Problem[] = []) {
+    super(more.length > 0 ? `${problem.message} (and ${more.length} more)` : problem.message);
     this.problem = { severity: 'error', ...problem };
+    this.problems = [this.problem, ...more];
+  }
+
+  /** One error for a list of problems (at least one). */
+  static of(problems: readonly Problem[]): DocpackError {
+    const [first, ...more] = problems;
+    if (!first) throw new Error('DocpackError.of needs a problem');
+    return new DocpackError(first, more);
   }
 
   get code(): string {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers, latestClockStates } from '../clocks/compute.ts';
-import { dayOf, endOfDay, formatDay, formatInstant, parseDay } from '../clocks/instant.ts';
+import { dayOf, endOfDay, formatDay, formatInstant, parseDay, startOfDay } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
-import { DocpackError, type Problem } from '../errors.ts';
+import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 import { existedSince } from '../records/as-of.ts';
 import type { Level, Order, Person, ProjectRecord } from '../records/types.gen.ts';
@@ -242,7 +242,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
       findings.push(makeFinding(input, entry, facts, instance, occurrence));
     } catch (error) {
       if (!(error instanceof DocpackError)) throw error;
-      problems.push({ ...error.problem, message: `rule ${entry.rule.id}, ${input.record.id} ${instance.label}: ${error.problem.message}` });
+      problems.push({ ...error.problem, pointer: instance.pointer, field: pointerToField(instance.pointer) || '(record)', message: `rule ${entry.rule.id}, ${input.record.id} ${instance.label}${occurrence ? ` ${occurrence}` : ''}: ${error.problem.message}` });
     }
   };
   // A plan the calendar cannot schedule (a day past its years) is a problem of the record, never a silent miss.
@@ -336,11 +336,18 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
     try {
       lastDay = input.calendar.addWorkingDays(day, after);
     } catch (error) {
-      // The level ends in a year the calendar does not cover yet; the as-of is covered, so it ends later.
-      if (error instanceof DocpackError && error.code === 'calendar-coverage') break;
-      throw error;
+      if (!(error instanceof DocpackError && error.code === 'calendar-coverage')) throw error;
+      // The count ran past the calendar's last year: the level ends after it. That is a fact, not a
+      // guess, only when the count started inside the calendar and the as-of is before its end.
+      const { from, to } = input.calendar.coverage;
+      if (Number(day.slice(0, 4)) >= from && Number(formatDay(dayOf(input.asOfMs)).slice(0, 4)) <= to) break;
+      throw new DocpackError({
+        ...error.problem,
+        message: `escalation from ${level}: ${error.problem.message}; the finding's level cannot be known`,
+      });
     }
-    const raisedMs = endOfDay(dayOf(timeToEpochMs(`${lastDay}T00:00:00+08:00`))) + 1000;
+    // Raised right after the level's last day: at 00:00 of the next day.
+    const raisedMs = startOfDay(parseDay(lastDay) + 1);
     if (raisedMs > input.asOfMs) break;
     steps.push({ level: LEVELS[index + 1] as Level, since: formatInstant(raisedMs) });
     day = lastDay;

@@ -64,9 +64,10 @@ export function matches(finding: Finding, expected: ExpectedFinding): boolean {
   );
 }
 
+/** The *.test.json case files of a rules directory, subfolders included (beside the rules they test). */
 export function testFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.test.json'))
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.test.json') && !name.split(path.sep).some((part) => part.startsWith('.')))
     .sort()
     .map((name) => path.join(dir, name));
 }

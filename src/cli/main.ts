@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     if (error instanceof DocpackError) {
       // Bad input the user can fix: a rule file, a calendar year, a config or pack file.
-      io.err(formatProblem(error.problem));
+      for (const problem of error.problems) io.err(formatProblem(problem));
       return ExitCode.invalidInput;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

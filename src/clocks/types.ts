@@ -156,7 +156,7 @@ export interface ClockState {
   start: string | null;
   due: string | null;
   stoppedAt: string | null;
-  /** Epoch milliseconds of `due`, for comparisons without parsing. */
+  /** Epoch milliseconds of `due`, for comparisons without parsing (the end of a day is its last millisecond, 23:59:59.999). */
   dueMs: number | null;
   unit: ReportUnit;
   /** Time left until due (running, due-soon, not-started with a known due) or slack left when met. */

@@ -78,7 +78,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       const record = loadRecordFile(file).record;
       if (!record) continue;
       const check = checkRecord(record, context);
-      problems.push(...check.problems);
+      problems.push(...check.problems.map((problem) => ({ ...problem, file: problem.file ?? file })));
       const open: WeeklyFinding[] = check.findings
         .filter((finding) => finding.closedAt === null)
         .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));

@@ -300,6 +300,39 @@ describe('serious faults (30 minutes / 8 hours / third report)', () => {
   });
 });
 
+describe('"by the end of day D" is anything before D+1 00:00, to the millisecond', () => {
+  it('a survey done at 23:59:59.600 on the due day is in time; one at 00:00 the next day is late', () => {
+    const done = (doneAt: string) => withOrder({ projectManager: PM, survey: { doneAt } });
+    expect(clockOf(done('2026-10-09T23:59:59.600+08:00'), 'survey-due', '2026-10-12T09:00:00+08:00')).toMatchObject({ state: 'met', due: '2026-10-09T23:59:59+08:00' });
+    expect(clockOf(done('2026-10-09T23:59:59.999+08:00'), 'survey-due', '2026-10-12T09:00:00+08:00').state).toBe('met');
+    expect(clockOf(done('2026-10-10T00:00:00+08:00'), 'survey-due', '2026-10-12T09:00:00+08:00').state).toBe('breached');
+  });
+
+  it('a running clock is not breached at 23:59:59.600 of its due day, and is at 00:00', () => {
+    const running = withOrder({ projectManager: PM });
+    expect(clockOf(running, 'survey-due', '2026-10-09T23:59:59.600+08:00').state).toBe('due-soon');
+    expect(clockOf(running, 'survey-due', '2026-10-10T00:00:00.000+08:00').state).toBe('breached');
+  });
+
+  it('a circuit completed at 23:59:59.600 of its required completion date is on time', () => {
+    const completed = (completedAt: string) => withOrder({ circuits: [makeCircuit({ completedAt })] });
+    expect(clockOf(completed('2026-10-16T23:59:59.600+08:00'), 'circuit-completion', '2026-10-17T09:00:00+08:00').state).toBe('met');
+    expect(clockOf(completed('2026-10-17T00:00:00+08:00'), 'circuit-completion', '2026-10-17T09:00:00+08:00').state).toBe('breached');
+  });
+
+  it('a weekly report submitted at 23:59:59.600 of the week\'s last working day is in time', () => {
+    const order = (submittedAt: string) =>
+      withOrder({
+        convertedAt: '2026-10-12T10:00:00+08:00',
+        circuits: [makeCircuit({ progressReportsRequired: true })],
+        progressReports: [{ week: '2026-W42', submittedAt, thisWeek: ['施工'], nextWeek: ['调试'], warnings: [] }],
+      });
+    const week42 = (submittedAt: string) => statesOf(order(submittedAt), 'weekly-progress-report', '2026-10-19T09:00:00+08:00').find((state) => state.occurrence === '2026-W42');
+    expect(week42('2026-10-16T23:59:59.600+08:00')).toMatchObject({ state: 'met', due: '2026-10-16T23:59:59+08:00' });
+    expect(week42('2026-10-17T00:00:00+08:00')?.state).toBe('breached');
+  });
+});
+
 describe('weekly-progress-report (§2.2.4, recurring per ISO week)', () => {
   const report = (week: string, submittedAt: string) => ({ week, submittedAt, thisWeek: ['施工'], nextWeek: ['调试'], warnings: [] });
   const order = (parts: Parameters<typeof makeOrder>[0] = {}) =>

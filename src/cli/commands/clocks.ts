@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../records/schema-paths.ts';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { CLOCK_STATUSES, type ClockDef, type ClockState, type ClockStatus } from '../../clocks/types.ts';
@@ -16,7 +17,7 @@ interface ClocksOptions {
   json?: boolean;
   clock: string[];
   state: string[];
-  deadlinesDir?: string;
+  deadlines?: string;
   calendarDir?: string;
 }
 
@@ -34,7 +35,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
     .option('--json', 'print the clocks as JSON')
     .option('--clock <id>', 'only this clock (repeatable, or comma-separated)', collect, [])
     .option('--state <state>', `only clocks in this state (repeatable): ${CLOCK_STATUSES.join(', ')}`, collect, [])
-    .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
     .action(async (inputs: string[], options: ClocksOptions) => {
       const fail = (message: string, hint?: string): void => {
@@ -52,7 +53,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
         return;
       }
 
-      const loadedDefs = readClockDefs(options.deadlinesDir);
+      const loadedDefs = readClockDefs(options.deadlines);
       if (loadedDefs.problems.length > 0) {
         for (const found of loadedDefs.problems) io.err(formatProblem(found));
         fail('the clock definitions have problems; fix them first');
@@ -63,7 +64,8 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
         const known = new Set(defs.map((def) => def.id));
         const unknown = options.clock.filter((id) => !known.has(id));
         if (unknown.length > 0) {
-          fail(`unknown --clock ${unknown.map((id) => `"${id}"`).join(', ')}`, `clocks: ${[...known].sort().join(', ')}`);
+          const near = unknown.length === 1 ? didYouMean(unknown[0]!, [...known]) : undefined;
+          fail(`unknown --clock ${unknown.map((id) => `"${id}"`).join(', ')}`, near ? `did you mean "${near}"?` : `clocks: ${[...known].sort().join(', ')}`);
           return;
         }
         const wanted = new Set(options.clock);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../records/schema-paths.ts';
 import { buildFacts, compileRules, evaluateAlerts, expandSubjects, indexClocks, subjectAt, type SubjectInstance } from '../../alerts/evaluate.ts';
 import { evaluateWithEngine, type ExplainedCondition } from '../../alerts/reference.ts';
 import { computeClocks } from '../../clocks/compute.ts';
@@ -37,7 +38,10 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
       const asOf = asOfOption(options.asOf);
       const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
       const entry = context.ruleSet.rules.find((candidate) => candidate.rule.id === options.rule);
-      if (!entry) throw new UsageError(`unknown rule "${options.rule}"; run docpack rules list`);
+      if (!entry) {
+        const near = didYouMean(options.rule, context.ruleSet.rules.map((candidate) => candidate.rule.id));
+        throw new UsageError(`unknown rule "${options.rule}"${near ? ` (did you mean "${near}"?)` : ''}; run docpack rules list`);
+      }
       const loaded = await loadRecords([recordFile]);
       const loadedRecord = loaded.records[0];
       if (!loadedRecord) {
