@@ -150,8 +150,4 @@ export function provisionalYear(year: number, computedWith: string = lunarLibrar
   };
 }
 
-/** The note every deadline computed on a provisional year carries, in documents and summaries. */
-export function provisionalNote(years: readonly number[]): string {
-  const list = years.join('、');
-  return `按法定节假日暂算，待国务院公布${list}年放假安排后复核`;
-}
+export { provisionalNote } from './note.ts';
