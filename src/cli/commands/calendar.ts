@@ -14,7 +14,7 @@ import {
 import { calendarCoverage, type CoverageEntry } from '../../calendar/coverage.ts';
 import { formatDayNumber, isoWeekday, parseIsoDate, WEEKDAY_ZH } from '../../calendar/dates.ts';
 import { formatCalendarJson } from '../../calendar/format.ts';
-import { provisionalNote, provisionalYear, statutoryHolidays } from '../../calendar/provisional.ts';
+import { provisionalNote } from '../../calendar/note.ts';
 import type { DayInfo } from '../../calendar/types.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { formatTime } from '../../time.ts';
@@ -170,7 +170,9 @@ export function registerCalendar(program: Command, io: CliIo, setExit: SetExit):
       .argument('<year>', 'YYYY, from 2025')
       .option('--print', 'print the file instead of writing it')
       .option(...dirOption),
-  ).action((yearText: string, options: CalendarOptions & { print?: boolean }) =>
+  ).action(async (yearText: string, options: CalendarOptions & { print?: boolean }) => {
+    // Loaded here only: the lunar library is not needed by any other command.
+    const { provisionalYear, statutoryHolidays } = await import('../../calendar/provisional.ts');
     guarded(io, setExit, () => {
       const year = parseYear(yearText);
       statutoryHolidays(year); // refuses a year the present law does not govern
@@ -209,8 +211,8 @@ export function registerCalendar(program: Command, io: CliIo, setExit: SetExit):
         `docpack: ${year} is provisional: docpack uses it only with ${PROVISIONAL_OPT_IN}, and marks every deadline computed on it. ` +
           `When the State Council publishes the ${year} notice, replace it: npx tsx scripts/import-calendar.ts ${year} (see README, "Calendar years not published yet")`,
       );
-    }),
-  );
+    });
+  });
 
   calendarCommand
     .command('add')
