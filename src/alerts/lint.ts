@@ -53,6 +53,7 @@ const CLOCK_STATE_FIELDS: Record<keyof ClockState, ValueType> = {
   remaining: NUMBER_OR_NULL,
   overdue: NUMBER_OR_NULL,
   problem: { types: ['object'] },
+  provisional: { types: ['boolean'] },
 };
 /** The fact planSchedule (alerts/evaluate.ts PlanScheduleFact): when an order's plan ends on the calendar. */
 const PLAN_SCHEDULE_FIELDS: Record<string, ValueType> = {

@@ -9,6 +9,8 @@ import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
 import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime, parseAsOf } from '../../time.ts';
+import { provisionalNote } from '../../calendar/note.ts';
+import { calendarProvisionalOption } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 
@@ -19,6 +21,7 @@ interface ClocksOptions {
   state: string[];
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 /** Repeatable option that also takes comma-separated values: --clock a --clock b,c */
@@ -37,6 +40,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
     .option('--state <state>', `only clocks in this state (repeatable): ${CLOCK_STATUSES.join(', ')}`, collect, [])
     .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
+    .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional')
     .action(async (inputs: string[], options: ClocksOptions) => {
       const fail = (message: string, hint?: string): void => {
         io.err(`docpack clocks: ${message}${hint ? `\n    hint: ${hint}` : ''}`);
@@ -74,7 +78,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
 
       let calendar: WorkingCalendar;
       try {
-        calendar = loadCalendar(options.calendarDir);
+        calendar = loadCalendar(options.calendarDir, { provisional: calendarProvisionalOption(options.calendarProvisional) });
       } catch (error) {
         if (!(error instanceof DocpackError)) throw error;
         io.err(formatProblem(error.problem));
@@ -105,6 +109,8 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
       const counts = new Map<ClockStatus, number>();
       for (const state of states) counts.set(state.state, (counts.get(state.state) ?? 0) + 1);
       const summary = CLOCK_STATUSES.filter((status) => counts.has(status)).map((status) => `${counts.get(status)} ${status}`);
+      const provisional = states.filter((state) => state.provisional).length;
+      if (provisional > 0) summary.push(`${provisional} provisional: ${provisionalNote(calendar.provisionalYears)}`);
       io.err(
         `${states.length} clock${states.length === 1 ? '' : 's'} for ${loaded.records.length} record${loaded.records.length === 1 ? '' : 's'} as of ${formatTime(asOf)}` +
           (summary.length > 0 ? ` (${summary.join(', ')})` : '') +
@@ -136,7 +142,7 @@ export function renderTable(states: readonly ClockState[]): string {
     state.label,
     state.occurrence ? `${state.clock} ${state.occurrence}` : state.variant === 'default' ? state.clock : `${state.clock} (${state.variant})`,
     shortTime(state.start),
-    shortTime(state.due),
+    state.provisional ? `${shortTime(state.due)} (provisional)` : shortTime(state.due),
     state.state,
     describeRemaining(state) || '-',
   ]);

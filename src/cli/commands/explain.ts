@@ -7,7 +7,7 @@ import { formatProblem } from '../../errors.ts';
 import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
-import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
+import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -21,10 +21,11 @@ interface ExplainOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 export function registerExplain(program: Command, io: CliIo, setExit: SetExit): void {
-  withRuleDirs(
+  withCalendarProvisional(withRuleDirs(
     program
       .command('explain')
       .description("show why a rule raises a finding or not: json-rules-engine's condition tree with each fact's value")
@@ -33,10 +34,10 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
       .option('--subject <pointer>', 'only this subject, e.g. /orders/0/circuits/1 (default: every subject of the rule)')
       .option('--as-of <time>', 'the moment to check at (default: now, Asia/Shanghai)')
       .option('--json', 'print the explanation as JSON'),
-  )
+  ))
     .action(async (recordFile: string, options: ExplainOptions) => {
       const asOf = asOfOption(options.asOf);
-      const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
+      const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
       const entry = context.ruleSet.rules.find((candidate) => candidate.rule.id === options.rule);
       if (!entry) {
         const near = didYouMean(options.rule, context.ruleSet.rules.map((candidate) => candidate.rule.id));

@@ -7,7 +7,7 @@ import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } fro
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { WordRenderer } from '../../render/word/render.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
-import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
+import { asOfOption, calendarProvisionalOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -22,6 +22,7 @@ interface RenderOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 function templateList(): string {
@@ -45,7 +46,8 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .option('--as-of <time>', 'the time the documents are as of (default: now, Asia/Shanghai)')
     .option('--week <week>', 'ISO week of the weekly report, e.g. 2026-W48 (default: the week of --as-of)')
     .option('--reference-doc <file.docx>', 'take paragraph and table styles from this Word document, as pandoc does')
-    .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)'))
+    .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
+    .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional'))
     .action(async (recordFile: string, options: RenderOptions) => {
       const kinds = selectKinds(options.template);
       const asOf = asOfOption(options.asOf);
@@ -66,7 +68,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
       try {
         const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
         // The weekly report lists the project's findings: the rules run, through the loader of rules lint.
-        const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
+        const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
         const { calendar } = context;
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
         for (const { file, record: full } of loaded.records) {
