@@ -15,6 +15,7 @@ import { ZONE } from '../../time.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
 import type { Labels } from '../labels.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
+import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
 import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
@@ -167,6 +168,17 @@ class SheetPlan {
     this.sortedRows?.close();
   }
 
+  /** The rows summary.where keeps, as a test of one column's cell (enum values compared by their labels). */
+  summaryWhere(): { column: PreparedColumn; test: (value: CellValue) => boolean } | undefined {
+    const where = this.sheet.summary?.where;
+    if (!where) return undefined;
+    const column = this.column(where.column);
+    const group = labelGroup(column.spec);
+    const shown = (value: Scalar): CellValue => (group !== undefined ? (this.env.labels[group]?.[String(value)] ?? String(value)) : (value as CellValue));
+    const wanted = new Set((where.in ?? [where.equals ?? null]).map(shown));
+    return { column, test: (value) => wanted.has(value) };
+  }
+
   column(key: string): PreparedColumn {
     const found = this.columns.find((column) => column.spec.key === key);
     if (!found) throw new DocpackError({ code: 'spec-invalid', message: `sheet "${this.sheet.name}" has no column "${key}"` });
@@ -231,6 +243,8 @@ function sortValue(value: CellValue): SortValue {
 
 interface Measured {
   rows: number;
+  /** Rows the summary counts (summary.where). */
+  counted: number;
   widths: number[];
   counts: Map<string, Map<string, { value: CellValue; count: number }>>;
 }
@@ -247,10 +261,15 @@ function measure(plan: SheetPlan): Measured {
   const summaryKeys = new Set(plan.sheet.summary?.by ?? []);
   const counts = new Map<string, Map<string, { value: CellValue; count: number }>>();
   for (const key of summaryKeys) counts.set(key, new Map());
+  const where = plan.summaryWhere();
+  if (where) summaryKeys.add(where.column.spec.key);
   let needed = plan.columns.filter((column, index) => autoWidth[index] || summaryKeys.has(column.spec.key));
   let rows = 0;
+  let counted = 0;
   for (const row of plan.rows()) {
     rows += 1;
+    const inSummary = !where || where.test(plan.cell(where.column, row));
+    if (inSummary) counted += 1;
     let settled = false;
     for (const column of needed) {
       const value = plan.cell(column, row);
@@ -263,7 +282,7 @@ function measure(plan: SheetPlan): Measured {
           settled = true;
         }
       }
-      if (tally) {
+      if (tally && inSummary) {
         const key = value === null ? '' : value instanceof Date ? `d${value.getTime()}` : `${typeof value}:${value}`;
         const entry = tally.get(key);
         if (entry) entry.count += 1;
@@ -272,7 +291,7 @@ function measure(plan: SheetPlan): Measured {
     }
     if (settled) needed = needed.filter((column) => autoWidth[column.index - 1] || summaryKeys.has(column.spec.key));
   }
-  return { rows, widths, counts };
+  return { rows, counted, widths, counts };
 }
 
 function finalWidth(column: ColumnSpec, measured: number): number {
@@ -372,7 +391,8 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
   const rows: { values: CellValue[]; styles?: CellStyle[] }[] = [];
   const title = `${input.spec.title}${input.subtitle ? ` ${input.subtitle}` : ''} — ${plan.sheet.name}统计`;
   rows.push({ values: [title], styles: [SUMMARY_TITLE] });
-  rows.push({ values: [`截至 ${formatAsOf(input.asOf)}，共 ${measured.rows} 行`], styles: [SUMMARY_NOTE] });
+  const counted = summary.where ? `；以下统计其中 ${measured.counted} 行（${summary.where.note}）` : '';
+  rows.push({ values: [`截至 ${formatAsOf(input.asOf)}，共 ${measured.rows} 行${counted}`], styles: [SUMMARY_NOTE] });
   rows.push({ values: [] });
   for (const key of summary.by) {
     const column = plan.column(key);

@@ -136,9 +136,10 @@ describe('cell values', () => {
     const base: ResourceCheck = { id: 'RC', demandOrder: { id: 'D', type: 'query' }, segment: 's', requestedAt: '2026-11-01T09:00:00+08:00' };
     const organizer = { name: '甲', org: '网运部', level: 'local' as const };
     expect(secondCheckState(base)).toBe('awaiting-feedback');
-    expect(secondCheckState({ ...base, result: 'available', scheduleMet: true })).toBe('not-needed');
-    expect(secondCheckState({ ...base, result: 'available', scheduleMet: false })).toBe('required');
-    expect(secondCheckState({ ...base, result: 'unavailable' })).toBe('required');
+    // Whether one is needed is the rule's (resource-second-check): the record says only what happened.
+    expect(secondCheckState({ ...base, result: 'available', scheduleMet: true })).toBe('none');
+    expect(secondCheckState({ ...base, result: 'available', scheduleMet: false })).toBe('none');
+    expect(secondCheckState({ ...base, result: 'unavailable' })).toBe('none');
     expect(secondCheckState({ ...base, result: 'unavailable', secondCheck: { organizer, requestedAt: '2026-11-02T09:00:00+08:00' } })).toBe('in-progress');
     expect(secondCheckState({ ...base, result: 'unavailable', secondCheck: { organizer, requestedAt: '2026-11-02T09:00:00+08:00', completedAt: '2026-11-04T09:00:00+08:00' } })).toBe('done');
   });
