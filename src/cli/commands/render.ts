@@ -69,8 +69,9 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
         for (const { file, record } of loaded.records) {
           // The weekly report lists the project's open warnings and escalations as of --as-of.
-          const findings = checkRecord(record, context).findings.filter((finding) => finding.closedAt === null);
-          const documentOptions = { asOf, calendar, week: options.week, findings };
+          const check = checkRecord(record, context);
+          const findings = check.findings.filter((finding) => finding.closedAt === null);
+          const documentOptions = { asOf, calendar, week: options.week, findings, clocks: check.clocks };
           const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
           if (kinds.length === 1 && applicable.length === 0) {
             const kind = kinds[0] as DocumentKind;

@@ -497,7 +497,8 @@ function workbookTitle(input: RenderInput): string {
 }
 
 async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise<RenderReport> {
-  book.setProperties({ title: workbookTitle(input), subject: input.spec.description ?? '', created: input.asOf.toJSDate() });
+  // The spec's description is for template editors (English, handbook sections): the file says what it holds and as of when.
+  book.setProperties({ title: workbookTitle(input), subject: `${workbookTitle(input)}（数据截至${formatAsOf(input.asOf)}）`, created: input.asOf.toJSDate() });
   const log = new ProblemLog(input.specFile);
   const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
   const rows: Record<string, number> = {};

@@ -1,3 +1,5 @@
+import { computeClocks } from '../../../src/clocks/compute.ts';
+import { loadClockDefs } from '../../../src/clocks/load.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +24,7 @@ describe('determinism', () => {
   it('gives byte-identical .docx files for the same record and as-of, also after other documents', async () => {
     const first = await renderAll(record);
     await renderAll(readRecord('fixtures/projects/P2026-GOV-001.json'));
-    const fresh = await new WordRenderer({ calendar }).renderRecord(record, DOCUMENT_KINDS, documentOptions());
+    const fresh = await new WordRenderer({ calendar }).renderRecord(record, DOCUMENT_KINDS, documentOptions({ clocks: computeClocks(record, loadClockDefs(), calendar, AS_OF) }));
     expect(first.length).toBe(4);
     expect(fresh.map((document) => document.fileName)).toEqual(first.map((document) => document.fileName));
     fresh.forEach((document, index) => expect(Buffer.from(document.bytes).equals(Buffer.from(first[index]!.bytes)), document.fileName).toBe(true));
