@@ -294,6 +294,38 @@ function measure(plan: SheetPlan): Measured {
   return { rows, counted, widths, counts };
 }
 
+/**
+ * Column widths (characters) a printed page holds at about 85% scale, so that text fitted to the
+ * page width stays readable (9 pt and up): A4 landscape about 160, A3 landscape 230.
+ */
+const PAGE_WIDTH_BUDGET: Record<string, number> = { 'A4 landscape': 160, 'A4 portrait': 112, 'A3 landscape': 230, 'A3 portrait': 160 };
+/** A wrapped column is not narrowed below this, so that its text still reads as lines, not as a column of characters. */
+const MIN_WRAP_WIDTH = 14;
+
+/**
+ * Narrows the wrapped text columns (they take more lines instead) when the sheet is wider than
+ * its paper holds at a readable scale; fixed-width and one-line columns keep their widths.
+ */
+function fitToPaper(widths: number[], wrapped: readonly boolean[], options: Pick<SheetOptions, 'paper' | 'orientation' | 'fitToWidth'>): number[] {
+  if (!options.fitToWidth) return widths;
+  const budget = PAGE_WIDTH_BUDGET[`${options.paper} ${options.orientation}`] ?? 160;
+  let excess = widths.reduce((sum, width) => sum + width, 0) - budget;
+  if (excess <= 0) return widths;
+  const out = widths.slice();
+  // Take from the widest wrapped column first, a character at a time, down to MIN_WRAP_WIDTH.
+  while (excess > 0) {
+    let widest = -1;
+    for (let index = 0; index < out.length; index += 1) {
+      if (wrapped[index] && out[index]! > MIN_WRAP_WIDTH && (widest < 0 || out[index]! > out[widest]!)) widest = index;
+    }
+    if (widest < 0) break;
+    const step = Math.min(excess, out[widest]! - MIN_WRAP_WIDTH, 1);
+    out[widest] = out[widest]! - step;
+    excess -= step;
+  }
+  return out;
+}
+
 function finalWidth(column: ColumnSpec, measured: number): number {
   if (column.width !== undefined) return column.width;
   return Math.min(column.maxWidth ?? DEFAULT_MAX_WIDTH, Math.max(MIN_WIDTH, measured));
@@ -421,7 +453,7 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
     rows.push({ values: [] });
     widest = [Math.max(widest[0]!, displayWidth(column.header) + 2), widest[1]!];
   }
-  const options = { ...sheetOptions, orientation: 'portrait' as const, frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
+  const options = { ...sheetOptions, paper: 'A4' as const, orientation: 'portrait' as const, frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
   const sheet = book.addSheet(sheetSetup(summary.name, options, [{ width: Math.min(60, Math.max(14, widest[0]!)) }, { width: 10 }]));
   for (const row of rows) sheet.addRow(row.values, row.styles ? { styles: row.styles } : undefined);
   await sheet.finish({ validations: [], highlights: [] });
@@ -432,12 +464,16 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
 function columnStyle(column: ColumnSpec): CellStyle {
   const format = column.format ?? DEFAULT_FORMATS[column.type];
   const horizontal = defaultAlignment(column);
-  return { ...(format ? { numFmt: format } : {}), alignment: { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.wrap ? { wrapText: true } : {}) } };
+  return { ...(format ? { numFmt: format } : {}), border: true, alignment: { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.wrap ? { wrapText: true } : {}) } };
 }
 
 async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions, yieldEvery: number): Promise<void> {
   const { sheet: spec, columns } = plan;
-  const widths = columns.map((column, i) => finalWidth(column.spec, measured.widths[i]!));
+  const widths = fitToPaper(
+    columns.map((column, i) => finalWidth(column.spec, measured.widths[i]!)),
+    columns.map((column) => column.spec.wrap === true && column.spec.width === undefined),
+    sheetOptions,
+  );
   const styles = columns.map((column) => columnStyle(column.spec));
   const sheet: BookSheet = book.addSheet(sheetSetup(spec.name, sheetOptions, columns.map((_, i) => ({ width: widths[i]!, style: styles[i] }))));
   const headers = columns.map((column) => column.header);

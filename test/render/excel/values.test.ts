@@ -21,11 +21,11 @@ describe('paths and expressions', () => {
     expect(value('problem.__proto__.constructor', row)).toBeUndefined();
   });
 
-  it('daysOverdue counts calendar days after the due date, 0 before it', () => {
+  it('daysOverdue counts calendar days after the due date, blank until then', () => {
     expect(value({ daysOverdue: 'problem.plannedResolution' }, row)).toBe(5);
-    expect(value({ daysOverdue: 'd' }, { d: '2026-11-25' })).toBe(0);
+    expect(value({ daysOverdue: 'd' }, { d: '2026-11-25' })).toBeUndefined();
     expect(value({ daysOverdue: 'd' }, { d: '2026-11-24' })).toBe(1);
-    expect(value({ daysOverdue: 'd' }, { d: '2026-12-31' })).toBe(0);
+    expect(value({ daysOverdue: 'd' }, { d: '2026-12-31' })).toBeUndefined();
     // A time counts by its Shanghai civil date: 2026-11-23T20:00Z is 2026-11-24 in Shanghai.
     expect(value({ daysOverdue: 'd' }, { d: '2026-11-23T20:00:00Z' })).toBe(1);
     expect(value({ daysOverdue: 'd' }, {})).toBeUndefined();

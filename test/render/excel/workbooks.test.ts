@@ -64,6 +64,10 @@ function checkDataSheet(sheet: ExcelJS.Worksheet, spec: SheetSpec, rows: number)
       else expect(typeof cell.value, `${spec.name}!${cell.address}`).toBe(expected);
       const format = column.format ?? DEFAULT_FORMATS[column.type];
       expect(cell.numFmt).toBe(format === 'General' ? undefined : format);
+      // Data rows have borders, and a font with Chinese glyphs declared (Calibri has none).
+      expect(cell.border?.top?.style, `${spec.name}!${cell.address} border`).toBe('thin');
+      expect(cell.font?.name, `${spec.name}!${cell.address} font`).toBe('等线');
+      expect(cell.font?.charset).toBe(134);
       if (column.type === 'enum' || column.type === 'boolean') expect(Object.values(labels[labelGroup(column)!]!)).toContain(cell.value);
     });
   }
@@ -136,8 +140,8 @@ describe('问题治理表 Problem Management Table (per project, in-memory write
     const sheet = sheetOf(await workbook('problem-table', [pinned.find((record) => record.id === 'P2026-PRE-011')!]), '问题治理表');
     expect(sheet.getCell('K1').value).toBe('逾期天数（自然日，截至2026-11-25）');
     expect(columnValues(sheet, '编号')).toEqual(['PB-PRE-011-01', 'PB-PRE-011-04', 'PB-PRE-011-06', 'PB-PRE-011-03', 'PB-PRE-011-02', 'PB-PRE-011-05', 'PB-PRE-011-07']);
-    // Planned 11-13, open: 12 days late; 11-20 in progress: 5; 11-25 due today: 0; resolved, closed and deferred: blank.
-    expect(columnValues(sheet, '逾期天数（自然日，截至2026-11-25）')).toEqual([12, null, null, null, 5, 0, 0]);
+    // Planned 11-13, open: 12 days late; 11-20 in progress: 5; 11-25 due today and later: blank, not 0; resolved, closed and deferred: blank.
+    expect(columnValues(sheet, '逾期天数（自然日，截至2026-11-25）')).toEqual([12, null, null, null, 5, null, null]);
     expect(sheet.getCell('H2').value).toEqual(new Date('2026-11-13T00:00:00Z'));
     expect(sheet.getCell('I2').value).toBe('未解决');
     const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[]; style: { fill?: { bgColor?: { argb: string } } } }[] }[] }).conditionalFormattings;
@@ -215,7 +219,7 @@ describe('资源核查台账 Resource Check Register (portfolio, streaming write
     const checkCells = Object.fromEntries((pinnedChecks.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedChecks.getRow(row).getCell(index + 1).value]));
     // Handbook words, not clock states: 满足/不满足, 二次核查; the open second-check finding by its number in 预警升级汇总.
     expect(checkCells).toMatchObject({ 工期: '不满足', 二次核查: '二次核查中', 有效期状态: '有效' });
-    expect(checkCells['需二次核查（预警编号）']).toMatch(/^P2026-RES-004-\d\d$/);
+    expect(checkCells['二次核查预警']).toMatch(/^P2026-RES-004-\d\d$/);
     const words = new Set([...columnValues(pinnedChecks, '有效期状态'), ...columnValues(pinnedChecks, '二次核查'), ...columnValues(pinnedChecks, '工期')]);
     for (const clockWord of ['按时完成', '计时中', '未开始', '已停止', '不适用', '是', '否']) expect(words.has(clockWord), clockWord).toBe(false);
 
@@ -276,5 +280,23 @@ describe('预警升级汇总 Warning and Escalation Summary (portfolio, from fin
   it('matches the golden text', async () => {
     const book = await workbook('warning-summary', pinned, FINDINGS);
     for (const sheet of book.worksheets) expectGolden('预警升级汇总', sheet.name, sheetText(sheet));
+  });
+});
+
+describe('print scaling', () => {
+  it('keeps every data sheet narrow enough for its paper that fitting it to the page width leaves text readable', async () => {
+    // Column widths (characters) that print at 8 pt or more when fitted to the width of the paper.
+    const readable: Record<string, number> = { 'A4 landscape': 180, 'A3 landscape': 270, 'A4 portrait': 125, 'A3 portrait': 180 };
+    for (const name of ['circuit-warnings', 'resource-register', 'warning-summary', 'problem-table']) {
+      const spec = specNamed(name).spec;
+      const records = spec.scope === 'project' ? [all.find((record) => record.id === 'P2026-PRE-011')!] : all;
+      const book = await workbook(name, records, name === 'warning-summary' ? ruleFindings(all) : undefined);
+      for (const sheetSpec of spec.sheets) {
+        const sheet = sheetOf(book, sheetSpec.name);
+        const total = sheetSpec.columns.reduce((sum, _, index) => sum + (sheet.getColumn(index + 1).width ?? 0), 0);
+        const paper = `${sheetSpec.print?.paper ?? 'A4'} ${sheetSpec.print?.orientation ?? 'landscape'}`;
+        expect(total, `${spec.title} ${sheetSpec.name} on ${paper}`).toBeLessThanOrEqual(readable[paper]!);
+      }
+    }
   });
 });
