@@ -69,7 +69,7 @@ describe.skipIf(!office)('the sample pack in LibreOffice', () => {
     expect(numbers.slice(0, 3)).toEqual([Number(open) - Number(escalations), Number(escalations), Number(open)]);
     for (const header of ['状态', '关闭时间', '预警事项']) expect(warnings).toContain(header);
     // Open ones first: no 未关闭 row after the first 已关闭 one.
-    const statuses = warnings.match(/未关闭|已关闭/g) ?? [];
+    const statuses: string[] = warnings.match(/未关闭|已关闭/g) ?? [];
     expect(statuses.lastIndexOf('未关闭')).toBeLessThan(statuses.indexOf('已关闭'));
     // Numbers people can say, not hashes.
     expect(warnings).not.toMatch(/\b[0-9a-f]{16}\b/);
