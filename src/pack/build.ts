@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import type { RulesOptions } from '../cli/context.ts';
+import { computeClocks } from '../clocks/compute.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
@@ -318,13 +319,16 @@ export async function writePortfolio(
             const open = readFindings(out.staging, result.id)
               .filter((finding) => finding.closedAt === null)
               .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
-            yield { record: recordAsKnownAt(loaded.record, context.asOfMs), findings: open };
+            // The record as known at the as-of; each order's weekly report deadline of the week (due, or missed) comes from the clocks.
+            const record = recordAsKnownAt(loaded.record, context.asOfMs);
+            const clocks = computeClocks(record, context.clockDefs, context.calendar, asOf);
+            yield { record, findings: open, clocks };
           }
         },
       };
       const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
       const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined });
-      const document = await word.renderPortfolio(instance, asOf, '政企客户项目组合');
+      const document = await word.renderPortfolio(instance, asOf, '政企客户项目');
       out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);
     }
   }

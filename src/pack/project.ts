@@ -148,7 +148,7 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
       if (entry.kind === 'word') {
         const kind = findDocumentKind(entry.template);
         if (!kind) continue;
-        for (const document of await env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, week: job.week, findings: open })) {
+        for (const document of await env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, week: job.week, findings: open, clocks: check.clocks })) {
           documents.push(writePackFile(job.staging, `${dir}/${documentFileName(document.fileName)}`, document.bytes, document.template, [job.file]));
         }
       } else {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DateTime } from 'luxon';
+import { computeClocks } from '../clocks/compute.ts';
 import { checkRecord, type CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import type { Problem } from '../errors.ts';
@@ -107,12 +108,15 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       *[Symbol.iterator]() {
         for (const project of projects) {
           const record = loadRecordFile(project.file).record;
-          if (record) yield { record: recordAsKnownAt(record, context.asOfMs), findings: findingsOf(project) };
+          if (record) {
+            const known = recordAsKnownAt(record, context.asOfMs);
+            yield { record: known, findings: findingsOf(project), clocks: computeClocks(known, context.clockDefs, context.calendar, asOf) };
+          }
         }
       },
     };
     const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects: withFindings, projectCount: projects.length, poolNextWeek: projects.flatMap((project) => project.pool) });
-    const document = await word.renderPortfolio({ ...instance, fileName: `周报-${week.id}.docx` }, asOf, '政企客户项目组合');
+    const document = await word.renderPortfolio({ ...instance, fileName: `周报-${week.id}.docx` }, asOf, '政企客户项目');
     out.write(document.fileName, document.bytes, document.template, sources);
 
     const spec = loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).find((candidate) => candidate.name === 'weekly-report');

@@ -233,6 +233,10 @@ export interface Problem {
   description: string;
   target: LongText;
   suggestedResolution?: LongText;
+  /**
+   * An internal matter (an integrator's quotation, a commercial decision of 政企部): kept in 问题治理表, left out of the 项目需求书 the customer signs.
+   */
+  internal?: boolean;
   owner: Person;
   raisedOn?: DateString;
   plannedResolution: DateString;

@@ -38,9 +38,7 @@ const EXPECTED = [
     ['P2026-RET-010', 'order-returned-without-reason', 'ORD-GZ-20261116-0702', 'escalation/group'],
     ['P2026-URG-003', 'circuit-completion-warning', 'GD-ZS-MSTP-20261119-02', 'warning/local'],
     ['P2026-URG-003', 'circuit-warning-pool', 'GD-ZS-MSTP-20261119-02', 'warning/local'],
-    ['P2026-URG-003', 'plan-ends-after-required-completion', 'GD-ZS-MSTP-20261119-02', 'warning/local'],
     ['P2026-URG-003', 'circuit-warning-pool', 'GD-ZS-MSTP-20261119-03', 'warning/local'],
-    ['P2026-URG-003', 'plan-ends-after-required-completion', 'GD-ZS-MSTP-20261119-03', 'warning/local'],
 ];
 
 describe('the fixtures give the findings their stories imply', () => {

@@ -22,7 +22,17 @@ describe('docpack report weekly', () => {
     const dir = path.join(out, 'weekly', '2026-W48');
     expect(readdirSync(dir).sort()).toEqual(['findings.json', 'manifest.json', 'summary.md', '周报-2026-W48.docx', '周报-2026-W48.xlsx']);
     const text = docxText(readFileSync(path.join(dir, '周报-2026-W48.docx')));
-    expect(text).toContain('2026-W48(2026年11月23日至2026年11月29日)'.replace('(', '（').replace(')', '）'));
+    // The period as dates; escalations before the projects; every project in the overview, most urgent first.
+    expect(text).toContain('报告周期：2026年11月23日至2026年11月29日（2026-W48）');
+    expect(text.indexOf('# 一、升级事项')).toBeLessThan(text.indexOf('# 二、项目概况'));
+    expect(text.indexOf('# 二、项目概况')).toBeLessThan(text.indexOf('# 四、各项目进展'));
+    const overview = text.slice(text.indexOf('# 二、项目概况'), text.indexOf('# 三、'));
+    expect(overview.match(/^\| P20/gm)).toHaveLength(15);
+    expect(overview.indexOf('P2026-MFG-012')).toBeLessThan(overview.indexOf('P2026-GOV-001'));
+    // Mid-week no report of the week is due: not a failure, and the latest report is shown.
+    expect(text).not.toContain('本周未提交进度报告');
+    expect(text).toContain('本周进度报告应于2026年11月27日 23:59前提交，尚未到提交期限。以下为最近一次（2026-W47）报告。');
+    expect(text).not.toContain('组合');
     // The cross-domain bank project missed its W47 report: an open, not new, warning this week.
     expect(text).toContain('第 2026-W47 周的进度报告');
     expect(text).toMatch(/GD-ZS-MSTP-20261119-02/);

@@ -76,7 +76,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
           const check = checkRecord(full, context);
           const record = check.record;
           const findings = check.findings.filter((finding) => finding.closedAt === null);
-          const documentOptions = { asOf, calendar, week: options.week, findings };
+          const documentOptions = { asOf, calendar, week: options.week, findings, clocks: check.clocks };
           const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
           if (kinds.length === 1 && applicable.length === 0) {
             const kind = kinds[0] as DocumentKind;

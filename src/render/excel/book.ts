@@ -112,13 +112,19 @@ export interface Book {
 
 const THIN = { style: 'thin' as const, color: { argb: BORDER_COLOUR } };
 
+/**
+ * The sheets' font: 等线 (DengXian), Excel's own font for Chinese, declared with the GB2312
+ * charset so that a spreadsheet program picks a face with Chinese glyphs (Calibri has none).
+ */
+export const SHEET_FONT = { name: '等线', family: 2, charset: 134 } as const;
+
 function excelStyle(style: CellStyle | undefined): Partial<ExcelJS.Style> {
-  if (!style) return {};
-  const out: Partial<ExcelJS.Style> = {};
+  const out: Partial<ExcelJS.Style> = { font: { ...SHEET_FONT, size: 11 } };
+  if (!style) return out;
   if (style.numFmt !== undefined) out.numFmt = style.numFmt;
   if (style.font) {
     const { bold, italic, size, color } = style.font;
-    out.font = { ...(bold ? { bold: true } : {}), ...(italic ? { italic: true } : {}), ...(size ? { size } : {}), ...(color ? { color: { argb: color } } : {}) };
+    out.font = { ...(bold ? { bold: true } : {}), ...(italic ? { italic: true } : {}), size: size ?? 11, ...(color ? { color: { argb: color } } : {}), ...SHEET_FONT };
   }
   if (style.fill) out.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: style.fill } };
   if (style.border) out.border = { top: THIN, bottom: THIN, left: THIN, right: THIN };

@@ -15,6 +15,7 @@ import { ZONE } from '../../time.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
 import type { Labels } from '../labels.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
+import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
 import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
@@ -167,6 +168,17 @@ class SheetPlan {
     this.sortedRows?.close();
   }
 
+  /** The rows summary.where keeps, as a test of one column's cell (enum values compared by their labels). */
+  summaryWhere(): { column: PreparedColumn; test: (value: CellValue) => boolean } | undefined {
+    const where = this.sheet.summary?.where;
+    if (!where) return undefined;
+    const column = this.column(where.column);
+    const group = labelGroup(column.spec);
+    const shown = (value: Scalar): CellValue => (group !== undefined ? (this.env.labels[group]?.[String(value)] ?? String(value)) : (value as CellValue));
+    const wanted = new Set((where.in ?? [where.equals ?? null]).map(shown));
+    return { column, test: (value) => wanted.has(value) };
+  }
+
   column(key: string): PreparedColumn {
     const found = this.columns.find((column) => column.spec.key === key);
     if (!found) throw new DocpackError({ code: 'spec-invalid', message: `sheet "${this.sheet.name}" has no column "${key}"` });
@@ -231,6 +243,8 @@ function sortValue(value: CellValue): SortValue {
 
 interface Measured {
   rows: number;
+  /** Rows the summary counts (summary.where). */
+  counted: number;
   widths: number[];
   counts: Map<string, Map<string, { value: CellValue; count: number }>>;
 }
@@ -247,10 +261,15 @@ function measure(plan: SheetPlan): Measured {
   const summaryKeys = new Set(plan.sheet.summary?.by ?? []);
   const counts = new Map<string, Map<string, { value: CellValue; count: number }>>();
   for (const key of summaryKeys) counts.set(key, new Map());
+  const where = plan.summaryWhere();
+  if (where) summaryKeys.add(where.column.spec.key);
   let needed = plan.columns.filter((column, index) => autoWidth[index] || summaryKeys.has(column.spec.key));
   let rows = 0;
+  let counted = 0;
   for (const row of plan.rows()) {
     rows += 1;
+    const inSummary = !where || where.test(plan.cell(where.column, row));
+    if (inSummary) counted += 1;
     let settled = false;
     for (const column of needed) {
       const value = plan.cell(column, row);
@@ -263,7 +282,7 @@ function measure(plan: SheetPlan): Measured {
           settled = true;
         }
       }
-      if (tally) {
+      if (tally && inSummary) {
         const key = value === null ? '' : value instanceof Date ? `d${value.getTime()}` : `${typeof value}:${value}`;
         const entry = tally.get(key);
         if (entry) entry.count += 1;
@@ -272,7 +291,39 @@ function measure(plan: SheetPlan): Measured {
     }
     if (settled) needed = needed.filter((column) => autoWidth[column.index - 1] || summaryKeys.has(column.spec.key));
   }
-  return { rows, widths, counts };
+  return { rows, counted, widths, counts };
+}
+
+/**
+ * Column widths (characters) a printed page holds at about 85% scale, so that text fitted to the
+ * page width stays readable (9 pt and up): A4 landscape about 160, A3 landscape 230.
+ */
+const PAGE_WIDTH_BUDGET: Record<string, number> = { 'A4 landscape': 160, 'A4 portrait': 112, 'A3 landscape': 230, 'A3 portrait': 160 };
+/** A wrapped column is not narrowed below this, so that its text still reads as lines, not as a column of characters. */
+const MIN_WRAP_WIDTH = 14;
+
+/**
+ * Narrows the wrapped text columns (they take more lines instead) when the sheet is wider than
+ * its paper holds at a readable scale; fixed-width and one-line columns keep their widths.
+ */
+function fitToPaper(widths: number[], wrapped: readonly boolean[], options: Pick<SheetOptions, 'paper' | 'orientation' | 'fitToWidth'>): number[] {
+  if (!options.fitToWidth) return widths;
+  const budget = PAGE_WIDTH_BUDGET[`${options.paper} ${options.orientation}`] ?? 160;
+  let excess = widths.reduce((sum, width) => sum + width, 0) - budget;
+  if (excess <= 0) return widths;
+  const out = widths.slice();
+  // Take from the widest wrapped column first, a character at a time, down to MIN_WRAP_WIDTH.
+  while (excess > 0) {
+    let widest = -1;
+    for (let index = 0; index < out.length; index += 1) {
+      if (wrapped[index] && out[index]! > MIN_WRAP_WIDTH && (widest < 0 || out[index]! > out[widest]!)) widest = index;
+    }
+    if (widest < 0) break;
+    const step = Math.min(excess, out[widest]! - MIN_WRAP_WIDTH, 1);
+    out[widest] = out[widest]! - step;
+    excess -= step;
+  }
+  return out;
 }
 
 function finalWidth(column: ColumnSpec, measured: number): number {
@@ -372,7 +423,8 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
   const rows: { values: CellValue[]; styles?: CellStyle[] }[] = [];
   const title = `${input.spec.title}${input.subtitle ? ` ${input.subtitle}` : ''} — ${plan.sheet.name}统计`;
   rows.push({ values: [title], styles: [SUMMARY_TITLE] });
-  rows.push({ values: [`截至 ${formatAsOf(input.asOf)}，共 ${measured.rows} 行`], styles: [SUMMARY_NOTE] });
+  const counted = summary.where ? `；以下统计其中 ${measured.counted} 行（${summary.where.note}）` : '';
+  rows.push({ values: [`截至 ${formatAsOf(input.asOf)}，共 ${measured.rows} 行${counted}`], styles: [SUMMARY_NOTE] });
   rows.push({ values: [] });
   for (const key of summary.by) {
     const column = plan.column(key);
@@ -401,7 +453,7 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
     rows.push({ values: [] });
     widest = [Math.max(widest[0]!, displayWidth(column.header) + 2), widest[1]!];
   }
-  const options = { ...sheetOptions, orientation: 'portrait' as const, frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
+  const options = { ...sheetOptions, paper: 'A4' as const, orientation: 'portrait' as const, frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
   const sheet = book.addSheet(sheetSetup(summary.name, options, [{ width: Math.min(60, Math.max(14, widest[0]!)) }, { width: 10 }]));
   for (const row of rows) sheet.addRow(row.values, row.styles ? { styles: row.styles } : undefined);
   await sheet.finish({ validations: [], highlights: [] });
@@ -412,12 +464,16 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
 function columnStyle(column: ColumnSpec): CellStyle {
   const format = column.format ?? DEFAULT_FORMATS[column.type];
   const horizontal = defaultAlignment(column);
-  return { ...(format ? { numFmt: format } : {}), alignment: { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.wrap ? { wrapText: true } : {}) } };
+  return { ...(format ? { numFmt: format } : {}), border: true, alignment: { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.wrap ? { wrapText: true } : {}) } };
 }
 
 async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions, yieldEvery: number): Promise<void> {
   const { sheet: spec, columns } = plan;
-  const widths = columns.map((column, i) => finalWidth(column.spec, measured.widths[i]!));
+  const widths = fitToPaper(
+    columns.map((column, i) => finalWidth(column.spec, measured.widths[i]!)),
+    columns.map((column) => column.spec.wrap === true && column.spec.width === undefined),
+    sheetOptions,
+  );
   const styles = columns.map((column) => columnStyle(column.spec));
   const sheet: BookSheet = book.addSheet(sheetSetup(spec.name, sheetOptions, columns.map((_, i) => ({ width: widths[i]!, style: styles[i] }))));
   const headers = columns.map((column) => column.header);
@@ -477,7 +533,8 @@ function workbookTitle(input: RenderInput): string {
 }
 
 async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise<RenderReport> {
-  book.setProperties({ title: workbookTitle(input), subject: input.spec.description ?? '', created: input.asOf.toJSDate() });
+  // The spec's description is for template editors (English, handbook sections): the file says what it holds and as of when.
+  book.setProperties({ title: workbookTitle(input), subject: `${workbookTitle(input)}（数据截至${formatAsOf(input.asOf)}）`, created: input.asOf.toJSDate() });
   const log = new ProblemLog(input.specFile);
   const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
   const rows: Record<string, number> = {};

@@ -32,6 +32,7 @@ export interface FindingInput {
   subject: { projectId?: string; pointer: string; label: string; occurrence?: string };
   due?: string | null;
   openedAt?: string | null;
+  closedAt?: string | null;
   message: string;
   recipients: readonly (string | { role?: string; name: string })[];
 }
@@ -51,6 +52,11 @@ export interface FindingRow {
   occurrence: string | undefined;
   due: string | undefined;
   openedAt: string | undefined;
+  closedAt: string | undefined;
+  /** open, or closed once the situation ended (a fault restored, a late survey done). */
+  status: 'open' | 'closed';
+  /** A number people can say: the project id and the finding's place among the project's findings (P2026-GOV-001-03). */
+  number: string;
   message: string;
   recipients: string[];
 }
@@ -58,8 +64,8 @@ export interface FindingRow {
 /** The names each source's row contexts define: checked against every path of a spec when it is loaded. */
 export const ROW_SOURCES: readonly SourceShape[] = [
   { name: 'problems', context: ['project', 'problem', 'clocks'] },
-  { name: 'circuits', context: ['project', 'order', 'circuit', 'clocks', 'orderClocks', 'facts'] },
-  { name: 'resourceChecks', context: ['project', 'check', 'clocks', 'facts'] },
+  { name: 'circuits', context: ['project', 'order', 'circuit', 'clocks', 'orderClocks', 'facts', 'findings'] },
+  { name: 'resourceChecks', context: ['project', 'check', 'clocks', 'facts', 'findings'] },
   { name: 'resourceReserves', context: ['project', 'reserve', 'clocks'] },
   { name: 'findings', context: ['finding', 'project'] },
   { name: 'weeklyProgress', context: ['project', 'order', 'report', 'facts'] },
@@ -126,24 +132,32 @@ export function buildRowSources(input: SourceInput): BuiltSources {
       }
     }),
     circuits: lazy(function* () {
+      const findingsOf = projectFindings(records, input.findings, input.labels);
       for (const project of records) {
         const clocks = clocksOf(project);
+        const open = openFindingsBySubject(findingsOf(project.id));
         for (const [orderIndex, order] of (project.orders ?? []).entries()) {
           const orderClocks = clocks.get(`/orders/${orderIndex}`) ?? NO_CLOCKS;
           for (const [circuitIndex, circuit] of order.circuits.entries()) {
-            const own = clocks.get(`/orders/${orderIndex}/circuits/${circuitIndex}`) ?? NO_CLOCKS;
-            yield { project, order, circuit, clocks: own, orderClocks, facts: circuitFacts(project, order, circuit, own, orderClocks, asOfMs) };
+            const pointer = `/orders/${orderIndex}/circuits/${circuitIndex}`;
+            const own = clocks.get(pointer) ?? NO_CLOCKS;
+            yield { project, order, circuit, clocks: own, orderClocks, facts: circuitFacts(project, order, circuit, own, orderClocks, asOfMs), findings: open.get(pointer) ?? NO_FINDINGS };
           }
         }
       }
+      findingsOf.finish();
     }),
     resourceChecks: lazy(function* () {
+      const findingsOf = projectFindings(records, input.findings, input.labels);
       for (const project of records) {
         const clocks = clocksOf(project);
+        const open = openFindingsBySubject(findingsOf(project.id));
         for (const [index, check] of (project.resourceChecks ?? []).entries()) {
-          yield { project, check, clocks: clocks.get(`/resourceChecks/${index}`) ?? NO_CLOCKS, facts: { secondCheckState: secondCheckState(check) } };
+          const pointer = `/resourceChecks/${index}`;
+          yield { project, check, clocks: clocks.get(pointer) ?? NO_CLOCKS, facts: { secondCheckState: secondCheckState(check) }, findings: open.get(pointer) ?? NO_FINDINGS };
         }
       }
+      findingsOf.finish();
     }),
     resourceReserves: lazy(function* () {
       for (const project of records) {
@@ -182,8 +196,9 @@ export function buildRowSources(input: SourceInput): BuiltSources {
     findings: lazy(function* () {
       // Only an array of records is looked up; a streamed portfolio's findings carry their project name.
       const byId = Array.isArray(records) ? new Map((records as readonly ProjectRecord[]).map((record) => [record.id, record])) : new Map<string, ProjectRecord>();
+      const numbers = findingNumbers();
       for (const finding of input.findings ?? []) {
-        const row = findingRow(finding, input.labels);
+        const row = findingRow(finding, input.labels, numbers);
         yield { finding: row, project: row.projectId === undefined ? undefined : byId.get(row.projectId) };
       }
     }),
@@ -254,16 +269,88 @@ function progressReportStatus(required: boolean, weekly: ClockState | undefined)
   }
 }
 
-/** §2.1.2 item 5: "not available" or schedule "not met" needs a second check by the chief customer engineer. */
+/**
+ * Where a check's second check (§2.1.2 item 5) stands in the record. Whether one is needed is the
+ * rule resource-second-check's to say: the sheet shows its finding beside this.
+ */
 export function secondCheckState(check: ResourceCheck): string {
   if (check.secondCheck?.completedAt !== undefined) return 'done';
   if (check.secondCheck !== undefined) return 'in-progress';
   if (check.result === undefined) return 'awaiting-feedback';
-  if (check.result === 'unavailable' || check.scheduleMet === false) return 'required';
-  return 'not-needed';
+  return 'none';
 }
 
-function findingRow(finding: FindingInput, labels: Labels): FindingRow {
+const NO_FINDINGS: Readonly<Record<string, FindingRow>> = Object.freeze(Object.create(null) as Record<string, FindingRow>);
+
+/** Numbers findings within their project in the order they come (findings are sorted): P2026-GOV-001-03. */
+function findingNumbers(): (projectId: string | undefined) => string {
+  const counts = new Map<string, number>();
+  return (projectId) => {
+    const key = projectId ?? '';
+    const next = (counts.get(key) ?? 0) + 1;
+    counts.set(key, next);
+    return `${projectId ?? '—'}-${String(next).padStart(2, '0')}`;
+  };
+}
+
+/** Open findings of one project by subject pointer, then rule id: what a circuit row reads (e.g. findings.circuit-warning-pool). */
+function openFindingsBySubject(findings: readonly FindingRow[]): Map<string, Record<string, FindingRow>> {
+  const bySubject = new Map<string, Record<string, FindingRow>>();
+  for (const finding of findings) {
+    if (finding.status !== 'open') continue;
+    let byRule = bySubject.get(finding.pointer);
+    if (!byRule) bySubject.set(finding.pointer, (byRule = Object.create(null) as Record<string, FindingRow>));
+    byRule[finding.ruleId] ??= finding;
+  }
+  return bySubject;
+}
+
+/**
+ * Each project's findings, asked for in record order. An array of records gets an index; a
+ * streamed portfolio's findings come in its record order (build and report weekly write them per
+ * project in that order), so they are read alongside the records and never held whole. `finish`
+ * fails loudly when findings were left over: their project was not met in order.
+ */
+function projectFindings(
+  records: Iterable<ProjectRecord>,
+  findings: Iterable<FindingInput> | undefined,
+  labels: Labels,
+): ((projectId: string) => FindingRow[]) & { finish(): void } {
+  const numbers = findingNumbers();
+  const projectOf = (finding: FindingInput): string | undefined => finding.project ?? finding.subject?.projectId;
+  if (!findings) return Object.assign(() => [], { finish() {} });
+  if (Array.isArray(records) || Array.isArray(findings)) {
+    const byProject = new Map<string, FindingRow[]>();
+    for (const finding of findings) {
+      const row = findingRow(finding, labels, numbers);
+      const key = row.projectId ?? '';
+      const list = byProject.get(key);
+      if (list) list.push(row);
+      else byProject.set(key, [row]);
+    }
+    return Object.assign((projectId: string) => byProject.get(projectId) ?? [], { finish() {} });
+  }
+  const iterator = findings[Symbol.iterator]();
+  let pending = iterator.next();
+  const take = (projectId: string): FindingRow[] => {
+    const rows: FindingRow[] = [];
+    while (!pending.done && projectOf(pending.value) === projectId) {
+      rows.push(findingRow(pending.value, labels, numbers));
+      pending = iterator.next();
+    }
+    return rows;
+  };
+  return Object.assign(take, {
+    finish() {
+      if (!pending.done) {
+        iterator.return?.();
+        throw new Error(`findings of project ${projectOf(pending.value)} came out of the records' order: the circuit sheets cannot match them`);
+      }
+    },
+  });
+}
+
+function findingRow(finding: FindingInput, labels: Labels, numbers: (projectId: string | undefined) => string): FindingRow {
   if (typeof finding !== 'object' || finding === null || typeof finding.id !== 'string' || typeof finding.subject !== 'object') {
     throw new DocpackError({ code: 'finding-invalid', message: `a finding is not of the expected shape: ${JSON.stringify(finding)?.slice(0, 120)}` });
   }
@@ -286,6 +373,9 @@ function findingRow(finding: FindingInput, labels: Labels): FindingRow {
     occurrence: finding.subject.occurrence,
     due: finding.due ?? undefined,
     openedAt: finding.openedAt ?? undefined,
+    closedAt: finding.closedAt ?? undefined,
+    status: finding.closedAt === undefined || finding.closedAt === null ? 'open' : 'closed',
+    number: numbers(finding.project ?? finding.subject.projectId),
     message: finding.message,
     recipients,
   };

@@ -71,7 +71,7 @@ export interface SheetSpec {
   sort?: { column: string; descending?: boolean }[];
   columns: ColumnSpec[];
   highlight?: HighlightSpec[];
-  summary?: { name: string; by: string[] };
+  summary?: { name: string; by: string[]; where?: { column: string; equals?: Scalar; in?: Scalar[]; note: string } };
   emptyNote?: string;
   spareRows?: number;
   print?: { paper?: 'A4' | 'A3'; orientation?: 'landscape' | 'portrait'; fitToWidth?: boolean };
@@ -291,6 +291,7 @@ function referenceProblems(spec: WorkbookSpec, context: SpecCheckContext): RefPr
     };
     sheet.sort?.forEach((key, index) => needColumn(key.column, `${at}/sort/${index}/column`));
     sheet.summary?.by.forEach((key, index) => needColumn(key, `${at}/summary/by/${index}`));
+    if (sheet.summary?.where) needColumn(sheet.summary.where.column, `${at}/summary/where/column`);
     sheet.highlight?.forEach((highlight, index) => {
       const hAt = `${at}/highlight/${index}/when`;
       const column = needColumn(highlight.when.column, `${hAt}/column`);

@@ -139,7 +139,10 @@ export function compileValue(value: ValueSpec, env: ValueEnv): (row: RowContext)
     const get = dateAt(value.daysOverdue);
     return (row) => {
       const date = get(row);
-      return date === undefined ? undefined : Math.max(0, asOfDay - dayNumber(date));
+      // Not yet overdue: blank, not 0 (a 0 reads as "due today and late").
+      if (date === undefined) return undefined;
+      const days = asOfDay - dayNumber(date);
+      return days > 0 ? days : undefined;
     };
   }
   if ('daysUntil' in value) {

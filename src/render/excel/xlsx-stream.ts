@@ -66,7 +66,8 @@ const BUILTIN_FORMATS: ReadonlyMap<string, number> = new Map([
   ['@', 49],
 ]);
 
-const FONT_FACE = '<name val="Calibri"/><family val="2"/>';
+/** The sheets' font (SHEET_FONT in book.ts): 等线 with the GB2312 charset, a face with Chinese glyphs. */
+const FONT_FACE = '<name val="等线"/><family val="2"/><charset val="134"/>';
 
 /** Interns strings into a list: the index of each distinct one. */
 class Interned {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { schedulePlan } from '../../clocks/plan-schedule.ts';
+import type { ClockState } from '../../clocks/types.ts';
 import { DocpackError } from '../../errors.ts';
 import type { Circuit, Order, ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE, formatTime, parseTime, timeToEpochMs } from '../../time.ts';
@@ -26,6 +27,8 @@ export interface DocumentOptions {
   week?: string;
   /** Open findings of the project for the weekly report. */
   findings?: readonly ReportFinding[];
+  /** The project's clock states (the weekly report reads each week's report deadline from them). */
+  clocks?: readonly ClockState[];
 }
 
 /** One document to render: its template, file name and the data the template sees. */
@@ -106,7 +109,12 @@ export const requirementsBook: DocumentKind = {
         title,
         context: context(record, docView(title, record, options), {
           needs: REQUIREMENT_KINDS.map((kind) => ({ kind, ...(viewOf(requirements[kind], 'requirementSection') as ViewObject) })),
-          openProblems: (record.problems ?? []).filter((problem) => !CLOSED_PROBLEM.has(problem.status)).map((problem) => viewOf(problem, 'problem')),
+          // The customer signs this book: internal matters (problem.internal) stay in 问题治理表.
+          openProblems: (record.problems ?? []).filter((problem) => !CLOSED_PROBLEM.has(problem.status) && problem.internal !== true).map((problem) => viewOf(problem, 'problem')),
+          internalProblems: (record.problems ?? []).filter((problem) => !CLOSED_PROBLEM.has(problem.status) && problem.internal === true).length,
+          lostBid: record.contract?.signing?.status === 'lost',
+          confirmed: requirements.confirmation?.confirmed === true,
+          customerEngineer: record.team.customerEngineers?.[0] ? viewOf(record.team.customerEngineers[0], 'person') : null,
         }),
       },
     ];
@@ -138,6 +146,20 @@ export const implementationArrangement: DocumentKind = {
   },
 };
 
+/** A finding as templates see it. */
+function findingView(finding: ReportFinding): Record<string, unknown> {
+  return {
+    ruleId: finding.ruleId,
+    title: finding.title ?? null,
+    type: finding.type,
+    severity: finding.severity,
+    level: finding.level,
+    subject: { pointer: finding.subject.pointer, label: finding.subject.label },
+    due: finding.due ?? null,
+    message: finding.message,
+  };
+}
+
 export const implementationPlan: DocumentKind = {
   name: '实施方案',
   alias: 'implementation-plan',
@@ -145,10 +167,15 @@ export const implementationPlan: DocumentKind = {
   needs: 'an order with a plan',
   instances(record, options) {
     const title = '实施方案';
-    return (record.orders ?? []).flatMap((order) => {
+    return (record.orders ?? []).flatMap((order, orderIndex) => {
       if (!order.plan) return [];
       const planSchedule = schedulePlan(order.plan, options.calendar);
-      const schedule = planSchedule.segments;
+      const schedule = planSchedule.segments.map((segment) => ({ ...segment, follows: segment.follows.map((index) => String(index + 1)) }));
+      const chained = planSchedule.segments.every((segment) => (segment.index === 0 ? segment.follows.length === 0 : segment.follows.length === 1 && segment.follows[0] === segment.index - 1));
+      const orderPointer = `/orders/${orderIndex}`;
+      const orderFindings = (options.findings ?? [])
+        .filter((finding) => finding.subject.pointer === orderPointer || finding.subject.pointer.startsWith(`${orderPointer}/`))
+        .map(findingView);
       const owners = [...new Set(schedule.map((segment) => segment.owner).filter((owner): owner is string => owner !== null))];
       const orderView = viewOf(order, 'order') as ViewObject;
       return [
@@ -164,6 +191,10 @@ export const implementationPlan: DocumentKind = {
             scheduleStart: planSchedule.firstDay,
             scheduleEnd: planSchedule.end,
             totalWorkingDays: planSchedule.totalWorkingDays,
+            spanWorkingDays: planSchedule.spanWorkingDays,
+            parallel: !chained,
+            hasRequirements: schedule.some((segment) => segment.requirements !== null),
+            orderFindings,
             owners,
             projectManager: order.projectManager ? viewOf(order.projectManager.person, 'person') : record.team.projectManager ? viewOf(record.team.projectManager, 'person') : null,
           }),
@@ -175,12 +206,30 @@ export const implementationPlan: DocumentKind = {
 
 export type CircuitState = 'completed' | 'in-progress' | 'overdue';
 
-/** Completed when completedAt is at or before the as-of; overdue when not and the required day has passed. */
+/** The day a circuit is due: the new completion date of a warning the unit filed (§2.2.5), else its required completion. */
+export function effectiveCompletion(circuit: Circuit): string {
+  return circuit.warningFiled?.newCompletion ?? circuit.requiredCompletion;
+}
+
+/** Completed when completedAt is at or before the as-of; overdue when not and its due day (an extension included) has passed. */
 export function circuitState(circuit: Circuit, asOf: DateTime): CircuitState {
   const asOfMs = asOf.toMillis();
   if (circuit.completedAt !== undefined && timeToEpochMs(circuit.completedAt) <= asOfMs) return 'completed';
   const today = asOf.setZone(ZONE).toISODate() ?? '';
-  return today > circuit.requiredCompletion ? 'overdue' : 'in-progress';
+  return today > effectiveCompletion(circuit) ? 'overdue' : 'in-progress';
+}
+
+/**
+ * Where the week's report of an order stands (§2.2.4), from the weekly-progress-report clock of
+ * that week: submitted, missing (past its due), not-due (the week's due is still ahead), or
+ * not-required (no clock: the order's circuits file no reports, or it reports as the customer requires).
+ */
+function weekReportStatus(hasReport: boolean, clock: ClockState | undefined): { status: 'submitted' | 'missing' | 'not-due' | 'not-required'; due: string | null } {
+  const due = clock?.due ?? null;
+  if (hasReport) return { status: 'submitted', due };
+  if (!clock || clock.state === 'not-applicable' || clock.state === 'stopped') return { status: 'not-required', due };
+  if (clock.state === 'breached') return { status: 'missing', due };
+  return { status: 'not-due', due };
 }
 
 function activeInWeek(order: Order, week: IsoWeek, asOf: DateTime): boolean {
@@ -201,31 +250,35 @@ export const weeklyReport: DocumentKind = {
     const title = '周进度报告';
     const counts = { completed: 0, 'in-progress': 0, overdue: 0 };
     const orderViews = orders.map((order) => {
+      const orderIndex = (record.orders ?? []).indexOf(order);
       const report = (order.progressReports ?? []).find((candidate) => candidate.week === week.id);
+      // The latest report up to this week: what a reader has when this week's is not in yet.
+      const latest = (order.progressReports ?? []).filter((candidate) => candidate.week <= week.id).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)).at(-1);
+      const clock = (options.clocks ?? []).find((state) => state.clock === 'weekly-progress-report' && state.subject === `/orders/${orderIndex}` && state.occurrence === week.id);
+      const { status: reportStatus, due: reportDue } = weekReportStatus(report !== undefined, clock);
       const circuits = order.circuits.map((circuit) => {
         const state = circuitState(circuit, options.asOf);
         counts[state] += 1;
-        return { ...(viewOf(circuit, 'circuit') as ViewObject), state };
+        return { ...(viewOf(circuit, 'circuit') as ViewObject), state, extendedTo: circuit.warningFiled?.newCompletion ?? null };
       });
       const reportsRequired = order.circuits.some((circuit) => circuit.progressReportsRequired);
-      return { ...(viewOf(order, 'order') as ViewObject), report: report ? viewOf(report, 'progressReport') : null, reportsRequired, circuits };
+      return {
+        ...(viewOf(order, 'order') as ViewObject),
+        report: report ? viewOf(report, 'progressReport') : null,
+        latestReport: latest ? viewOf(latest, 'progressReport') : null,
+        reportStatus,
+        reportDue,
+        reportsRequired,
+        circuits,
+      };
     });
-    const findings = (options.findings ?? []).map((finding) => ({
-      ruleId: finding.ruleId,
-      title: finding.title ?? null,
-      type: finding.type,
-      severity: finding.severity,
-      level: finding.level,
-      subject: { pointer: finding.subject.pointer, label: finding.subject.label },
-      due: finding.due ?? null,
-      message: finding.message,
-    }));
+    const findings = (options.findings ?? []).map(findingView);
     return [
       {
         kind: this,
         fileName: `${title}-${week.id}.docx`,
-        title: `${title}(${week.id})`,
-        context: context(record, docView(`${title}(${week.id})`, record, options), {
+        title: `${title}（${week.id}）`,
+        context: context(record, docView(`${title}（${week.id}）`, record, options), {
           week,
           orders: orderViews,
           findings,

@@ -613,5 +613,32 @@ export function readReferenceStyles(file: string): string {
   if (!/<w:styles\b/.test(xml)) {
     throw new DocpackError({ code: 'reference-doc-invalid', file, message: 'word/styles.xml of the reference document has no <w:styles> element' });
   }
-  return xml;
+  return styleIdsByName(xml);
 }
+
+/**
+ * Word saves a style's id in the language it runs in: a Chinese Word calls "heading 1" 1, "Title"
+ * a3. Documents refer to styles by our ids (Heading1, Title...), so, as pandoc does, the reference
+ * document's styles are matched by name: a style whose name, without spaces and case, is one of
+ * our ids takes that id, and the styles based on it, following it or linked to it follow.
+ */
+export function styleIdsByName(stylesXml: string): string {
+  const ids = new Set([...stylesXml.matchAll(/<w:style\b[^>]*\bw:styleId="([^"]+)"/g)].map((match) => match[1] as string));
+  const renamed = new Map<string, string>();
+  for (const match of stylesXml.matchAll(/<w:style\b[^>]*\bw:styleId="([^"]+)"[^>]*>(?:(?!<\/w:style>)[\s\S])*?<w:name w:val="([^"]+)"/g)) {
+    const [, id, name] = match as unknown as [string, string, string];
+    const wanted = OUR_STYLE_IDS.get(name.replace(/\s+/g, '').toLowerCase());
+    if (wanted === undefined || wanted === id || ids.has(wanted) || renamed.has(id)) continue;
+    renamed.set(id, wanted);
+    ids.add(wanted);
+  }
+  if (renamed.size === 0) return stylesXml;
+  return stylesXml
+    .replace(/(<w:style\b[^>]*\bw:styleId=")([^"]+)"/g, (whole, start: string, id: string) => (renamed.has(id) ? `${start}${renamed.get(id)}"` : whole))
+    .replace(/(<w:(?:basedOn|next|link) w:val=")([^"]+)"/g, (whole, start: string, id: string) => (renamed.has(id) ? `${start}${renamed.get(id)}"` : whole));
+}
+
+/** The style ids our documents use, by their name without spaces, lower case (Word's built-in names and ours). */
+const OUR_STYLE_IDS = new Map(
+  ['Normal', 'Title', 'Subtitle', 'Heading1', 'Heading2', 'Heading3', 'Heading4', 'Heading5', 'Heading6', 'ListParagraph', 'Header', 'Footer', 'TableText', 'TableHeading', 'TableGap', 'CoverTitle', 'CoverInfo', 'Signature', 'Note', 'NoIndent', 'Right', 'Center'].map((id) => [id.toLowerCase(), id]),
+);

@@ -77,6 +77,8 @@ export interface TableSpec {
   header: boolean;
   borders: boolean;
   rowHeight?: number;
+  /** Keep the whole table on one page (a signature block): every row but the last keeps with the next. */
+  keepTogether?: boolean;
   align: (AlignType | undefined)[];
   columns: number;
   rows: (RunSpec[] | null)[][];
@@ -95,6 +97,7 @@ interface TableOptions {
   header: boolean;
   borders: boolean;
   rowHeight?: number;
+  keepTogether?: boolean;
 }
 
 interface Marks {
@@ -183,6 +186,8 @@ class Converter {
 
   convert(root: Root): MarkdownBlocks {
     for (const node of root.children) this.block(node, this.body);
+    if (this.cover) keepLeadInsWithTables(this.cover);
+    keepLeadInsWithTables(this.body);
     return { cover: this.cover, body: this.body };
   }
 
@@ -217,7 +222,8 @@ class Converter {
         return;
       }
       case 'table': {
-        const { widths, header, borders, rowHeight } = directive.attributes;
+        const { widths, header, borders, rowHeight, keep } = directive.attributes;
+        if (keep !== undefined && keep !== 'together') this.fail(node, `table keep="${keep}" is not known`, 'write keep="together" to keep the table on one page');
         const parsedWidths = widths?.split(/[,\s]+/).filter(Boolean).map(Number);
         if (parsedWidths && parsedWidths.some((width) => !(width > 0))) this.fail(node, `table widths="${widths}" must be positive numbers`);
         const height = rowHeight === undefined ? undefined : lengthToTwips(rowHeight);
@@ -227,6 +233,7 @@ class Converter {
           header: header !== 'no' && header !== 'none' && header !== 'false',
           borders: borders !== 'none' && borders !== 'no',
           rowHeight: height,
+          ...(keep === 'together' ? { keepTogether: true } : {}),
         };
         return;
       }
@@ -343,7 +350,7 @@ class Converter {
       }
       return cells;
     });
-    out.push({ type: 'table', widths, header: options.header, borders: options.borders, rowHeight: options.rowHeight, align: node.align ?? [], columns, rows });
+    out.push({ type: 'table', widths, header: options.header, borders: options.borders, rowHeight: options.rowHeight, ...(options.keepTogether ? { keepTogether: true } : {}), align: node.align ?? [], columns, rows });
   }
 
   private inline(nodes: readonly PhrasingContent[], marks: Marks, runs: RunSpec[] = []): RunSpec[] {
@@ -433,6 +440,7 @@ function docxTable(spec: TableSpec, out: FileChild[]): void {
           children: [
             new Paragraph({
               style: isHeader ? 'TableHeading' : 'TableText',
+              ...(spec.keepTogether && rowIndex < spec.rows.length - 1 ? { keepNext: true } : {}),
               alignment,
               children: cell ? docxRuns(cell) : [],
             }),
@@ -459,6 +467,17 @@ function docxTable(spec: TableSpec, out: FileChild[]): void {
   );
   // A little air after a table, which Word otherwise glues to the next paragraph.
   out.push(new Paragraph({ style: 'TableGap', children: [] }));
+}
+
+/**
+ * A paragraph just before a table (its caption or lead-in sentence, "以下问题…：") keeps with the
+ * table, so that it is never left alone at the foot of a page.
+ */
+function keepLeadInsWithTables(blocks: BlockSpec[]): void {
+  for (let index = 0; index + 1 < blocks.length; index += 1) {
+    const block = blocks[index] as BlockSpec;
+    if (block.type === 'paragraph' && blocks[index + 1]?.type === 'table' && block.runs.length > 0) block.options = { ...block.options, keepNext: true };
+  }
 }
 
 /** docx's paragraphs and tables for block descriptions. */

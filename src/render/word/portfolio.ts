@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
+import type { ClockState } from '../../clocks/types.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE, formatTime } from '../../time.ts';
 import { parseIsoWeek, weekOf, weeklyReport, type DocumentInstance, type DocumentKind, type IsoWeek, type ReportFinding } from './documents.ts';
@@ -18,6 +19,8 @@ export interface PortfolioProject {
   record: ProjectRecord;
   /** The project's open findings, and whether each opened during the week. */
   findings: readonly (ReportFinding & { isNew: boolean })[];
+  /** The project's clock states: each order's weekly report deadline (due, or missed). */
+  clocks?: readonly ClockState[];
 }
 
 export interface PortfolioOptions {
@@ -74,7 +77,7 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
   let newFindings = 0;
   let escalations = 0;
   let reported = 0;
-  for (const { record, findings } of options.projects) {
+  for (const { record, findings, clocks } of options.projects) {
     const projectEscalations = findings.filter((finding) => finding.type === 'escalation');
     const fresh = findings.filter((finding) => finding.isNew).length;
     openFindings += findings.length;
@@ -85,13 +88,13 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
     if (escalationList.length > 4 * LIST_LIMIT) escalationList.splice(0, escalationList.length, ...escalationList.sort(escalationOrder).slice(0, LIST_LIMIT));
     const orders = (record.orders ?? []).filter((order) => order.circuits.length > 0);
     const submitted = orders.filter((order) => (order.progressReports ?? []).some((report) => report.week === week.id)).length;
+    overview.push({ id: record.id, name: record.name, customer: record.customer.name, open: findings.length, escalations: projectEscalations.length, fresh, reports: `${submitted}/${orders.length}` });
     if (!detailed) {
       if (findings.length > 0 || submitted > 0) reported += 1;
-      overview.push({ id: record.id, name: record.name, customer: record.customer.name, open: findings.length, escalations: projectEscalations.length, fresh, reports: `${submitted}/${orders.length}` });
       continue;
     }
     // Reuse the project weekly report's view: the same orders, circuits and report of the week.
-    const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, week: week.id, findings });
+    const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, week: week.id, findings, clocks });
     if (!instance && findings.length === 0) continue;
     reported += 1;
     projects.push(
@@ -106,9 +109,14 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
       }),
     );
   }
-  overview.sort((a, b) => b.escalations - a.escalations || b.open - a.open || (a.id < b.id ? -1 : 1));
+  // Most urgent first: escalations, then open findings, then the project id.
+  const urgency = (a: { escalations: number; open: number; id: string }, b: { escalations: number; open: number; id: string }): number =>
+    b.escalations - a.escalations || b.open - a.open || (a.id < b.id ? -1 : 1);
+  overview.sort(urgency);
+  const rank = new Map(overview.map((entry, index) => [entry.id, index]));
+  projects.sort((a, b) => (rank.get(String(a.id)) ?? 0) - (rank.get(String(b.id)) ?? 0));
   escalationList.sort(escalationOrder);
-  const title = `周报(${week.id})`;
+  const title = `周报（${week.id}）`;
   return {
     kind: { ...portfolioWeekly, instances: () => [] },
     fileName: '周报.docx',
@@ -122,8 +130,8 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
       projects,
       overview: overview.slice(0, LIST_LIMIT),
       overviewOmitted: Math.max(0, overview.length - LIST_LIMIT),
-      escalationList: detailed ? [] : escalationList.slice(0, LIST_LIMIT).map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
-      escalationsOmitted: detailed ? 0 : Math.max(0, escalationList.length - LIST_LIMIT),
+      escalationList: escalationList.slice(0, LIST_LIMIT).map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
+      escalationsOmitted: Math.max(0, escalationList.length - LIST_LIMIT),
       poolNextWeek: options.poolNextWeek.slice(0, LIST_LIMIT).map((entry) => ({ ...entry })),
       poolOmitted: Math.max(0, options.poolNextWeek.length - LIST_LIMIT),
     }),

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
-import { formatTime } from '../../time.ts';
+import { ZONE } from '../../time.ts';
 import { loadLabels, type Labels } from '../labels.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
 import { packBlocks } from './docx.ts';
@@ -38,11 +38,17 @@ function displayPath(file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
+/** The as-of as documents write it: 2026年11月25日 09:00. */
+function chineseAsOf(asOf: DateTime): string {
+  const local = asOf.setZone(ZONE);
+  return `${local.year}年${local.month}月${local.day}日 ${local.toFormat('HH:mm')}`;
+}
+
 /** The header and file properties of a record's document. */
 export function instanceMeta(record: ProjectRecord, instance: DocumentInstance, asOf: DateTime): { project: string; description: string; keywords: string } {
   return {
     project: record.name,
-    description: `${record.customer.name}《${record.name}》${instance.title}。由 docpack 根据项目记录 ${record.id} 生成,数据截至 ${formatTime(asOf)}。`,
+    description: `${record.customer.name}《${record.name}》${instance.title}，项目编号${record.id}，数据截至${chineseAsOf(asOf)}。`,
     keywords: record.id,
   };
 }
@@ -91,7 +97,7 @@ export class WordRenderer {
   async renderPortfolio(instance: DocumentInstance, asOf: DateTime, heading: string): Promise<RenderedDocument> {
     return this.renderWith(instance, asOf, {
       project: heading,
-      description: `${heading}${instance.title}。由 docpack 根据项目记录生成,数据截至 ${formatTime(asOf)}。`,
+      description: `${heading}${instance.title}，数据截至${chineseAsOf(asOf)}。`,
       keywords: 'portfolio',
     });
   }

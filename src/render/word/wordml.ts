@@ -141,6 +141,7 @@ function tableXml(table: TableSpec): string {
   const height = table.rowHeight ? `<w:trHeight w:val="${table.rowHeight}" w:hRule="atLeast"/>` : '';
   table.rows.forEach((row, rowIndex) => {
     const isHeader = table.header && rowIndex === 0;
+    const keep = table.keepTogether === true && rowIndex < table.rows.length - 1;
     xml += `<w:tr><w:trPr><w:cantSplit/>${isHeader ? '<w:tblHeader/>' : '<w:tblHeader w:val="off"/>'}${height}</w:trPr>`;
     for (let column = 0; column < table.columns; column += 1) {
       const cell = row[column];
@@ -148,7 +149,7 @@ function tableXml(table: TableSpec): string {
       const alignment = isHeader || align === 'center' ? 'center' : align === 'right' ? 'right' : 'left';
       xml +=
         `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${table.widths[column] ?? 0}"/>${isHeader && table.borders ? HEADER_SHADING : ''}<w:vAlign w:val="center"/></w:tcPr>` +
-        `<w:p><w:pPr><w:pStyle w:val="${isHeader ? 'TableHeading' : 'TableText'}"/><w:jc w:val="${alignment}"/></w:pPr>${cell ? runsXml(cell) : ''}</w:p></w:tc>`;
+        `<w:p><w:pPr><w:pStyle w:val="${isHeader ? 'TableHeading' : 'TableText'}"/>${keep ? '<w:keepNext/>' : ''}<w:jc w:val="${alignment}"/></w:pPr>${cell ? runsXml(cell) : ''}</w:p></w:tc>`;
     }
     xml += '</w:tr>';
   });

@@ -3,7 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { checkRecord } from '../../../src/alerts/pipeline.ts';
 import { loadCalendar } from '../../../src/calendar/calendar.ts';
+import { loadCheckContext } from '../../../src/cli/context.ts';
 import { loadClockDefs } from '../../../src/clocks/load.ts';
 import { loadRecords } from '../../../src/records/load.ts';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
@@ -33,6 +35,12 @@ export async function fixtures(): Promise<ProjectRecord[]> {
     fixtureRecords = loaded.records.map((entry) => entry.record);
   }
   return fixtureRecords;
+}
+
+/** The findings the rules raise for these records, in record order, as build gives them to the sheets. */
+export function ruleFindings(records: readonly ProjectRecord[]): FindingInput[] {
+  const context = loadCheckContext(AS_OF);
+  return records.flatMap((record) => checkRecord(record, context).findings);
 }
 
 export function inputFor(spec: LoadedSpec, records: readonly ProjectRecord[], extra: Partial<RenderInput> & { findings?: FindingInput[] } = {}): RenderInput {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
-import { fixtures, render, specNamed } from './helpers.ts';
+import { fixtures, render, ruleFindings, specNamed } from './helpers.ts';
 import { FINDINGS } from './findings.ts';
 
 const hasSoffice = spawnSync('soffice', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -50,8 +50,8 @@ describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
       ['problem-long', await render(specNamed('problem-table'), [long], { subtitle: `${long.id} ${long.name}` })],
       // The same through the streaming writer (portfolio workbooks use it): the same cells and pages.
       ['problem-long-stream', await render(specNamed('problem-table'), [long], { subtitle: `${long.id} ${long.name}`, mode: 'stream' })],
-      ['circuit-warnings', await render(specNamed('circuit-warnings'), records)],
-      ['resource-register', await render(specNamed('resource-register'), records)],
+      ['circuit-warnings', await render(specNamed('circuit-warnings'), records, { findings: ruleFindings(records) })],
+      ['resource-register', await render(specNamed('resource-register'), records, { findings: ruleFindings(records) })],
       ['warning-summary', await render(specNamed('warning-summary'), records, { findings: FINDINGS })],
     ];
     for (const [name, data] of files) writeFileSync(path.join(dir, `${name}.xlsx`), data);
@@ -85,8 +85,8 @@ describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
   });
 
   it('reads the portfolio workbooks, every sheet', () => {
-    expect(csv('circuit-warnings', '电路预警清单')).toContain('P2026-URG-003,中山市应急管理局,ORD-ZS-20261118-0173,GD-ZS-MSTP-20261119-02,MSTP专线,中山市应急指挥中心 — 小榄镇应急分中心,100M,2026-11-27,2,是,不报进度,,是,是,否,本地网,杨子健,18928106635');
-    expect(csv('resource-register', '资源核查')).toContain('RC-RES-004-01,XQ-ZJ-20261102-0071,定单型,湛江东海岛局—临港物流园区 接入段光缆,2026-11-02 10:00,2026-11-05 16:00,不具备,否,2026-12-05 16:00,计时中,复核中,莫振东,,');
+    expect(csv('circuit-warnings', '电路预警清单')).toContain('P2026-URG-003,中山市应急管理局,ORD-ZS-20261118-0173,GD-ZS-MSTP-20261119-02,MSTP专线,中山市应急指挥中心 — 小榄镇应急分中心,100M,2026-11-27,2,是,不报进度,,电路完工预警；进入电路预警池,,,本地网,杨子健,18928106635');
+    expect(csv('resource-register', '资源核查')).toContain('RC-RES-004-01,XQ-ZJ-20261102-0071,定单型,湛江东海岛局—临港物流园区 接入段光缆,2026-11-02 10:00,2026-11-05 16:00,不具备,不满足,2026-12-05 16:00,有效,P2026-RES-004-01,二次核查中,莫振东,,');
     expect(csv('resource-register', '资源储备')).toContain('RR-RES-004-02,湛江东海岛局—临港物流园区 接入光缆,光缆纤芯,2,6,芯,是,2026-11-05 16:00,');
     expect(csv('resource-register', '核查汇总')).toContain('核查结果,数量');
     expect(csv('warning-summary', '汇总')).toContain('严重程度,数量\n提示,0\n一般,1\n重要,2\n严重,1\n合计,4');

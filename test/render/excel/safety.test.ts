@@ -12,7 +12,7 @@ import type { FindingInput } from '../../../src/render/excel/sources.ts';
 import type { WorkbookSpec } from '../../../src/render/excel/spec.ts';
 import { displayWidth } from '../../../src/render/excel/values.ts';
 import { fixZipTimes, zipTimeOf } from '../../../src/render/excel/zip.ts';
-import { AS_OF, calendar, fixtures, inputFor, labels, readBack, render, sheetText, specNamed } from './helpers.ts';
+import { AS_OF, calendar, fixtures, inputFor, labels, readBack, render, sheetText, specNamed, ruleFindings } from './helpers.ts';
 
 const HOSTILE = ['=1+1', '+SUM(A1:A9)', '-2+3', '@SUM(1,1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0"];
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'docpack-excel-'));
@@ -144,8 +144,9 @@ describe('determinism', () => {
     const records = await fixtures();
     // 150 copies of the portfolio under new ids: ~2,000 listed circuits, ~5,000 circuits read.
     const portfolio = Array.from({ length: 150 }, (_, copy) => records.map((record) => ({ ...record, id: `${record.id}-${copy}` }))).flat();
-    const memory = await readBack(await render(spec, portfolio, { mode: 'memory' }));
-    const stream = await readBack(await render(spec, portfolio, { mode: 'stream', yieldEvery: 50 }));
+    const findings = ruleFindings(portfolio);
+    const memory = await readBack(await render(spec, portfolio, { mode: 'memory', findings }));
+    const stream = await readBack(await render(spec, portfolio, { mode: 'stream', yieldEvery: 50, findings }));
     const text = sheetText(memory.getWorksheet('电路预警清单')!);
     expect(text.split('\n').length).toBeGreaterThan(500);
     expect(sheetText(stream.getWorksheet('电路预警清单')!)).toBe(text);

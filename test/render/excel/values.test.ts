@@ -21,11 +21,11 @@ describe('paths and expressions', () => {
     expect(value('problem.__proto__.constructor', row)).toBeUndefined();
   });
 
-  it('daysOverdue counts calendar days after the due date, 0 before it', () => {
+  it('daysOverdue counts calendar days after the due date, blank until then', () => {
     expect(value({ daysOverdue: 'problem.plannedResolution' }, row)).toBe(5);
-    expect(value({ daysOverdue: 'd' }, { d: '2026-11-25' })).toBe(0);
+    expect(value({ daysOverdue: 'd' }, { d: '2026-11-25' })).toBeUndefined();
     expect(value({ daysOverdue: 'd' }, { d: '2026-11-24' })).toBe(1);
-    expect(value({ daysOverdue: 'd' }, { d: '2026-12-31' })).toBe(0);
+    expect(value({ daysOverdue: 'd' }, { d: '2026-12-31' })).toBeUndefined();
     // A time counts by its Shanghai civil date: 2026-11-23T20:00Z is 2026-11-24 in Shanghai.
     expect(value({ daysOverdue: 'd' }, { d: '2026-11-23T20:00:00Z' })).toBe(1);
     expect(value({ daysOverdue: 'd' }, {})).toBeUndefined();
@@ -136,9 +136,10 @@ describe('cell values', () => {
     const base: ResourceCheck = { id: 'RC', demandOrder: { id: 'D', type: 'query' }, segment: 's', requestedAt: '2026-11-01T09:00:00+08:00' };
     const organizer = { name: '甲', org: '网运部', level: 'local' as const };
     expect(secondCheckState(base)).toBe('awaiting-feedback');
-    expect(secondCheckState({ ...base, result: 'available', scheduleMet: true })).toBe('not-needed');
-    expect(secondCheckState({ ...base, result: 'available', scheduleMet: false })).toBe('required');
-    expect(secondCheckState({ ...base, result: 'unavailable' })).toBe('required');
+    // Whether one is needed is the rule's (resource-second-check): the record says only what happened.
+    expect(secondCheckState({ ...base, result: 'available', scheduleMet: true })).toBe('none');
+    expect(secondCheckState({ ...base, result: 'available', scheduleMet: false })).toBe('none');
+    expect(secondCheckState({ ...base, result: 'unavailable' })).toBe('none');
     expect(secondCheckState({ ...base, result: 'unavailable', secondCheck: { organizer, requestedAt: '2026-11-02T09:00:00+08:00' } })).toBe('in-progress');
     expect(secondCheckState({ ...base, result: 'unavailable', secondCheck: { organizer, requestedAt: '2026-11-02T09:00:00+08:00', completedAt: '2026-11-04T09:00:00+08:00' } })).toBe('done');
   });

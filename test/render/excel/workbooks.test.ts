@@ -6,7 +6,7 @@ import type { FindingInput } from '../../../src/render/excel/sources.ts';
 import { FINDINGS } from './findings.ts';
 import type { LoadedSpec, SheetSpec } from '../../../src/render/excel/spec.ts';
 import { DEFAULT_FORMATS, labelGroup } from '../../../src/render/excel/values.ts';
-import { expectGolden, fixtures, labels, readBack, render, sheetText, specNamed } from './helpers.ts';
+import { expectGolden, fixtures, labels, readBack, render, ruleFindings, sheetText, specNamed } from './helpers.ts';
 
 /**
  * The golden files are pinned to these fixtures, so that records other work adds to fixtures/projects
@@ -27,7 +27,9 @@ async function workbook(name: string, records: readonly ProjectRecord[], finding
   const spec = specNamed(name);
   // As `docpack workbook` does: a project workbook names its project after the title.
   const subtitle = spec.spec.scope === 'project' ? `${records[0]!.id} ${records[0]!.name}` : undefined;
-  if (!found) workbooks.set(key, (found = await readBack(await render(spec, records, { findings, subtitle }))));
+  // The circuit and resource sheets list what the rules found, as in a build.
+  const given = findings ?? (name === 'circuit-warnings' || name === 'resource-register' ? ruleFindings(records) : undefined);
+  if (!found) workbooks.set(key, (found = await readBack(await render(spec, records, { findings: given, subtitle }))));
   return found;
 }
 
@@ -62,6 +64,10 @@ function checkDataSheet(sheet: ExcelJS.Worksheet, spec: SheetSpec, rows: number)
       else expect(typeof cell.value, `${spec.name}!${cell.address}`).toBe(expected);
       const format = column.format ?? DEFAULT_FORMATS[column.type];
       expect(cell.numFmt).toBe(format === 'General' ? undefined : format);
+      // Data rows have borders, and a font with Chinese glyphs declared (Calibri has none).
+      expect(cell.border?.top?.style, `${spec.name}!${cell.address} border`).toBe('thin');
+      expect(cell.font?.name, `${spec.name}!${cell.address} font`).toBe('等线');
+      expect(cell.font?.charset).toBe(134);
       if (column.type === 'enum' || column.type === 'boolean') expect(Object.values(labels[labelGroup(column)!]!)).toContain(cell.value);
     });
   }
@@ -134,8 +140,8 @@ describe('问题治理表 Problem Management Table (per project, in-memory write
     const sheet = sheetOf(await workbook('problem-table', [pinned.find((record) => record.id === 'P2026-PRE-011')!]), '问题治理表');
     expect(sheet.getCell('K1').value).toBe('逾期天数（自然日，截至2026-11-25）');
     expect(columnValues(sheet, '编号')).toEqual(['PB-PRE-011-01', 'PB-PRE-011-04', 'PB-PRE-011-06', 'PB-PRE-011-03', 'PB-PRE-011-02', 'PB-PRE-011-05', 'PB-PRE-011-07']);
-    // Planned 11-13, open: 12 days late; 11-20 in progress: 5; 11-25 due today: 0; resolved, closed and deferred: blank.
-    expect(columnValues(sheet, '逾期天数（自然日，截至2026-11-25）')).toEqual([12, null, null, null, 5, 0, 0]);
+    // Planned 11-13, open: 12 days late; 11-20 in progress: 5; 11-25 due today and later: blank, not 0; resolved, closed and deferred: blank.
+    expect(columnValues(sheet, '逾期天数（自然日，截至2026-11-25）')).toEqual([12, null, null, null, 5, null, null]);
     expect(sheet.getCell('H2').value).toEqual(new Date('2026-11-13T00:00:00Z'));
     expect(sheet.getCell('I2').value).toBe('未解决');
     const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[]; style: { fill?: { bgColor?: { argb: string } } } }[] }[] }).conditionalFormattings;
@@ -156,7 +162,7 @@ describe('问题治理表 Problem Management Table (per project, in-memory write
 });
 
 describe('电路预警清单 Circuit Warning List (portfolio, streaming writer)', () => {
-  it('lists the circuits in the warning pool or with an open completion warning, across projects', async () => {
+  it('lists the circuits with an open finding of the circuit rules, across projects', async () => {
     const book = await workbook('circuit-warnings', all);
     const sheet = sheetOf(book, '电路预警清单');
     checkDataSheet(sheet, specNamed('circuit-warnings').spec.sheets[0]!, dataRows(sheet));
@@ -170,7 +176,16 @@ describe('电路预警清单 Circuit Warning List (portfolio, streaming writer)'
     expect(ids).not.toContain('GD-GZ-OTN-20261027-01');
     const row = ids.indexOf('GD-ZS-MSTP-20261119-02') + 2;
     const cells = Object.fromEntries((pinnedSheet.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(row).getCell(index + 1).value]));
-    expect(cells).toMatchObject({ 要求完成时间: new Date('2026-11-27T00:00:00Z'), 剩余工作日: 2, 加急: '是', 进度报告: '不报进度', 预警池: '是', 完工预警: '是', 负责层级: '本地网', 负责人: '杨子健' });
+    expect(cells).toMatchObject({ 要求完成时间: new Date('2026-11-27T00:00:00Z'), 剩余工作日: 2, 加急: '是', 进度报告: '不报进度', 预警类型: '电路完工预警；进入电路预警池', 负责层级: '本地网', 负责人: '杨子健' });
+    // A circuit whose unit filed a warning is on the list with its reason (MFG-012 -04, due 12-04: the unit's warning, not the 7-day point).
+    const filed = ids.indexOf('GD-ZH-MSTP-20261103-04') + 2;
+    expect(filed).toBeGreaterThan(1);
+    const filedCells = Object.fromEntries((pinnedSheet.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(filed).getCell(index + 1).value]));
+    expect(filedCells).toMatchObject({ 预警类型: '电路完工预警' });
+    expect(String(filedCells['预警原因'])).toContain('鱼塘');
+    // Membership is exactly the circuits with an open circuit finding: no rule logic in the sheet.
+    const circuitFindings = ruleFindings(pinned).filter((finding) => finding.closedAt === null && ['circuit-warning-pool', 'circuit-completion-warning', 'circuit-overdue'].includes(finding.ruleId));
+    expect([...ids].sort()).toEqual([...new Set(circuitFindings.map((finding) => finding.subject.label))].sort());
     // Sorted by required completion.
     const dates = columnValues(pinnedSheet, '要求完成时间') as Date[];
     expect([...dates].sort((a, b) => a.getTime() - b.getTime())).toEqual(dates);
@@ -201,7 +216,12 @@ describe('资源核查台账 Resource Check Register (portfolio, streaming write
     // Fed back 2026-11-05 16:00, valid one month: to 2026-12-05 16:00 (a datetime cell of Shanghai wall time).
     expect(pinnedChecks.getRow(row).getCell(11).value).toEqual(new Date('2026-12-05T16:00:00Z'));
     expect(pinnedChecks.getRow(row).getCell(11).numFmt).toBe('yyyy-mm-dd hh:mm');
-    expect(pinnedChecks.getRow(row).getCell(13).value).toBe('复核中');
+    const checkCells = Object.fromEntries((pinnedChecks.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedChecks.getRow(row).getCell(index + 1).value]));
+    // Handbook words, not clock states: 满足/不满足, 二次核查; the open second-check finding by its number in 预警升级汇总.
+    expect(checkCells).toMatchObject({ 工期: '不满足', 二次核查: '二次核查中', 有效期状态: '有效' });
+    expect(checkCells['二次核查预警']).toMatch(/^P2026-RES-004-\d\d$/);
+    const words = new Set([...columnValues(pinnedChecks, '有效期状态'), ...columnValues(pinnedChecks, '二次核查'), ...columnValues(pinnedChecks, '工期')]);
+    for (const clockWord of ['按时完成', '计时中', '未开始', '已停止', '不适用', '是', '否']) expect(words.has(clockWord), clockWord).toBe(false);
 
     const pinnedReserves = sheetOf(pinnedBook, '资源储备');
     expect(columnValues(pinnedReserves, '低于门限')).toEqual(['否', '否', '是', '是', '否']);
@@ -226,29 +246,57 @@ describe('预警升级汇总 Warning and Escalation Summary (portfolio, from fin
     expect(book.worksheets.map((ws) => ws.name)).toEqual(['汇总', '预警升级明细']);
     const list = sheetOf(book, '预警升级明细');
     expect(list.getCell('A2').value).toBe('无预警');
-    expect(list.autoFilter).toBe('A1:L1');
-    expect(sheetText(sheetOf(book, '汇总'))).toContain('级别\t数量\n本地网\t0\n省\t0\n集团\t0\n合计\t0');
+    expect(list.autoFilter).toBe('A1:N1');
+    expect(sheetText(sheetOf(book, '汇总'))).toContain('当前层级\t数量\n本地网\t0\n省\t0\n集团\t0\n合计\t0');
   });
 
-  it('with findings: counts by level, severity and rule, and one row per finding, most severe first', async () => {
-    const book = await workbook('warning-summary', pinned, FINDINGS);
+  it('with findings: open ones first with status and closing time, counts of the open ones by type, level, severity, rule and project', async () => {
+    // One more finding, closed (a restored fault): listed last, not counted.
+    const closed: FindingInput = { ...FINDINGS[1]!, id: 'F-0005', closedAt: '2026-11-08T14:55:00+08:00', subject: { pointer: '/afterSale/faults/1', label: 'FLT-DG-002' } };
+    const findings = [...FINDINGS, closed];
+    const book = await workbook('warning-summary', pinned, findings);
     const list = sheetOf(book, '预警升级明细');
-    checkDataSheet(list, specNamed('warning-summary').spec.sheets[0]!, FINDINGS.length);
-    expect(columnValues(list, '预警编号')).toEqual(['F-0002', 'F-0004', 'F-0001', 'F-0003']);
-    expect(columnValues(list, '严重程度')).toEqual(['严重', '重要', '重要', '一般']);
-    expect(columnValues(list, '项目名称')).toEqual(['东莞松山湖园区互联网专线项目', pinned.find((record) => record.id === 'P2026-PRE-011')!.name, pinned.find((record) => record.id === 'P2026-URG-003')!.name, pinned.find((record) => record.id === 'P2026-MFG-012')!.name]);
+    checkDataSheet(list, specNamed('warning-summary').spec.sheets[0]!, findings.length);
+    // Numbers people can say: the project and the finding's place among its findings, not a hash.
+    expect(columnValues(list, '预警编号')).toEqual(['P2026-AS-005-01', 'P2026-PRE-011-01', 'P2026-URG-003-01', 'P2026-MFG-012-01', 'P2026-AS-005-02']);
+    expect(columnValues(list, '状态')).toEqual(['未关闭', '未关闭', '未关闭', '未关闭', '已关闭']);
+    expect(columnValues(list, '类型')).toEqual(['升级', '升级', '预警', '预警', '升级']);
+    expect(columnValues(list, '关闭时间')).toEqual([null, null, null, null, new Date('2026-11-08T14:55:00Z')]);
+    expect(columnValues(list, '预警事项')[0]).toBe('重点客户严重故障');
+    expect(columnValues(list, '项目名称')).toEqual(['东莞松山湖园区互联网专线项目', pinned.find((record) => record.id === 'P2026-PRE-011')!.name, pinned.find((record) => record.id === 'P2026-URG-003')!.name, pinned.find((record) => record.id === 'P2026-MFG-012')!.name, '东莞松山湖园区互联网专线项目']);
     expect(columnValues(list, '通知对象')[0]).toBe('李晓明（客户经理）、王五（责任人）');
     // The hostile message is text, not a formula.
-    expect(list.getCell('K2').value).toBe('=HYPERLINK("http://evil.example","点击")');
-    expect(list.getCell('K2').formula).toBeUndefined();
+    const message = (list.getRow(1).values as string[]).indexOf('说明');
+    expect(list.getRow(2).getCell(message).value).toBe('=HYPERLINK("http://evil.example","点击")');
+    expect(list.getRow(2).getCell(message).formula).toBeUndefined();
     const summary = sheetText(sheetOf(book, '汇总'));
-    expect(summary).toContain('级别\t数量\n本地网\t2\n省\t1\n集团\t1\n合计\t4');
+    expect(summary).toContain('共 5 行；以下统计其中 4 行（仅统计未关闭的预警与升级');
+    expect(summary).toContain('类型\t数量\n预警\t2\n升级\t2\n合计\t4');
+    expect(summary).toContain('当前层级\t数量\n本地网\t2\n省\t1\n集团\t1\n合计\t4');
     expect(summary).toContain('严重程度\t数量\n提示\t0\n一般\t1\n重要\t2\n严重\t1\n合计\t4');
-    expect(summary).toContain('规则\t数量\ncircuit-warning-pool\t2\nproblem-overdue\t1\nserious-fault-key-customer\t1\n合计\t4');
+    expect(summary).toContain('项目编号\t数量\nP2026-AS-005\t1\nP2026-MFG-012\t1\nP2026-PRE-011\t1\nP2026-URG-003\t1\n合计\t4');
   });
 
   it('matches the golden text', async () => {
     const book = await workbook('warning-summary', pinned, FINDINGS);
     for (const sheet of book.worksheets) expectGolden('预警升级汇总', sheet.name, sheetText(sheet));
+  });
+});
+
+describe('print scaling', () => {
+  it('keeps every data sheet narrow enough for its paper that fitting it to the page width leaves text readable', async () => {
+    // Column widths (characters) that print at 8 pt or more when fitted to the width of the paper.
+    const readable: Record<string, number> = { 'A4 landscape': 180, 'A3 landscape': 270, 'A4 portrait': 125, 'A3 portrait': 180 };
+    for (const name of ['circuit-warnings', 'resource-register', 'warning-summary', 'problem-table']) {
+      const spec = specNamed(name).spec;
+      const records = spec.scope === 'project' ? [all.find((record) => record.id === 'P2026-PRE-011')!] : all;
+      const book = await workbook(name, records, name === 'warning-summary' ? ruleFindings(all) : undefined);
+      for (const sheetSpec of spec.sheets) {
+        const sheet = sheetOf(book, sheetSpec.name);
+        const total = sheetSpec.columns.reduce((sum, _, index) => sum + (sheet.getColumn(index + 1).width ?? 0), 0);
+        const paper = `${sheetSpec.print?.paper ?? 'A4'} ${sheetSpec.print?.orientation ?? 'landscape'}`;
+        expect(total, `${spec.title} ${sheetSpec.name} on ${paper}`).toBeLessThanOrEqual(readable[paper]!);
+      }
+    }
   });
 });

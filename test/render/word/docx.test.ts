@@ -1,3 +1,5 @@
+import { computeClocks } from '../../../src/clocks/compute.ts';
+import { loadClockDefs } from '../../../src/clocks/load.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
 import { DOCUMENT_KINDS } from '../../../src/render/word/documents.ts';
-import { readReferenceStyles } from '../../../src/render/word/docx.ts';
+import { readReferenceStyles, styleIdsByName } from '../../../src/render/word/docx.ts';
 import { WordRenderer } from '../../../src/render/word/render.ts';
 import { AS_OF, calendar, documentOptions, readRecord, renderAll } from './support.ts';
 
@@ -22,7 +24,7 @@ describe('determinism', () => {
   it('gives byte-identical .docx files for the same record and as-of, also after other documents', async () => {
     const first = await renderAll(record);
     await renderAll(readRecord('fixtures/projects/P2026-GOV-001.json'));
-    const fresh = await new WordRenderer({ calendar }).renderRecord(record, DOCUMENT_KINDS, documentOptions());
+    const fresh = await new WordRenderer({ calendar }).renderRecord(record, DOCUMENT_KINDS, documentOptions({ clocks: computeClocks(record, loadClockDefs(), calendar, AS_OF) }));
     expect(first.length).toBe(4);
     expect(fresh.map((document) => document.fileName)).toEqual(first.map((document) => document.fileName));
     fresh.forEach((document, index) => expect(Buffer.from(document.bytes).equals(Buffer.from(first[index]!.bytes)), document.fileName).toBe(true));
@@ -88,6 +90,28 @@ describe('--reference-doc', () => {
     // Ours, which the reference does not define, are still there for the tables.
     expect(styles).toContain('w:styleId="TableText"');
     expect((styles.match(/w:styleId="Heading1"/g) ?? []).length).toBe(1);
+  });
+
+  it('matches the reference document\'s styles by name, as a Chinese Word saves them (ids 1, a3)', async () => {
+    // What Chinese Word writes: ids in its own numbering, the built-in names in English.
+    const chinese =
+      '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+      '<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/><w:rPr><w:rFonts w:eastAsia="FangSong"/></w:rPr></w:style>' +
+      '<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/><w:next w:val="a"/><w:link w:val="10"/><w:rPr><w:color w:val="C00000"/></w:rPr></w:style>' +
+      '<w:style w:type="character" w:styleId="10"><w:name w:val="标题 1 字符"/><w:link w:val="1"/></w:style>' +
+      '<w:style w:type="paragraph" w:styleId="a3"><w:name w:val="Title"/><w:basedOn w:val="a"/></w:style>' +
+      '</w:styles>';
+    const matched = styleIdsByName(chinese);
+    expect(matched).toContain('w:styleId="Normal"><w:name w:val="Normal"/>');
+    expect(matched).toContain('w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:link w:val="10"/>');
+    expect(matched).toContain('w:styleId="10"><w:name w:val="标题 1 字符"/><w:link w:val="Heading1"/>');
+    expect(matched).toContain('w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>');
+    const [book] = await new WordRenderer({ calendar, referenceStyles: matched }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions());
+    const styles = part(book!.bytes, 'word/styles.xml');
+    expect(styles).toMatch(/w:styleId="Heading1"[\s\S]*?C00000/);
+    // Ours are not added again next to the renamed ones.
+    expect((styles.match(/w:styleId="Heading1"/g) ?? []).length).toBe(1);
+    expect((styles.match(/w:styleId="Title"/g) ?? []).length).toBe(1);
   });
 
   it('refuses a file that is not a .docx', () => {

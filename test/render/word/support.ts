@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadCalendar } from '../../../src/calendar/calendar.ts';
+import { computeClocks } from '../../../src/clocks/compute.ts';
+import { loadClockDefs } from '../../../src/clocks/load.ts';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
 import { DOCUMENT_KINDS, type DocumentOptions } from '../../../src/render/word/documents.ts';
 import { WordRenderer, type RenderedDocument } from '../../../src/render/word/render.ts';
@@ -34,6 +36,10 @@ export function renderer(): WordRenderer {
   return shared;
 }
 
+const clockDefs = loadClockDefs();
+
+/** Every document of a record, with its clock states as a build gives them (findings only when given). */
 export async function renderAll(record: ProjectRecord, overrides: Partial<DocumentOptions> = {}): Promise<RenderedDocument[]> {
-  return renderer().renderRecord(record, DOCUMENT_KINDS, documentOptions(overrides));
+  const clocks = computeClocks(record, clockDefs, calendar, AS_OF);
+  return renderer().renderRecord(record, DOCUMENT_KINDS, documentOptions({ clocks, ...overrides }));
 }

@@ -136,10 +136,10 @@ describe('markdown directives', () => {
 });
 
 describe('weekly report findings', () => {
-  it('lists the findings it is given and says 本周无预警 without any', async () => {
+  it('lists the findings it is given and says 无未关闭的预警与升级 without any', async () => {
     const fin = readRecord('fixtures/projects/P2026-FIN-002.json');
     const without = await renderAll(fin);
-    expect(docxText(without.find((document) => document.fileName.startsWith('周进度报告'))!.bytes)).toContain('本周无预警。');
+    expect(docxText(without.find((document) => document.fileName.startsWith('周进度报告'))!.bytes)).toContain('无未关闭的预警与升级。');
     const findings = [
       {
         ruleId: 'circuit-warning-pool',
@@ -154,7 +154,7 @@ describe('weekly report findings', () => {
     const withFindings = await renderAll(fin, { findings });
     const text = docxText(withFindings.find((document) => document.fileName.startsWith('周进度报告'))!.bytes);
     expect(text).toContain('| 1 | 升级 | 重要 | 省 | 电路 GD-GZ-OTN-20261026-02 | 2026-12-15 | 未报进度的电路进入预警池 | 已升级至省公司 |');
-    expect(text).toContain('本周预警 | 1 项');
-    expect(text).not.toContain('本周无预警');
+    expect(text).toContain('未关闭预警 | 1 项');
+    expect(text).not.toContain('无未关闭的预警与升级');
   });
 });

@@ -1,0 +1,131 @@
+// Every document type of the sample pack, as a coordinator reads it: built with `docpack build`,
+// converted by LibreOffice, read back with pdftotext (issue 14: documents a coordinator can send).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import type { ProjectRecord } from '../../src/records/types.gen.ts';
+
+const has = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
+const office = has('soffice') && has('pdftotext');
+if (!office) console.warn('SKIPPED test/pack/documents-office.test.ts: soffice or pdftotext is not installed');
+
+/** One document of each type, from the projects that show what the issue asks. */
+const DOCUMENTS = {
+  requirements: 'projects/P2026-FIN-002/项目需求书.docx',
+  requirementsInternal: 'projects/P2026-PRE-011/项目需求书.docx',
+  requirementsLost: 'projects/P2026-LOST-015/项目需求书.docx',
+  arrangement: 'projects/P2026-FIN-002/项目实施安排.docx',
+  plan: 'projects/P2026-MED-009/实施方案-ORD-FS-20261109-0688.docx',
+  weekly: 'projects/P2026-MED-009/周进度报告-2026-W48.docx',
+  problems: 'projects/P2026-PRE-011/问题治理表.xlsx',
+  portfolioWeekly: 'portfolio/周报.docx',
+  circuits: 'portfolio/电路预警清单.xlsx',
+  warnings: 'portfolio/预警升级汇总.xlsx',
+  register: 'portfolio/资源核查台账.xlsx',
+} as const;
+type Name = keyof typeof DOCUMENTS;
+
+const dir = mkdtempSync(path.join(tmpdir(), 'docpack-office-'));
+const pages = new Map<Name, string[]>();
+let summary = '';
+
+const textOf = (name: Name): string => (pages.get(name) ?? []).join('\f');
+const record = (id: string): ProjectRecord => JSON.parse(readFileSync(`fixtures/projects/${id}.json`, 'utf8')) as ProjectRecord;
+
+describe.skipIf(!office)('the sample pack in LibreOffice', () => {
+  beforeAll(async () => {
+    const io = memoryIo();
+    const code = await main(['build', 'fixtures/projects', '--out', dir, '--as-of', '2026-11-25T09:00:00+08:00'], io);
+    expect(code, io.stderr.join('\n')).toBe(0);
+    const pack = path.join(dir, '2026-11-25');
+    summary = readFileSync(path.join(pack, 'summary.md'), 'utf8');
+    const names = Object.keys(DOCUMENTS) as Name[];
+    // ASCII names: soffice's handling of non-ASCII command-line names depends on the locale.
+    const files = names.map((name) => {
+      const file = path.join(dir, `${name}${path.extname(DOCUMENTS[name])}`);
+      copyFileSync(path.join(pack, DOCUMENTS[name]), file);
+      return file;
+    });
+    execFileSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...files], { stdio: 'pipe', timeout: 240_000 });
+    // Reading order (no -layout): a table's cells come one after another, as a reader takes them.
+    for (const name of names) pages.set(name, execFileSync('pdftotext', [path.join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' }).split('\f'));
+  }, 300_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts agree across summary.md, 周报 and 预警升级汇总, which shows status and closing time', () => {
+    const [, open, escalations] = /(\d+) open findings \((\d+) escalations\)/.exec(summary) ?? [];
+    expect(open).toBeDefined();
+    const weekly = textOf('portfolioWeekly').replace(/\s+/g, '');
+    expect(weekly).toContain(`未关闭预警与升级${open}（本周新增`);
+    expect(weekly).toContain(`其中升级事项${escalations}`);
+    const warnings = textOf('warnings');
+    expect(warnings.replace(/\s+/g, '')).toContain(`以下统计其中${open}行`);
+    // The count by type (预警, 升级, 合计): its numbers come first among the summary's numbers.
+    const numbers = (pages.get('warnings')?.[0] ?? '').split('\n').filter((line) => /^\d+$/.test(line.trim())).map(Number);
+    expect(numbers.slice(0, 3)).toEqual([Number(open) - Number(escalations), Number(escalations), Number(open)]);
+    for (const header of ['状态', '关闭时间', '预警事项']) expect(warnings).toContain(header);
+    // Open ones first: no 未关闭 row after the first 已关闭 one.
+    const statuses: string[] = warnings.match(/未关闭|已关闭/g) ?? [];
+    expect(statuses.lastIndexOf('未关闭')).toBeLessThan(statuses.indexOf('已关闭'));
+    // Numbers people can say, not hashes.
+    expect(warnings).not.toMatch(/\b[0-9a-f]{16}\b/);
+    expect(warnings).toMatch(/P2026-MFG-012-0\d/);
+  });
+
+  it('电路预警清单 lists the circuits whose unit filed a warning, with the warning type', () => {
+    const text = textOf('circuits');
+    expect(text).toContain('预警类型');
+    expect(text).toContain('GD-ZH-MSTP-20261103-04');
+    expect(text).toContain('GD-GZ-OTN-20261026-02');
+  });
+
+  it('项目需求书: signature block on one page with its lead-in, internal matters left out, a lost bid said', () => {
+    const signaturePage = (pages.get('requirements') ?? []).find((page) => page.includes('签字（盖章）'));
+    expect(signaturePage).toBeDefined();
+    for (const row of ['客户确认', '客户经理', '客户工程师', '本需求书已于']) expect(signaturePage).toContain(row);
+    const internal = textOf('requirementsInternal').replace(/\s+/g, '');
+    expect(internal).not.toContain('商务处理');
+    expect(internal).not.toContain('集成商报价');
+    expect(textOf('requirementsLost').replace(/\s+/g, '')).toContain('本项目未中标');
+  });
+
+  it('no column narrower than its longest word: id pieces, phone numbers and dates stay whole', () => {
+    // An id may wrap after a '-' (the layout allows it); a piece between them never breaks. The
+    // -layout text keeps each line's hyphen, where reading order joins a wrapped id's lines.
+    const layout = (name: Name): string => execFileSync('pdftotext', ['-layout', path.join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' });
+    const fin = record('P2026-FIN-002');
+    const med = record('P2026-MED-009');
+    for (const name of ['plan', 'weekly'] as const) {
+      const text = layout(name);
+      for (const circuit of med.orders![0]!.circuits) for (const piece of circuit.id.split(/(?<=-)/)) expect(text, `${name} ${circuit.id}`).toContain(piece);
+    }
+    for (const contact of fin.customer.contacts ?? []) if (contact.phone) expect(layout('requirements')).toContain(contact.phone);
+    expect(textOf('plan').replace(/ /g, '')).toContain('2026年11月17日');
+    expect(textOf('requirements').replace(/ /g, '')).toContain('2026年12月10日');
+  });
+
+  it('实施方案: parallel segments, no boilerplate where the record has none', () => {
+    const text = textOf('plan').replace(/\s+/g, '');
+    expect(text).toContain('11个工作日（各分段合计17个工作日，部分并行）');
+    expect(text).not.toContain('按相关规范实施');
+  });
+
+  it('周进度报告 mid-week: the report is not yet due, and the latest one is shown', () => {
+    const text = textOf('weekly').replace(/\s+/g, '');
+    expect(text).toContain('尚未到提交期限');
+    expect(text).toContain('最近一次进度报告（2026-W47');
+    expect(text).not.toContain('本周未提交进度报告');
+  });
+
+  it('workbooks: handbook words, blank days overdue before the due', () => {
+    const register = textOf('register');
+    expect(register).toContain('不满足');
+    for (const clockWord of ['计时中', '按时完成', '未开始', '已停止']) expect(register).not.toContain(clockWord);
+    const problems = textOf('problems');
+    expect(problems).toContain('逾期天数');
+  });
+});
