@@ -1,22 +1,23 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { DocpackError, type Problem } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { dataPath, packageFile } from '../package-files.ts';
 import { PATH_HINT, isOperator, parsePath } from './conditions.ts';
 import type { AlertRule, RuleCondition } from './types.ts';
 
+/** rules/alerts of the working directory when it has one, else the package's. */
 export function defaultAlertsDir(): string {
-  return fileURLToPath(new URL('../../rules/alerts', import.meta.url));
+  return dataPath('rules/alerts');
 }
 
 let validator: ValidateFunction | undefined;
 
 function ruleSchemaValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(path.join(defaultAlertsDir(), 'alert.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(packageFile('rules/alerts/alert.schema.json'), 'utf8')) as object;
     validator = createAjv().compile(schema);
   }
   return validator;

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, escapePointerSegment, pointerToField } from '../errors.ts';
+import { dataPath } from '../package-files.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
 import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
 
@@ -37,7 +37,6 @@ export interface CreateCalendarOptions {
   dir?: string;
 }
 
-const DEFAULT_DIR_URL = new URL('../../rules/calendars/', import.meta.url);
 const SCHEMA_URL = new URL('../../rules/calendars/calendar.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'rules/calendars';
 const YEAR_FILE = /^(\d{4})\.json$/;
@@ -48,9 +47,9 @@ const KIND_HOLIDAY = 2;
 const KIND_MAKEUP = 3;
 const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
 
-/** The repo's calendar folder, found from this module so it works from any working directory. */
+/** rules/calendars of the working directory when it has one, else the package's. */
 export function defaultCalendarDir(): string {
-  return fileURLToPath(DEFAULT_DIR_URL);
+  return dataPath('rules/calendars');
 }
 
 let compiledSchema: ValidateFunction | undefined;

@@ -3,6 +3,7 @@ import { ExitCode } from './exit-codes.ts';
 import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { DocpackError, formatProblem } from '../errors.ts';
+import { ownDataPaths, packageVersion } from '../package-files.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -24,10 +25,16 @@ export type { SetExit } from './io.ts';
 export function buildProgram(io: CliIo, setExit: SetExit): Command {
   const program = new Command('docpack')
     .description('Validate project records, compute deadlines, raise warnings and render document packs.')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
+  // A records repository's own rules or templates replace the package's: say which, so a run is never
+  // silently made with other rules than the user thinks.
+  program.hook('preAction', () => {
+    const own = ownDataPaths();
+    if (own.length > 0) io.err(`docpack: using this folder's ${own.join(', ')} instead of the package's`);
+  });
   registerValidate(program, io, setExit);
   registerCheck(program, io, setExit);
   registerExplain(program, io, setExit);
