@@ -10,6 +10,7 @@ const root = new URL('../', import.meta.url);
 const compiled = new URL('dist/cli/main.js', root);
 const stamp = new URL('dist/.stamp', root);
 const sources = new URL('src/', root);
+const checkout = new URL('src/cli/main.ts', root);
 
 /** The newest modification time under a folder (about a hundred files: a millisecond or two). */
 function newest(dir) {
@@ -21,13 +22,13 @@ function newest(dir) {
 }
 
 let entry = compiled;
-if (existsSync(sources)) {
+if (existsSync(checkout)) {
   const built = existsSync(stamp) && existsSync(compiled) ? statSync(stamp).mtimeMs : -1;
   if (built < newest(fileURLToPath(sources))) {
     process.stderr.write(`docpack: ${built < 0 ? 'dist/ is not built' : 'src/ changed after the last build'}; running the sources through tsx (npm run build makes it fast again)\n`);
     const { register } = await import('tsx/esm/api');
     register();
-    entry = new URL('src/cli/main.ts', root);
+    entry = checkout;
   }
 } else if (!existsSync(compiled)) {
   process.stderr.write('docpack: this installation has no dist/cli/main.js; reinstall the package\n');
