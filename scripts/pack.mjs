@@ -27,5 +27,8 @@ if (!process.argv.includes('--restore')) {
   const packed = JSON.parse(text);
   delete packed.scripts.prepare;
   copyFileSync(manifest, saved);
-  writeFileSync(manifest, `${JSON.stringify(packed, null, 2)}\n`);
+  // Written beside and renamed, so that nothing reading package.json meanwhile sees half a file.
+  const staged = new URL('package.json.packing', root);
+  writeFileSync(staged, `${JSON.stringify(packed, null, 2)}\n`);
+  renameSync(staged, manifest);
 }

@@ -5,7 +5,7 @@
 // GitHub matrix and of GitLab's parallel jobs is byte for byte the unsharded build, and installing the
 // package on this Node prints no engine warning.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,8 +38,13 @@ function failures(runs: JobRun[]): string {
 
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'docpack-ci-'));
-  // The real `npm pack` of this checkout: prepack builds dist/ and ships the lock as npm-shrinkwrap.json.
-  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  // The real `npm pack` of this checkout (prepack builds dist/, ships the lock as npm-shrinkwrap.json and
+  // rewrites package.json for the while), run on a copy so that the other tests never see it half-done.
+  const checkout = path.join(work, 'checkout');
+  const skipped = new Set(['node_modules', '.git', 'out', 'dist', 'bench/.data']);
+  cpSync(repoRoot, checkout, { recursive: true, filter: (source) => !skipped.has(path.relative(repoRoot, source)) });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(checkout, 'node_modules'));
+  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: checkout, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
   tarball = path.join(work, packed);
   // The records repository: records, one of them invalid, and the pinned tarball where the examples look.
   repository = path.join(work, 'records-repo');
