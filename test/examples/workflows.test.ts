@@ -125,6 +125,19 @@ describe('examples/ci/weekly-report.yml in a records repository', () => {
     expect(result.exitCode).toBe(2);
   });
 
+  it('is green for a repository whose records are valid and have no open escalation', () => {
+    // Four fixture projects whose open findings are warnings only: FAIL_ON (escalation) is not reached.
+    const green = path.join(work, 'green-repo');
+    mkdirSync(path.join(green, 'records'), { recursive: true });
+    for (const id of ['P2026-GOV-001', 'P2026-EDU-008', 'P2026-DONE-014', 'P2026-LOST-015']) copyFileSync(path.join(repository, 'records', `${id}.json`), path.join(green, 'records', `${id}.json`));
+    cpSync(path.join(repository, 'tools'), path.join(green, 'tools'), { recursive: true });
+    const runs = runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository: green, inputs: { week: WEEK }, store: { ...store, artifacts: path.join(work, 'artifacts-green') }, workDir: path.join(work, 'green') });
+    expect(runs.map((run) => run.result), failures(runs)).toEqual(['success']);
+    expect(step(runs[0], 'Restore docpack').stdout).toMatch(/^cache hit/);
+    expect(step(runs[0], 'Fail on invalid records or findings')).toMatchObject({ outcome: 'success', status: 0 });
+    expect(runs[0]?.summary).toContain('0 invalid records');
+  });
+
   it('takes the records repository own rules when it has them, and says so', () => {
     const workspace = runs[0]?.workspace ?? '';
     const bin = path.join(workspace, '.docpack/bin/docpack.js');
