@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { DocpackError, type Problem } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
@@ -9,19 +8,21 @@ import { defaultDeadlinesDir, readClockDefs } from '../clocks/load.ts';
 import type { ClockDef } from '../clocks/types.ts';
 import type { Labels } from '../render/labels.ts';
 import { listRuleFiles } from '../rule-files.ts';
+import { dataPath, packageFile } from '../package-files.ts';
 import { PATH_HINT, isOperator, parsePath } from './conditions.ts';
 import { lintRules } from './lint.ts';
 import type { AlertRule, RuleCondition } from './types.ts';
 
+/** rules/alerts of the working directory when it has one, else the package's. */
 export function defaultAlertsDir(): string {
-  return fileURLToPath(new URL('../../rules/alerts', import.meta.url));
+  return dataPath('rules/alerts');
 }
 
 let validator: ValidateFunction | undefined;
 
 function ruleSchemaValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(path.join(defaultAlertsDir(), 'alert.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(packageFile('rules/alerts/alert.schema.json'), 'utf8')) as object;
     validator = createAjv().compile(schema);
   }
   return validator;

@@ -5,6 +5,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, escapePointerSegment, pointerToField } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { dataPath } from '../package-files.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
 import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
 
@@ -73,7 +74,6 @@ export interface CreateCalendarOptions {
   ignoredProvisional?: readonly number[];
 }
 
-const DEFAULT_DIR_URL = new URL('../../rules/calendars/', import.meta.url);
 const SCHEMA_URL = new URL('../../rules/calendars/calendar.schema.json', import.meta.url);
 export const DEFAULT_CALENDAR_DIR_LABEL = 'rules/calendars';
 const DEFAULT_DIR_LABEL = DEFAULT_CALENDAR_DIR_LABEL;
@@ -85,9 +85,9 @@ const KIND_HOLIDAY = 2;
 const KIND_MAKEUP = 3;
 const KIND_NAMES: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
 
-/** The repo's calendar folder, found from this module so it works from any working directory. */
+/** rules/calendars of the working directory when it has one, else the package's. */
 export function defaultCalendarDir(): string {
-  return fileURLToPath(DEFAULT_DIR_URL);
+  return dataPath('rules/calendars');
 }
 
 /** What the user is told to pass to use provisional years. */

@@ -46,9 +46,9 @@ export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): Ch
 /** --rules, --deadlines and --calendar-dir: every command that runs the rules lets users try edited copies. */
 export function withRuleDirs(command: Command): Command {
   return command
-    .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
-    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)');
+    .option('--rules <dir>', "alert rules directory (default rules/alerts when present, else docpack's)")
+    .option('--deadlines <dir>', "deadline clocks directory (default rules/deadlines when present, else docpack's)")
+    .option('--calendar-dir <dir>', "working-day calendar directory (default rules/calendars when present, else docpack's)");
 }
 
 /** --calendar-provisional: every command that reads the calendar can use the provisional years. */

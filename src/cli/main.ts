@@ -3,17 +3,7 @@ import { ExitCode } from './exit-codes.ts';
 import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { DocpackError, formatProblem } from '../errors.ts';
-import { registerValidate } from './commands/validate.ts';
-import { registerCheck } from './commands/check.ts';
-import { registerExplain } from './commands/explain.ts';
-import { registerRules } from './commands/rules.ts';
-import { registerClocks } from './commands/clocks.ts';
-import { registerCalendar } from './commands/calendar.ts';
-import { registerRender } from './commands/render.ts';
-import { registerBuild } from './commands/build.ts';
-import { registerReport } from './commands/report.ts';
-import { registerMerge } from './commands/merge.ts';
-import { registerWorkbook } from './commands/workbook.ts';
+import { ownDataPaths, packageVersion } from '../package-files.ts';
 
 /**
  * Each command module exports `register(program, io, setExit)`.
@@ -21,24 +11,49 @@ import { registerWorkbook } from './commands/workbook.ts';
  */
 export type { SetExit } from './io.ts';
 
-export function buildProgram(io: CliIo, setExit: SetExit): Command {
+type Register = (program: Command, io: CliIo, setExit: SetExit) => void;
+
+/**
+ * The commands in help order, each module loaded only when needed: a command does not pay for the
+ * libraries of the others (docx, exceljs...), and --version loads none.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.ts')).registerValidate,
+  check: async () => (await import('./commands/check.ts')).registerCheck,
+  explain: async () => (await import('./commands/explain.ts')).registerExplain,
+  rules: async () => (await import('./commands/rules.ts')).registerRules,
+  clocks: async () => (await import('./commands/clocks.ts')).registerClocks,
+  calendar: async () => (await import('./commands/calendar.ts')).registerCalendar,
+  build: async () => (await import('./commands/build.ts')).registerBuild,
+  merge: async () => (await import('./commands/merge.ts')).registerMerge,
+  report: async () => (await import('./commands/report.ts')).registerReport,
+  render: async () => (await import('./commands/render.ts')).registerRender,
+  workbook: async () => (await import('./commands/workbook.ts')).registerWorkbook,
+};
+
+/** The commands argv needs: its command alone, none for --version, all for help or an unknown command. */
+function commandsFor(argv: readonly string[]): string[] {
+  const [first] = argv;
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (argv.length === 1 && (first === '--version' || first === '-V')) return [];
+  return Object.keys(COMMANDS);
+}
+
+export async function buildProgram(io: CliIo, setExit: SetExit, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('docpack')
     .description('Validate project records, compute deadlines, raise warnings and render document packs.')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
-  registerValidate(program, io, setExit);
-  registerCheck(program, io, setExit);
-  registerExplain(program, io, setExit);
-  registerRules(program, io, setExit);
-  registerClocks(program, io, setExit);
-  registerCalendar(program, io, setExit);
-  registerBuild(program, io, setExit);
-  registerMerge(program, io, setExit);
-  registerReport(program, io, setExit);
-  registerRender(program, io, setExit);
-  registerWorkbook(program, io, setExit);
+  // A records repository's own rules or templates replace the package's: say which, so a run is never
+  // silently made with other rules than the user thinks.
+  program.hook('preAction', () => {
+    const own = ownDataPaths();
+    if (own.length > 0) io.err(`docpack: using this folder's ${own.join(', ')} instead of the package's`);
+  });
+  const registers = await Promise.all(commandsFor(argv).map((name) => (COMMANDS[name] as () => Promise<Register>)()));
+  for (const register of registers) register(program, io, setExit);
   return program;
 }
 
@@ -48,8 +63,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const setExit: SetExit = (code) => {
     exitCode = Math.max(exitCode, code);
   };
-  const program = buildProgram(io, setExit);
   try {
+    const program = await buildProgram(io, setExit, argv);
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

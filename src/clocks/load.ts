@@ -2,23 +2,22 @@
 // against the record schema (every path must name a real field of the subject).
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { constantFits, describeValueType, didYouMean, recordSchema, resolveSchema, schemaDefinition, valueTypeOf, walkSchema, type SchemaNode } from '../records/schema-paths.ts';
 import { listRuleFiles } from '../rule-files.ts';
+import { dataPath } from '../package-files.ts';
 import { compileClock } from './compute.ts';
 import { splitPath } from './paths.ts';
 import type { ClockDef, Condition, Scalar, SubjectKind, TimeSource } from './types.ts';
 
-const DEFAULT_DIR_URL = new URL('../../rules/deadlines/', import.meta.url);
 const SCHEMA_URL = new URL('../../rules/deadlines/deadline.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'rules/deadlines';
 
-/** The repo's rules/deadlines folder, found from this module so it works from any working directory. */
+/** rules/deadlines of the working directory when it has one, else the package's. */
 export function defaultDeadlinesDir(): string {
-  return fileURLToPath(DEFAULT_DIR_URL);
+  return dataPath('rules/deadlines');
 }
 
 export interface ClockDefsResult {

@@ -213,7 +213,8 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
   // the heap (peak RSS), and is still far above what the largest project needs.
   const heapMb = workerHeapMb();
   const pool = new Piscina<ProjectJob, ProjectResult>({
-    filename: new URL('./worker.mjs', import.meta.url).href,
+    // Compiled (dist/pack/build.js), workers load the compiled entry; from the sources, the tsx one.
+    filename: new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js', import.meta.url).href,
     maxThreads: concurrency,
     minThreads: concurrency,
     idleTimeout: 1000,

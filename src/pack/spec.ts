@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DocpackError } from '../errors.ts';
+import { dataPath, packageFile } from '../package-files.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
@@ -18,10 +17,13 @@ export interface PackSpec {
   portfolio: PackEntry[];
 }
 
-export const defaultPackPath = fileURLToPath(new URL('../../templates/pack.json', import.meta.url));
+/** templates/pack.json of the working directory when it has one, else the package's. */
+export function defaultPackPath(): string {
+  return dataPath('templates/pack.json');
+}
 
 /** Loads templates/pack.json (or --pack), checked against pack.schema.json beside the default one. */
-export function loadPackSpec(file: string = defaultPackPath): PackSpec {
+export function loadPackSpec(file: string = defaultPackPath()): PackSpec {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -34,7 +36,7 @@ export function loadPackSpec(file: string = defaultPackPath): PackSpec {
   } catch (error) {
     throw new DocpackError({ file, ...describeSyntaxError(text, error) });
   }
-  const schema = JSON.parse(readFileSync(path.join(path.dirname(defaultPackPath), 'pack.schema.json'), 'utf8')) as object;
+  const schema = JSON.parse(readFileSync(packageFile('templates/pack.schema.json'), 'utf8')) as object;
   const validate = createAjv().compile(schema);
   if (!validate(value)) {
     const [first] = describeSchemaErrors(validate.errors ?? []);

@@ -1,5 +1,6 @@
-// Worker-thread entry of `docpack build --concurrency n`: the TypeScript sources run through tsx,
-// as in bin/docpack.js, and each task renders one project (src/pack/project.ts).
+// Worker-thread entry of `docpack build --concurrency n` when docpack runs from its TypeScript sources
+// (tests, bin/docpack.js on a checkout whose dist/ is stale): they run through tsx, and each task renders
+// one project (src/pack/project.ts). The compiled package uses dist/pack/worker.js instead.
 import { register } from 'tsx/esm/api';
 
 register();

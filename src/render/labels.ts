@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { DocpackError } from '../errors.ts';
+import { dataPath } from '../package-files.ts';
 
 export type Labels = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-export const defaultLabelsPath = new URL('../../templates/labels.json', import.meta.url);
+/** templates/labels.json of the working directory when it has one, else the package's. */
+export function defaultLabelsPath(): string {
+  return dataPath('templates/labels.json');
+}
 
 /** Loads the one labels file every template uses for enum values. */
-export function loadLabels(file: string | URL = defaultLabelsPath): Labels {
+export function loadLabels(file: string | URL = defaultLabelsPath()): Labels {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const labels: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
   for (const [group, values] of Object.entries(parsed)) {

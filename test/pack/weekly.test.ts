@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,58 +73,4 @@ describe('docpack report weekly', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is not an ISO week');
   });
-});
-
-describe('examples/ci/weekly-report.yml', () => {
-  const workflow = readFileSync('examples/ci/weekly-report.yml', 'utf8');
-  const commands = [...workflow.matchAll(/npx docpack ([^\n|>]+?)(?:\s*(?:>|\|\||$))/gm)].map((match) => match[1]!.trim());
-
-  it('runs docpack commands that the CLI accepts', async () => {
-    expect(commands.length).toBeGreaterThanOrEqual(2);
-    const out = tempDir();
-    for (const command of commands) {
-      const argv = command
-        .replace(/"\$RECORDS"/g, 'fixtures/projects')
-        .replace(/"\$WEEK"/g, '2026-W48')
-        .replace(/--out out/g, `--out ${out}`)
-        .split(/\s+/);
-      const result = await run([...argv, ...(argv[0] === 'report' ? ['--as-of', '2026-11-25T09:00:00+08:00'] : [])]);
-      expect([0, 1], `${command}: ${result.stderr}`).toContain(result.code);
-    }
-    expect(existsSync(path.join(out, 'weekly', '2026-W48', 'summary.md'))).toBe(true);
-  });
-
-  it('writes the summary the job summary step reads and uploads the same folder', () => {
-    expect(workflow).toContain('cat "out/weekly/$WEEK/summary.md" >> "$GITHUB_STEP_SUMMARY"');
-    expect(workflow).toContain('out/weekly/${{ env.WEEK }}/');
-    expect(workflow).toMatch(/cron: '0 1 \* \* 1'/);
-  });
-});
-
-describe('examples/ci/sharded-build.yml', () => {
-  const workflow = readFileSync('examples/ci/sharded-build.yml', 'utf8');
-
-  it('builds each matrix shard and merges them with commands the CLI accepts', async () => {
-    const shards = [...workflow.matchAll(/matrix:\s*\n\s*shard: \[([\d, ]+)\]/g)][0]?.[1]?.split(',').map((item) => Number(item.trim())) ?? [];
-    const count = Number(/SHARDS: (\d+)/.exec(workflow)?.[1]);
-    expect(shards).toEqual(Array.from({ length: count }, (_, index) => index + 1));
-    const buildLine = /npx docpack (build [^|\n]+?)\s*\|\|/.exec(workflow)?.[1] ?? '';
-    const mergeLine = /npx docpack (merge [^\n]+)/.exec(workflow)?.[1] ?? '';
-    const root = tempDir();
-    for (const shard of shards) {
-      const argv = buildLine
-        .replace('"$RECORDS"', 'fixtures/projects')
-        .replace('"${{ matrix.shard }}/$SHARDS"', `${shard}/${count}`)
-        .replace('"${{ needs.as-of.outputs.value }}"', '2026-11-25T09:00:00+08:00')
-        .replace('--out shard', `--out ${path.join(root, `build-${shard}`)}`)
-        .split(/\s+/);
-      expect((await run(argv)).code).toBe(0);
-      // upload-artifact of shard/<date>/ then download-artifact into shards/shard-k
-      const { cpSync } = await import('node:fs');
-      cpSync(path.join(root, `build-${shard}`, '2026-11-25'), path.join(root, 'shards', `shard-${shard}`), { recursive: true });
-    }
-    const argv = mergeLine.replace(/shards\//g, `${root}/shards/`).replace('--out out', `--out ${path.join(root, 'out')}`).split(/\s+/);
-    expect([0, 1]).toContain((await run(argv)).code);
-    expect(existsSync(path.join(root, 'out', '2026-11-25', 'summary.md'))).toBe(true);
-  }, 120_000);
 });

@@ -65,7 +65,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       const concurrency = options.concurrency === undefined ? config.concurrency : Number(options.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) throw new UsageError(`--concurrency "${options.concurrency}": write a whole number from 1 to 64`);
       const shard = options.shard === undefined ? undefined : parseShard(options.shard);
-      const pack = loadPackSpec(options.pack ?? config.pack ?? defaultPackPath);
+      const pack = loadPackSpec(options.pack ?? config.pack ?? defaultPackPath());
       const referenceDoc = options.referenceDoc ?? config.referenceDoc;
       if (referenceDoc !== undefined) readReferenceStyles(referenceDoc); // fail early on an unreadable file
       const showBar = io.isTty && options.progress !== false && !options.json;

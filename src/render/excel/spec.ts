@@ -2,10 +2,10 @@
 // authority (every file is checked against it); these types mirror it by hand, as clocks/types.ts does.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from 'fastest-levenshtein';
 import { DocpackError, pointerToField, type Problem } from '../../errors.ts';
+import { dataPath } from '../../package-files.ts';
 import { SourceMap } from '../../records/json-text.ts';
 import type { Labels } from '../labels.ts';
 
@@ -100,19 +100,19 @@ export interface SourceShape {
 }
 
 const SPEC_SUFFIX = '.xlsx.json';
-const SCHEMA_FILE = 'sheet-spec.schema.json';
-const DEFAULT_DIR_URL = new URL('../../../templates/excel/', import.meta.url);
+const SCHEMA_URL = new URL('../../../templates/excel/sheet-spec.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'templates/excel';
 
+/** templates/excel of the working directory when it has one, else the package's. */
 export function defaultSpecDir(): string {
-  return fileURLToPath(DEFAULT_DIR_URL);
+  return dataPath('templates/excel');
 }
 
 let compiled: ValidateFunction | undefined;
 function specSchema(): ValidateFunction {
   if (!compiled) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    compiled = ajv.compile(JSON.parse(readFileSync(new URL(SCHEMA_FILE, DEFAULT_DIR_URL), 'utf8')) as object);
+    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
   }
   return compiled;
 }

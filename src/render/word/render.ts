@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { DateTime } from 'luxon';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
+import { dataPath } from '../../package-files.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE } from '../../time.ts';
 import { loadLabels, type Labels } from '../labels.ts';
@@ -12,12 +12,15 @@ import { packBlocks } from './docx.ts';
 import { markdownBlocks } from './markdown.ts';
 import { compileTemplate, createTemplateEnv, type CompiledTemplate, type TemplateEnv } from './template.ts';
 
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/word/', import.meta.url));
+/** templates/word of the working directory when it has one, else the package's. */
+export function defaultTemplatesDir(): string {
+  return dataPath('templates/word');
+}
 
 export interface RendererOptions {
   calendar: WorkingCalendar;
   labels?: Labels;
-  /** Folder of the .md.hbs templates; default templates/word of this repository. */
+  /** Folder of the .md.hbs templates; default templates/word (the working directory's, else the package's). */
   templatesDir?: string;
   /** word/styles.xml of a --reference-doc. */
   referenceStyles?: string;
@@ -61,7 +64,7 @@ export class WordRenderer {
 
   constructor(private readonly options: RendererOptions) {
     this.env = createTemplateEnv({ labels: options.labels ?? loadLabels(), calendar: options.calendar });
-    this.templatesDir = options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
+    this.templatesDir = options.templatesDir ?? defaultTemplatesDir();
   }
 
   template(kind: DocumentKind): CompiledTemplate {

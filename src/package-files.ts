@@ -1,0 +1,37 @@
+// Where docpack finds its shipped data: rules, templates and schemas live in the package (the checkout,
+// or node_modules/netservice-docpack when installed); a records repository may bring its own rules and
+// templates, which then replace the package's folder of the same name.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package's root folder: this module is src/package-files.ts or dist/package-files.js, one level below it. */
+export const packageRoot = fileURLToPath(new URL('../', import.meta.url));
+
+/** The folders and files of docpack's layout that a repository may bring its own of, by their name in that layout. */
+export const DATA_PATHS = ['rules/alerts', 'rules/deadlines', 'rules/calendars', 'templates/word', 'templates/excel', 'templates/pack.json', 'templates/labels.json'] as const;
+export type DataPath = (typeof DATA_PATHS)[number];
+
+/** A file shipped with docpack (a schema, package.json), never taken from the working directory. */
+export function packageFile(relative: string): string {
+  return path.join(packageRoot, relative);
+}
+
+/** A data folder or file: the working directory's own when it has one (a records repository's rules/alerts), else the package's. */
+export function dataPath(relative: DataPath, cwd: string = process.cwd()): string {
+  const own = path.resolve(cwd, relative);
+  return existsSync(own) ? own : packageFile(relative);
+}
+
+/** The data paths the working directory brings its own of, when it is not docpack's own folder (a records repository). */
+export function ownDataPaths(cwd: string = process.cwd()): DataPath[] {
+  return DATA_PATHS.filter((relative) => {
+    const own = path.resolve(cwd, relative);
+    return existsSync(own) && own !== path.resolve(packageFile(relative));
+  });
+}
+
+/** docpack's version, from its package.json (one place to change it). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+}
