@@ -23,10 +23,13 @@ export interface Problem {
 export class DocpackError extends Error {
   override readonly name = 'DocpackError';
   readonly problem: Problem;
+  /** Problems that led to this one (e.g. why no record is valid), printed before it. */
+  readonly related: readonly Problem[];
 
-  constructor(problem: Omit<Problem, 'severity'> & { severity?: Problem['severity'] }) {
+  constructor(problem: Omit<Problem, 'severity'> & { severity?: Problem['severity'] }, related: readonly Problem[] = []) {
     super(problem.message);
     this.problem = { severity: 'error', ...problem };
+    this.related = related;
   }
 
   get code(): string {

@@ -111,7 +111,7 @@ describe('examples/ci/sharded-build.yml', () => {
       expect((await run(argv)).code).toBe(0);
       // upload-artifact of shard/<date>/ then download-artifact into shards/shard-k
       const { cpSync } = await import('node:fs');
-      cpSync(path.join(root, `build-${shard}`, '2026-11-25'), path.join(root, 'shards', `shard-${shard}`), { recursive: true });
+      cpSync(path.join(root, `build-${shard}`, '2026-11-25'), path.join(root, 'shards', `shard-${shard}`), { recursive: true, dereference: true });
     }
     const argv = mergeLine.replace(/shards\//g, `${root}/shards/`).replace('--out out', `--out ${path.join(root, 'out')}`).split(/\s+/);
     expect([0, 1]).toContain((await run(argv)).code);
