@@ -33,6 +33,64 @@ export function recordValidator(): ValidateFunction<ProjectRecord> {
   return compiled;
 }
 
+interface LimitSchema {
+  $ref?: string;
+  properties?: Record<string, LimitSchema>;
+  items?: LimitSchema;
+  maxItems?: number;
+  maxLength?: number;
+  $defs?: Record<string, LimitSchema>;
+}
+
+let limitRoot: LimitSchema | undefined;
+
+/**
+ * The schema's size limits (maxItems, maxLength) checked before the schema itself, in one linear walk
+ * without recursion: a record with 100,000 circuits is refused for its size at once, instead of after
+ * every circuit was validated. Returns the first `max` problems found.
+ */
+export function checkSizeLimits(value: unknown, max = 100): SchemaProblem[] {
+  limitRoot ??= JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as LimitSchema;
+  const defs = limitRoot.$defs ?? {};
+  const resolve = (schema: LimitSchema | undefined): LimitSchema | undefined => {
+    let current = schema;
+    for (let guard = 0; current?.$ref !== undefined && guard < 16; guard += 1) current = defs[current.$ref.replace('#/$defs/', '')];
+    return current;
+  };
+  const problems: SchemaProblem[] = [];
+  const stack: { value: unknown; schema: LimitSchema | undefined; pointer: string }[] = [{ value, schema: limitRoot, pointer: '' }];
+  while (stack.length > 0 && problems.length < max) {
+    const { value: node, schema: raw, pointer } = stack.pop() as (typeof stack)[number];
+    const schema = resolve(raw);
+    if (!schema) continue;
+    if (typeof node === 'string' && schema.maxLength !== undefined && node.length > schema.maxLength) {
+      // String length as JSON Schema counts it (code points) only matters near the limit.
+      const length = [...node].length;
+      if (length > schema.maxLength) problems.push({ code: 'out-of-range', pointer, field: pointerToField(pointer) || '(record)', message: `is ${length} characters long; at most ${schema.maxLength} allowed`, hint: 'shorten the text' });
+    } else if (Array.isArray(node)) {
+      if (schema.maxItems !== undefined && node.length > schema.maxItems) {
+        problems.push({
+          code: 'out-of-range',
+          pointer,
+          field: pointerToField(pointer) || '(record)',
+          message: `has ${node.length} items; at most ${schema.maxItems} allowed`,
+          hint: 'split the project into several records, or the list into several entries (e.g. one order per batch of circuits)',
+        });
+        continue; // its items are not looked at: the record is refused for its size
+      }
+      for (let index = node.length - 1; index >= 0; index -= 1) stack.push({ value: node[index], schema: schema.items, pointer: `${pointer}/${index}` });
+    } else if (node !== null && typeof node === 'object' && schema.properties) {
+      const entries = Object.entries(node as Record<string, unknown>);
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const [key, child] = entries[index] as [string, unknown];
+        const childSchema = Object.prototype.hasOwnProperty.call(schema.properties, key) ? schema.properties[key] : undefined;
+        if (childSchema) stack.push({ value: child, schema: childSchema, pointer: `${pointer}/${escapePointerSegment(key)}` });
+      }
+    }
+  }
+  return problems;
+}
+
 /** A schema problem before a source position is attached: `key` marks problems about a member name. */
 export type SchemaProblem = Omit<Problem, 'file' | 'severity'> & { pointer: string; key?: string };
 
