@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { closest, distance } from 'fastest-levenshtein';
 import { escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
 import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
+import { MIN_YEAR } from '../calendar/dates.ts';
 import type { ProjectRecord } from './types.gen.ts';
 
 export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
@@ -242,7 +243,9 @@ function describeFormat(error: ErrorObject, pointer: string, field: string, valu
       pointer,
       field,
       message: `${show(value)} is not a time (YYYY-MM-DDTHH:mm[:ss][+08:00])`,
-      hint: isIsoDate(text) ? `a time is needed here, e.g. "${text}T09:00:00+08:00"` : dateHint(text.slice(0, 10)) ?? 'e.g. "2026-11-24T09:30:00+08:00"; without an offset it is read in Asia/Shanghai',
+      hint: isIsoDate(text)
+        ? `a time is needed here, e.g. "${text}T09:00:00+08:00"`
+        : (dateHint(text.slice(0, 10)) ?? (/[+-]\d{2}:\d{2}$/.test(text) ? 'the offset must be a real one, from -12:00 to +14:00 (e.g. +08:00)' : 'e.g. "2026-11-24T09:30:00+08:00"; without an offset it is read in Asia/Shanghai')),
     };
   }
   return { code: 'bad-format', pointer, field, message: `${show(value)} is not a valid ${format}` };
@@ -252,6 +255,7 @@ function dateHint(text: string): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (!match) return 'write the date as YYYY-MM-DD, e.g. "2026-11-24"';
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < MIN_YEAR) return `years start at ${MIN_YEAR} (Excel holds no earlier date)`;
   if (month < 1 || month > 12) return `there is no month ${month}`;
   const last = daysInMonth(year, month);
   if (day < 1 || day > last) return `${match[1]}-${match[2]} has ${last} days`;
