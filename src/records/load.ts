@@ -286,15 +286,18 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
 
 /** Two files with the same project id would write to the same pack directory: both are invalid. */
 async function markDuplicateIds(outcomes: InternalOutcome[]): Promise<void> {
+  // Ids differing only in case name one folder on Windows and macOS: grouped case-insensitively.
   const byId = new Map<string, InternalOutcome[]>();
   for (const outcome of outcomes) {
     if (outcome.id === undefined) continue;
-    byId.set(outcome.id, [...(byId.get(outcome.id) ?? []), outcome]);
+    const key = outcome.id.toLowerCase();
+    byId.set(key, [...(byId.get(key) ?? []), outcome]);
   }
-  for (const [id, group] of byId) {
+  for (const group of byId.values()) {
     if (group.length < 2) continue;
     for (const outcome of group) {
-      const others = group.filter((other) => other !== outcome).map((other) => other.file);
+      const id = outcome.id as string;
+      const others = group.filter((other) => other !== outcome).map((other) => (other.id === id ? other.file : `${other.file} (as "${other.id}": ids differing only in case name one folder on Windows and macOS)`));
       outcome.valid = false;
       delete outcome.record;
       const position = await readFile(outcome.file, 'utf8').then(

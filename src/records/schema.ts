@@ -6,6 +6,7 @@ import { escapePointerSegment, pointerToField, type Problem } from '../errors.ts
 import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
 import { MIN_YEAR } from '../calendar/dates.ts';
 import type { ProjectRecord } from './types.gen.ts';
+import { unsafeIdHint } from './safe-id.ts';
 
 export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
 
@@ -199,7 +200,7 @@ function describeOne(error: ErrorObject): SchemaProblem | undefined {
         pointer,
         field,
         message: kind === 'safeId' ? `${show(value)} is not a safe id` : `${show(value)} is not in the expected form`,
-        hint: (kind && HINTS_BY_PATTERN[kind]) ?? parentSchema.description,
+        hint: kind === 'safeId' ? unsafeIdHint(value) : ((kind && HINTS_BY_PATTERN[kind]) ?? parentSchema.description),
       };
     }
     case 'minLength':
