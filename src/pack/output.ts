@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
@@ -190,6 +190,12 @@ export class PackOutput {
       this.notice(`could not remove the unfinished pack ${this.staging} (${errorCode(error)}); the next run into ${path.dirname(this.target)} removes it`);
     }
     this.releaseLock();
+    // A first run that failed leaves no empty .docpack/ behind (one that holds packs stays).
+    try {
+      rmdirSync(this.store);
+    } catch {
+      // not empty, or not ours to remove
+    }
   }
 }
 
