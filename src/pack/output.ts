@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
 import { isSafeId } from '../records/safe-id.ts';
-import { writeFileAtomic } from '../write/atomic.ts';
+import { withPath, writeFileAtomic } from '../write/atomic.ts';
 
 export interface ManifestEntry {
   /** Path inside the pack, with forward slashes, e.g. projects/P2026-GOV-001/项目需求书.docx */
@@ -120,6 +120,8 @@ export class PackOutput {
         count += 1;
       }
       put(count === 0 ? ']\n}\n' : '\n  ]\n}\n');
+    } catch (error) {
+      throw withPath(error, target);
     } finally {
       closeSync(fd);
     }

@@ -12,7 +12,7 @@ import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
-import { writeFileAtomic } from '../../write/atomic.ts';
+import { writeFileAtomic, withPath } from '../../write/atomic.ts';
 import type { Labels } from '../labels.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
@@ -588,6 +588,6 @@ export async function renderWorkbookToFile(input: RenderInput, file: string): Pr
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
-    throw error;
+    throw withPath(error, file);
   }
 }
