@@ -23,13 +23,20 @@ export interface Problem {
 export class DocpackError extends Error {
   override readonly name = 'DocpackError';
   readonly problem: Problem;
-  /** Problems that led to this one (e.g. why no record is valid), printed before it. */
-  readonly related: readonly Problem[];
+  /** Every problem, `problem` first: input refused for several reasons (a rules directory with lint problems) says all of them. */
+  readonly problems: readonly Problem[];
 
-  constructor(problem: Omit<Problem, 'severity'> & { severity?: Problem['severity'] }, related: readonly Problem[] = []) {
-    super(problem.message);
+  constructor(problem: Omit<Problem, 'severity'> & { severity?: Problem['severity'] }, more: readonly Problem[] = []) {
+    super(more.length > 0 ? `${problem.message} (and ${more.length} more)` : problem.message);
     this.problem = { severity: 'error', ...problem };
-    this.related = related;
+    this.problems = [this.problem, ...more];
+  }
+
+  /** One error for a list of problems (at least one). */
+  static of(problems: readonly Problem[]): DocpackError {
+    const [first, ...more] = problems;
+    if (!first) throw new Error('DocpackError.of needs a problem');
+    return new DocpackError(first, more);
   }
 
   get code(): string {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers, latestClockStates } from '../clocks/compute.ts';
-import { dayOf, endOfDay, formatDay, formatInstant } from '../clocks/instant.ts';
+import { dayOf, endOfDay, formatDay, formatInstant, parseDay, startOfDay } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
-import { DocpackError, type Problem } from '../errors.ts';
+import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
-import type { Level, Person, ProjectRecord } from '../records/types.gen.ts';
+import { existedSince } from '../records/as-of.ts';
+import type { Level, Order, Person, ProjectRecord } from '../records/types.gen.ts';
+import { schedulePlan } from '../clocks/plan-schedule.ts';
 import { timeToEpochMs } from '../time.ts';
 import { collectEvidence, compileCondition, compileFactGetter, type CompiledCondition, type Facts } from './conditions.ts';
 import { renderMessage } from './message.ts';
@@ -148,6 +150,8 @@ export function buildFacts(
   clock?: ClockState,
   asOf: AsOfFact = asOfFact(input.asOfMs),
 ): Record<string, unknown> {
+  const order = (instance.chain.order ?? (instance.pointer.match(/^\/orders\/\d+$/) ? instance.value : undefined)) as Order | undefined;
+  const planSchedule = order ? planScheduleOf(order, input.calendar) : undefined;
   return {
     ...clocksAtPointer,
     ...instance.chain,
@@ -155,8 +159,57 @@ export function buildFacts(
     subject: instance.value,
     asOf,
     ...(clock ? { clock } : {}),
+    ...(planSchedule && 'fact' in planSchedule ? { planSchedule: planSchedule.fact } : {}),
     params: {},
   };
+}
+
+/** The fact "planSchedule": when the order's implementation plan ends on the calendar (§2.2.3). */
+export interface PlanScheduleFact {
+  /** The plan's last working day, its end (23:59:59) and that end in epoch ms, for comparisons with clock dues. */
+  end: string;
+  endAt: string;
+  endMs: number;
+  totalWorkingDays: number;
+  spanWorkingDays: number;
+}
+
+const planSchedules = new WeakMap<WorkingCalendar, WeakMap<object, { fact: PlanScheduleFact } | { problem: DocpackError } | { none: true }>>();
+
+/** The order's plan on the calendar, once per plan and calendar (schedulePlan, segments in parallel where the record says). */
+function planScheduleOf(order: Order, calendar: WorkingCalendar): { fact: PlanScheduleFact } | { problem: DocpackError } | { none: true } {
+  let byPlan = planSchedules.get(calendar);
+  if (!byPlan) planSchedules.set(calendar, (byPlan = new WeakMap()));
+  const plan = order.plan;
+  if (!plan) return { none: true };
+  const known = byPlan.get(plan);
+  if (known) return known;
+  let result: { fact: PlanScheduleFact } | { problem: DocpackError } | { none: true };
+  try {
+    const schedule = schedulePlan(plan, calendar);
+    if (schedule.end === null) result = { none: true };
+    else {
+      const endMs = endOfDay(parseDay(schedule.end));
+      result = { fact: { end: schedule.end, endAt: formatInstant(endMs), endMs, totalWorkingDays: schedule.totalWorkingDays, spanWorkingDays: schedule.spanWorkingDays } };
+    }
+  } catch (error) {
+    if (!(error instanceof DocpackError)) throw error;
+    result = { problem: error };
+  }
+  byPlan.set(plan, result);
+  return result;
+}
+
+/** Rules that read the fact `name` somewhere in their conditions or references. */
+function usesFact(rule: AlertRule, name: string): boolean {
+  const visit = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(visit);
+    if (node === null || typeof node !== 'object') return false;
+    const record = node as Record<string, unknown>;
+    if (record.fact === name) return true;
+    return Object.values(record).some(visit);
+  };
+  return visit(rule.conditions) || visit(rule.due) || visit(rule.openedAt) || visit(rule.closedAt);
 }
 
 export interface AsOfFact {
@@ -189,9 +242,18 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
       findings.push(makeFinding(input, entry, facts, instance, occurrence));
     } catch (error) {
       if (!(error instanceof DocpackError)) throw error;
-      problems.push({ ...error.problem, message: `rule ${entry.rule.id}, ${input.record.id} ${instance.label}: ${error.problem.message}` });
+      problems.push({ ...error.problem, pointer: instance.pointer, field: pointerToField(instance.pointer) || '(record)', message: `rule ${entry.rule.id}, ${input.record.id} ${instance.label}${occurrence ? ` ${occurrence}` : ''}: ${error.problem.message}` });
     }
   };
+  // A plan the calendar cannot schedule (a day past its years) is a problem of the record, never a silent miss.
+  if (ruleSet.rules.some((entry) => usesFact(entry.rule, 'planSchedule'))) {
+    (input.record.orders ?? []).forEach((order, index) => {
+      const schedule = planScheduleOf(order, input.calendar);
+      if ('problem' in schedule) {
+        problems.push({ ...schedule.problem.problem, pointer: `/orders/${index}/plan`, message: `${input.record.id} ${order.id} plan: ${schedule.problem.problem.message}` });
+      }
+    });
+  }
   for (const [pattern, entries] of ruleSet.bySubject) {
     for (const instance of expandSubjects(input.record, pattern)) {
       const facts = buildFacts(input, instance, clockIndex.get(instance.pointer), undefined, asOf);
@@ -218,10 +280,17 @@ function asTime(value: unknown): string | null {
   return Number.isNaN(ms) ? null : formatInstant(ms);
 }
 
+/** No finding opens before its subject existed (a circuit's warning not before its order was received). */
+function notBeforeExistence(openedAt: string | null, record: ProjectRecord, pointer: string): string | null {
+  if (openedAt === null) return null;
+  const since = existedSince(record, pointer);
+  return since !== undefined && timeToEpochMs(openedAt) < since ? formatInstant(since) : openedAt;
+}
+
 function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<string, unknown>, instance: SubjectInstance, occurrence?: string): Finding {
   const { rule } = entry;
   const due = asTime(entry.due?.(facts));
-  const openedAt = asTime(entry.openedAt?.(facts));
+  const openedAt = notBeforeExistence(asTime(entry.openedAt?.(facts)), input.record, instance.pointer);
   const closedAt = asTime(entry.closedAt?.(facts));
   const escalation = escalate(rule, openedAt, { calendar: input.calendar, asOfMs: closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)) });
   const level = escalation.length > 0 ? (escalation[escalation.length - 1] as EscalationStep).level : rule.level;
@@ -267,11 +336,18 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
     try {
       lastDay = input.calendar.addWorkingDays(day, after);
     } catch (error) {
-      // The level ends in a year the calendar does not cover yet; the as-of is covered, so it ends later.
-      if (error instanceof DocpackError && error.code === 'calendar-coverage') break;
-      throw error;
+      if (!(error instanceof DocpackError && error.code === 'calendar-coverage')) throw error;
+      // The count ran past the calendar's last year: the level ends after it. That is a fact, not a
+      // guess, only when the count started inside the calendar and the as-of is before its end.
+      const { from, to } = input.calendar.coverage;
+      if (Number(day.slice(0, 4)) >= from && Number(formatDay(dayOf(input.asOfMs)).slice(0, 4)) <= to) break;
+      throw new DocpackError({
+        ...error.problem,
+        message: `escalation from ${level}: ${error.problem.message}; the finding's level cannot be known`,
+      });
     }
-    const raisedMs = endOfDay(dayOf(timeToEpochMs(`${lastDay}T00:00:00+08:00`))) + 1000;
+    // Raised right after the level's last day: at 00:00 of the next day.
+    const raisedMs = startOfDay(parseDay(lastDay) + 1);
     if (raisedMs > input.asOfMs) break;
     steps.push({ level: LEVELS[index + 1] as Level, since: formatInstant(raisedMs) });
     day = lastDay;

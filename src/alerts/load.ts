@@ -1,11 +1,16 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { DocpackError, escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
 import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStructure } from '../records/json-text.ts';
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { defaultDeadlinesDir, readClockDefs } from '../clocks/load.ts';
+import type { ClockDef } from '../clocks/types.ts';
+import type { Labels } from '../render/labels.ts';
+import { listRuleFiles } from '../rule-files.ts';
 import { PATH_HINT, isOperator, parsePath } from './conditions.ts';
+import { lintRules } from './lint.ts';
 import type { AlertRule, RuleCondition } from './types.ts';
 
 export function defaultAlertsDir(): string {
@@ -34,12 +39,9 @@ export interface RulesResult {
   problems: Problem[];
 }
 
-/** Rule files in a directory: every *.json except schemas, *.test.json cases and _-prefixed support files. */
+/** Rule files in a directory and its subfolders: every *.json except schemas, *.test.json cases and _-prefixed support files. */
 export function ruleFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !name.endsWith('.test.json') && !name.endsWith('.schema.json') && !name.startsWith('_'))
-    .sort()
-    .map((name) => displayPath(path.join(dir, name)));
+  return listRuleFiles(dir).map((name) => displayPath(path.join(dir, name)));
 }
 
 /** Paths in messages: relative to the working directory when inside it, as users typed them. */
@@ -73,12 +75,47 @@ export function readRules(dir: string = defaultAlertsDir()): RulesResult {
   return { rules: problems.length > 0 ? rules.filter((loaded) => !problems.some((problem) => problem.file === loaded.file)) : rules, problems };
 }
 
-/** Loads the rules or throws a DocpackError listing the first problem (for commands that need them all). */
+/** Loads the rules or throws a DocpackError with every problem of their files (schema, conditions; not lint: see loadRuleFiles). */
 export function loadRules(dir?: string): AlertRule[] {
   const { rules, problems } = readRules(dir);
-  const first = problems[0];
-  if (first) throw new DocpackError({ ...first, message: `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more: run docpack rules lint)` : ''}` });
+  if (problems.length > 0) throw DocpackError.of(problems);
   return rules.map((loaded) => loaded.rule);
+}
+
+export interface RuleFilesOptions {
+  rulesDir?: string;
+  deadlinesDir?: string;
+  labels: Labels;
+}
+
+export interface RuleFilesResult {
+  rules: LoadedRule[];
+  clocks: ClockDef[];
+  /** Every problem of every rule and deadline file: schema, conditions, and lint (facts, paths, types, clocks, placeholders). */
+  problems: Problem[];
+}
+
+/**
+ * Reads the alert rules and deadline clocks and lints them together: the one loader of `rules lint`
+ * and of every command that runs the rules. A refused clock file is reported once, not again as
+ * "no deadline clock" in every rule that uses it.
+ */
+export function readRuleFiles(options: RuleFilesOptions): RuleFilesResult {
+  const loaded = readRules(options.rulesDir);
+  const clocks = readClockDefs(options.deadlinesDir);
+  const lint = lintRules({ rules: loaded.rules, clocks: clocks.defs, refusedClocks: clocks.refused, labels: options.labels });
+  const empty: Problem[] = [];
+  const dir = (given: string | undefined, fallback: string): string => displayPath(given ?? fallback);
+  if (loaded.problems.length === 0 && loaded.rules.length === 0) empty.push({ code: 'rules-missing', severity: 'error', file: dir(options.rulesDir, defaultAlertsDir()), message: 'no rule file in this directory', hint: 'point --rules at a folder of <id>.json alert rules such as rules/alerts' });
+  if (clocks.problems.length === 0 && clocks.defs.length === 0) empty.push({ code: 'clocks-missing', severity: 'error', file: dir(options.deadlinesDir, defaultDeadlinesDir()), message: 'no <id>.json clock file in this folder', hint: 'point --deadlines at a folder of clock files such as rules/deadlines' });
+  return { rules: loaded.rules, clocks: clocks.defs, problems: [...loaded.problems, ...clocks.problems, ...empty, ...lint] };
+}
+
+/** The rules and clocks of readRuleFiles, or a DocpackError with all their problems (exit 2): a rule file with any problem is refused, never half-used. */
+export function loadRuleFiles(options: RuleFilesOptions): { rules: AlertRule[]; clocks: ClockDef[] } {
+  const { rules, clocks, problems } = readRuleFiles(options);
+  if (problems.length > 0) throw DocpackError.of(problems);
+  return { rules: rules.map((entry) => entry.rule), clocks };
 }
 
 export function checkRuleText(text: string, file: string): { rule?: AlertRule; problems: Problem[]; sourceMap: SourceMap } {

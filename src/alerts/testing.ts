@@ -18,6 +18,7 @@ export interface ExpectedFinding {
   level?: Finding['level'];
   severity?: Finding['severity'];
   due?: string | null;
+  openedAt?: string | null;
   closed?: boolean;
   messageIncludes?: string;
 }
@@ -57,14 +58,16 @@ export function matches(finding: Finding, expected: ExpectedFinding): boolean {
     (expected.level === undefined || finding.level === expected.level) &&
     (expected.severity === undefined || finding.severity === expected.severity) &&
     (expected.due === undefined || finding.due === expected.due) &&
+    (expected.openedAt === undefined || finding.openedAt === expected.openedAt) &&
     (expected.closed === undefined || (finding.closedAt !== null) === expected.closed) &&
     (expected.messageIncludes === undefined || finding.message.includes(expected.messageIncludes))
   );
 }
 
+/** The *.test.json case files of a rules directory, subfolders included (beside the rules they test). */
 export function testFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.test.json'))
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.test.json') && !name.split(path.sep).some((part) => part.startsWith('.')))
     .sort()
     .map((name) => path.join(dir, name));
 }
@@ -136,6 +139,7 @@ export function summarize(finding: Finding): ExpectedFinding {
     level: finding.level,
     severity: finding.severity,
     due: finding.due,
+    openedAt: finding.openedAt,
     closed: finding.closedAt !== null,
     messageIncludes: finding.message,
   };

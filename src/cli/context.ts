@@ -1,7 +1,6 @@
 import { loadCalendar } from '../calendar/calendar.ts';
-import { loadClockDefs } from '../clocks/load.ts';
 import { compileRules } from '../alerts/evaluate.ts';
-import { loadRules } from '../alerts/load.ts';
+import { loadRuleFiles } from '../alerts/load.ts';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import { loadLabels } from '../render/labels.ts';
 import { nowInShanghai, parseAsOf } from '../time.ts';
@@ -25,13 +24,18 @@ export function asOfOption(text: string | undefined): DateTime {
   return parsed;
 }
 
-/** Loads calendar, clocks, rules and labels once per command. Bad rule files throw DocpackError (exit 2). */
+/**
+ * Loads calendar, clocks, rules and labels once per command, through the loader of `rules lint`:
+ * a rule or deadline file with any problem, lint included, throws a DocpackError with all of them (exit 2).
+ */
 export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): CheckContext {
+  const labels = loadLabels();
+  const { rules, clocks } = loadRuleFiles({ rulesDir: options.rulesDir, deadlinesDir: options.deadlinesDir, labels });
   return {
     calendar: loadCalendar(options.calendarDir),
-    clockDefs: loadClockDefs(options.deadlinesDir),
-    ruleSet: compileRules(loadRules(options.rulesDir)),
-    labels: loadLabels(),
+    clockDefs: clocks,
+    ruleSet: compileRules(rules),
+    labels,
     asOfMs: asOf.toMillis(),
   };
 }

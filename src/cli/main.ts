@@ -63,8 +63,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     if (error instanceof DocpackError) {
       // Bad input the user can fix: a rule file, a calendar year, a config or pack file.
-      for (const related of error.related) io.err(formatProblem(related));
-      io.err(formatProblem(error.problem));
+      for (const problem of error.problems) io.err(formatProblem(problem));
       return ExitCode.invalidInput;
     }
     const environment = environmentFailure(error);

@@ -12,6 +12,7 @@ import {
   dayOf,
   endOfDay,
   formatDay,
+  formatDue,
   formatInstant,
   isoWeekOf,
   parseDay,
@@ -38,6 +39,8 @@ interface Amount {
 interface CompiledVariant {
   id: string;
   when?: Predicate;
+  /** Replaces the clock's start in this variant. */
+  start?: TimeGetter;
   target: Amount;
   anchor?: TimeGetter;
   notBefore?: TimeGetter;
@@ -123,6 +126,7 @@ export function compileClock(def: ClockDef): CompiledClock {
     return {
       id,
       when: over.when ? compileCondition(over.when) : undefined,
+      start: over.start ? compileTimeSource(over.start, 'start-of-day') : undefined,
       target,
       anchor: anchor ? compileTimeSource(anchor, 'end-of-day') : undefined,
       notBefore: notBefore ? compileTimeSource(notBefore, 'end-of-day') : undefined,
@@ -249,7 +253,7 @@ class Evaluator {
       variant: variant.id,
       state,
       start: start === undefined ? null : formatInstant(start),
-      due: due === undefined ? null : formatInstant(due),
+      due: due === undefined ? null : formatDue(due),
       stoppedAt: stopped === undefined ? null : formatInstant(stopped),
       dueMs: due ?? null,
       unit: variant.reportUnit,
@@ -314,8 +318,9 @@ class Evaluator {
     const asOf = this.asOf;
     let start: number | undefined;
     let started = true;
-    if (clock.start) {
-      start = clock.start(ctx);
+    const startOf = variant.start ?? clock.start;
+    if (startOf) {
+      start = startOf(ctx);
       started = start !== undefined && start <= asOf;
     }
     let due: number | undefined;

@@ -92,9 +92,13 @@ export function startOfDay(day: number): number {
   return day * DAY_MS - OFFSET_MS;
 }
 
-/** 23:59:59 of a day in Asia/Shanghai: "a date-only deadline means the end of that day". */
+/**
+ * The last millisecond of a day in Asia/Shanghai (23:59:59.999): "by the end of day D" is met by
+ * anything before D+1 00:00, so 23:59:59.600 on the due day is on time (times are read to the
+ * millisecond). Written as 23:59:59 by formatDue.
+ */
 export function endOfDay(day: number): number {
-  return (day + 1) * DAY_MS - OFFSET_MS - 1000;
+  return (day + 1) * DAY_MS - OFFSET_MS - 1;
 }
 
 /** YYYY-MM-DD of a day number. */
@@ -123,6 +127,14 @@ export function formatInstant(ms: number): string {
   const millis = inDay - seconds * 1000;
   const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`;
   return `${date}T${hh}:${mm}:${ss}${fraction}+08:00`;
+}
+
+/**
+ * A computed deadline as text: formatInstant, except that the end of a day (23:59:59.999, see
+ * endOfDay) is written 23:59:59 as people write it. Only for dues: an event keeps its milliseconds.
+ */
+export function formatDue(ms: number): string {
+  return (ms + OFFSET_MS + 1) % DAY_MS === 0 ? formatInstant(ms - 999) : formatInstant(ms);
 }
 
 /** ISO weekday of a day number: 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday). */

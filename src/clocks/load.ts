@@ -1,21 +1,20 @@
 // Reads rules/deadlines/*.json: one clock per file, checked against deadline.schema.json and
 // against the record schema (every path must name a real field of the subject).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { closest, distance } from 'fastest-levenshtein';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
-import { SourceMap } from '../records/json-text.ts';
+import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
+import { constantFits, describeValueType, didYouMean, recordSchema, resolveSchema, schemaDefinition, valueTypeOf, walkSchema, type SchemaNode } from '../records/schema-paths.ts';
+import { listRuleFiles } from '../rule-files.ts';
 import { compileClock } from './compute.ts';
 import { splitPath } from './paths.ts';
 import type { ClockDef, Condition, Scalar, SubjectKind, TimeSource } from './types.ts';
 
 const DEFAULT_DIR_URL = new URL('../../rules/deadlines/', import.meta.url);
 const SCHEMA_URL = new URL('../../rules/deadlines/deadline.schema.json', import.meta.url);
-const RECORD_SCHEMA_URL = new URL('../schemas/project.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'rules/deadlines';
-const SCHEMA_FILE = 'deadline.schema.json';
 
 /** The repo's rules/deadlines folder, found from this module so it works from any working directory. */
 export function defaultDeadlinesDir(): string {
@@ -26,6 +25,8 @@ export interface ClockDefsResult {
   defs: ClockDef[];
   /** Problems of every file, each naming it; a file with a problem contributes no clock. */
   problems: Problem[];
+  /** Ids (file names) of the clock files refused: rules that use them are not told "no such clock" again. */
+  refused: string[];
 }
 
 let compiledSchema: ValidateFunction | undefined;
@@ -38,12 +39,6 @@ function clockSchema(): ValidateFunction {
   return compiledSchema;
 }
 
-type SchemaNode = Record<string, unknown>;
-let recordSchemaCache: SchemaNode | undefined;
-function recordSchema(): SchemaNode {
-  recordSchemaCache ??= JSON.parse(readFileSync(RECORD_SCHEMA_URL, 'utf8')) as SchemaNode;
-  return recordSchemaCache;
-}
 
 /**
  * Reads every <id>.json of `dir` (default: the repo's rules/deadlines; *.test.json and the schema
@@ -54,12 +49,11 @@ export function readClockDefs(dir?: string): ClockDefsResult {
   const label = (name: string): string => (dir === undefined ? `${DEFAULT_DIR_LABEL}/${name}` : join(dir, name));
   let names: string[];
   try {
-    names = readdirSync(folder)
-      .filter((name) => name.endsWith('.json') && name !== SCHEMA_FILE && !name.endsWith('.test.json'))
-      .sort();
+    names = listRuleFiles(folder);
   } catch (error) {
     return {
       defs: [],
+      refused: [],
       problems: [
         problem({
           code: 'clocks-missing',
@@ -72,6 +66,7 @@ export function readClockDefs(dir?: string): ClockDefsResult {
   }
   const defs: ClockDef[] = [];
   const problems: Problem[] = [];
+  const refused: string[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {
     const file = label(name);
@@ -80,11 +75,13 @@ export function readClockDefs(dir?: string): ClockDefsResult {
       text = readFileSync(join(folder, name), 'utf8');
     } catch (error) {
       problems.push(problem({ code: 'clock-invalid', file, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }));
+      refused.push(basename(name, '.json'));
       continue;
     }
     const found = checkClockText(text, file, basename(name, '.json'));
     if (found.problems.length > 0 || !found.def) {
       problems.push(...found.problems);
+      refused.push(basename(name, '.json'));
       continue;
     }
     const first = seen.get(found.def.id);
@@ -97,7 +94,7 @@ export function readClockDefs(dir?: string): ClockDefsResult {
     seen.set(found.def.id, file);
     defs.push(found.def);
   }
-  return { defs, problems };
+  return { defs, problems, refused };
 }
 
 /**
@@ -106,11 +103,7 @@ export function readClockDefs(dir?: string): ClockDefsResult {
  */
 export function loadClockDefs(dir?: string): ClockDef[] {
   const { defs, problems } = readClockDefs(dir);
-  const first = problems[0];
-  if (first) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new DocpackError({ ...first, message: `${first.message}${more}` });
-  }
+  if (problems.length > 0) throw DocpackError.of(problems);
   if (defs.length === 0) {
     throw new DocpackError({ code: 'clocks-missing', file: dir ?? DEFAULT_DIR_LABEL, message: 'no <id>.json clock file in this folder' });
   }
@@ -123,17 +116,18 @@ export function checkClockText(text: string, file: string, expectedId?: string):
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { problems: [problem({ code: 'clock-invalid', file, message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` })] };
+    return { problems: [problem({ file, ...describeSyntaxError(text, error), code: 'clock-invalid' })] };
   }
   const map = new SourceMap(text);
-  const place = (found: Omit<Problem, 'severity' | 'file'>): Problem => {
+  const place = (found: Omit<Problem, 'severity' | 'file'> & { offset?: number; key?: string }): Problem => {
+    const { offset, key, ...rest } = found;
     let position: { line: number; column: number } | undefined;
     try {
-      position = found.pointer !== undefined ? map.locate(found.pointer) : undefined;
+      position = rest.pointer === undefined ? undefined : offset === undefined ? map.locate(rest.pointer, key) : map.locateInString(rest.pointer, offset);
     } catch {
       position = undefined;
     }
-    return problem({ ...found, file, ...position });
+    return problem({ ...rest, file, ...position });
   };
   const validate = clockSchema();
   if (!validate(data)) {
@@ -162,14 +156,14 @@ const FORM_HINTS: Record<string, string> = {
 };
 
 /** Ajv's errors in words, most specific first; "not this form" noise of oneOf branches summarised. */
-function describeSchemaErrors(errors: readonly ErrorObject[]): Omit<Problem, 'severity' | 'file'>[] {
-  const out: Omit<Problem, 'severity' | 'file'>[] = [];
+function describeSchemaErrors(errors: readonly ErrorObject[]): (Omit<Problem, 'severity' | 'file'> & { key?: string })[] {
+  const out: (Omit<Problem, 'severity' | 'file'> & { key?: string })[] = [];
   const seen = new Set<string>();
-  const add = (pointer: string, message: string, hint: string): void => {
-    const key = `${pointer} ${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ code: 'clock-invalid', pointer, field: pointerToField(pointer) || '(clock)', message, hint });
+  const add = (pointer: string, message: string, hint: string, key?: string): void => {
+    const seenKey = `${pointer} ${message}`;
+    if (seen.has(seenKey)) return;
+    seen.add(seenKey);
+    out.push({ code: 'clock-invalid', pointer, field: pointerToField(pointer) || '(clock)', message, hint, ...(key !== undefined ? { key } : {}) });
   };
   const formPlaces = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
   // A type error where a oneOf failed only says "not the string form"; the form summary says more.
@@ -179,7 +173,13 @@ function describeSchemaErrors(errors: readonly ErrorObject[]): Omit<Problem, 'se
   for (const error of [...specific].sort((a, b) => b.instancePath.length - a.instancePath.length)) {
     const params = error.params as Record<string, unknown>;
     let message = error.message ?? `fails ${error.keyword}`;
-    if (typeof params.additionalProperty === 'string') message = `unknown field "${params.additionalProperty}"`;
+    if (typeof params.additionalProperty === 'string') {
+      // Pointed at the misspelt key itself, with the field it was probably meant to be.
+      const allowed = Object.keys(((error.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+      const near = didYouMean(params.additionalProperty, allowed);
+      add(error.instancePath, `unknown field "${params.additionalProperty}"`, near ? `did you mean "${near}"?` : allowed.length > 0 ? `fields here: ${allowed.join(', ')}` : 'see rules/deadlines/deadline.schema.json', params.additionalProperty);
+      continue;
+    }
     else if (Array.isArray(params.allowedValues)) message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     else if (params.allowedValue !== undefined) message = `must be ${JSON.stringify(params.allowedValue)}`;
     else if (error.keyword === 'pattern' && String(params.pattern).startsWith('^[A-Za-z]')) {
@@ -223,13 +223,15 @@ interface PathUse {
   /** time: must be a date or a time; array: must be an array. */
   kind: 'time' | 'value' | 'array';
   values?: Scalar[];
+  /** Where the values are written (/equals, /in): a wrong value is pointed at there. */
+  valuesPointer?: string;
   /** Schema node the path is relative to, when not the subject (items of `some`, period reports). */
   base?: SchemaNode;
 }
 
 /** What JSON Schema cannot say about a clock: its id, variant ids and that every path names a real field. */
-export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem, 'severity' | 'file'>[] {
-  const problems: Omit<Problem, 'severity' | 'file'>[] = [];
+export function checkClockDef(def: ClockDef, expectedId?: string): (Omit<Problem, 'severity' | 'file'> & { offset?: number })[] {
+  const problems: (Omit<Problem, 'severity' | 'file'> & { offset?: number })[] = [];
   if (expectedId !== undefined && def.id !== expectedId) {
     problems.push({ code: 'clock-invalid', pointer: '/id', field: 'id', message: `id "${def.id}" does not match the file name (${expectedId}.json)`, hint: `rename the file to ${def.id}.json or set "id": "${expectedId}"` });
   }
@@ -252,18 +254,19 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
       if (items) {
         uses.push({ pointer: `${pointer}/burst/time`, path: source.burst.time, kind: 'time', base: items });
         condition(source.burst.where, `${pointer}/burst/where`, items);
+        if (source.burst.distinct !== undefined) uses.push({ pointer: `${pointer}/burst/distinct`, path: source.burst.distinct, kind: 'value', base: items });
       }
     } else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
   };
   const root = recordSchema();
   const subjectDef = SUBJECT_SCHEMA[def.subject];
-  const subjectSchema = subjectDef === null ? root : defOf(root, subjectDef);
+  const subjectSchema = subjectDef === null ? root : schemaDefinition(subjectDef);
   /** Items schema of the array at `path` (for `some`), when the path leads to one. */
   const itemsOf = (path: string, base: SchemaNode | undefined): SchemaNode | undefined => {
     const { root: start, segments } = splitPath(path);
-    const from = start === 'project' ? root : start === 'order' ? defOf(root, 'order') : (base ?? subjectSchema);
-    const walked = walk(root, from, segments);
-    return walked.node ? (resolve(root, walked.node).node.items as SchemaNode | undefined) : undefined;
+    const from = start === 'project' ? root : start === 'order' ? schemaDefinition('order') : (base ?? subjectSchema);
+    const walked = walkSchema(from, segments);
+    return walked.node ? (resolveSchema(walked.node).node.items as SchemaNode | undefined) : undefined;
   };
   const condition = (cond: Condition | undefined, pointer: string, base?: SchemaNode): void => {
     if (cond === undefined) return;
@@ -277,8 +280,8 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
     } else if ('within' in cond) {
       uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'time', base });
       uses.push({ pointer: `${pointer}/within/of`, path: cond.within.of, kind: 'time', base });
-    } else if ('equals' in cond) uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', values: [cond.equals], base });
-    else if ('in' in cond) uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', values: cond.in, base });
+    } else if ('equals' in cond) uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', values: [cond.equals], valuesPointer: `${pointer}/equals`, base });
+    else if ('in' in cond) uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', values: cond.in, valuesPointer: `${pointer}/in`, base });
     else uses.push({ pointer: `${pointer}/path`, path: cond.path, kind: 'value', base });
   };
   condition(def.applies, '/applies');
@@ -290,6 +293,7 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
   time(def.notBefore, '/notBefore');
   (def.variants ?? []).forEach((variant, i) => {
     condition(variant.when, `/variants/${i}/when`);
+    time(variant.start, `/variants/${i}/start`);
     time(variant.anchor, `/variants/${i}/anchor`);
     time(variant.notBefore, `/variants/${i}/notBefore`);
   });
@@ -306,6 +310,7 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
   for (const use of uses) {
     const field = pointerToField(use.pointer);
     const { root: start, segments } = splitPath(use.path);
+    const prefix = start === 'subject' ? 0 : start.length + 1;
     let base: SchemaNode;
     if (start === 'project') base = root;
     else if (start === 'order') {
@@ -313,77 +318,42 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
         problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}": "order." is only visible to order and circuit clocks`, hint: `this clock's subject is ${def.subject}` });
         continue;
       }
-      base = defOf(root, 'order');
+      base = schemaDefinition('order');
     } else base = use.base ?? subjectSchema;
-    const walked = walk(root, base, segments);
+    const walked = walkSchema(base, segments);
     if (!walked.node) {
-      const hint = walked.choices.length > 0 ? suggestion(walked.failed, walked.choices) : undefined;
-      problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}" is not a field of the ${start === 'subject' ? def.subject : start} (no "${walked.failed}")`, hint });
+      const failed = String(segments[walked.failedAt]);
+      const near = didYouMean(failed, walked.choices);
+      // The column of the wrong name inside the path: "survey.doneAtt" points at doneAtt.
+      const offset = prefix + segments.slice(0, walked.failedAt).reduce<number>((sum, segment) => sum + String(segment).length + 1, 0);
+      const parts = use.path.split('.');
+      parts[walked.failedAt + (prefix > 0 ? 1 : 0)] = near ?? failed;
+      const hint = near ? `did you mean "${parts.join('.')}"?` : walked.choices.length > 0 ? `fields here: ${walked.choices.join(', ')}` : undefined;
+      problems.push({ code: 'clock-path', pointer: use.pointer, offset, field, message: `"${use.path}" is not a field of the ${start === 'subject' ? def.subject : start} (no "${failed}")`, ...(hint ? { hint } : {}) });
       continue;
     }
-    const resolved = resolve(root, walked.node);
+    const resolved = resolveSchema(walked.node);
+    const type = valueTypeOf(walked.node);
     if (use.kind === 'time' && !resolved.refs.includes('date') && !resolved.refs.includes('dateTime')) {
       problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}" is not a date or a time`, hint: 'start, stop, anchor, notBefore and cancel need a date (YYYY-MM-DD) or time field' });
     } else if (use.kind === 'array' && resolved.node.type !== 'array') {
       problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}" is not an array` });
-    } else if (use.values && Array.isArray(resolved.node.enum)) {
-      const allowed = resolved.node.enum as unknown[];
-      for (const value of use.values) {
-        if (!allowed.includes(value)) {
-          const strings = allowed.filter((item): item is string => typeof item === 'string');
-          problems.push({
-            code: 'clock-path',
-            pointer: use.pointer,
-            field,
-            message: `${JSON.stringify(value)} is never a value of "${use.path}"`,
-            hint: typeof value === 'string' && strings.length > 0 ? `did you mean ${JSON.stringify(closest(value, strings))}? allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : undefined,
-          });
-        }
-      }
+    } else if (use.values) {
+      use.values.forEach((value, index) => {
+        if (constantFits(value, type)) return;
+        const strings = (type.enum ?? []).filter((item): item is string => typeof item === 'string');
+        const near = typeof value === 'string' ? didYouMean(value, strings) : undefined;
+        problems.push({
+          code: 'clock-path',
+          pointer: use.valuesPointer !== undefined ? (use.valuesPointer.endsWith('/in') ? `${use.valuesPointer}/${index}` : use.valuesPointer) : use.pointer,
+          field,
+          message: `${JSON.stringify(value)} is never a value of "${use.path}", which is ${describeValueType(type)}`,
+          ...(near ? { hint: `did you mean ${JSON.stringify(near)}?` } : value === null ? { hint: 'a field a record lacks is absent, not null: write { "path": ..., "exists": false }' } : {}),
+        });
+      });
     }
   }
   return problems;
-}
-
-function defOf(root: SchemaNode, name: string): SchemaNode {
-  return ((root.$defs as Record<string, SchemaNode>)[name] ?? {}) as SchemaNode;
-}
-
-/** Follows $ref chains, collecting the names of the $defs passed through. */
-function resolve(root: SchemaNode, node: SchemaNode): { node: SchemaNode; refs: string[] } {
-  const refs: string[] = [];
-  let current = node;
-  for (let guard = 0; guard < 20 && typeof current.$ref === 'string'; guard++) {
-    const name = current.$ref.replace('#/$defs/', '');
-    refs.push(name);
-    current = defOf(root, name);
-  }
-  return { node: current, refs };
-}
-
-function walk(root: SchemaNode, base: SchemaNode, segments: (string | number)[]): { node?: SchemaNode; failed: string; choices: string[] } {
-  let node = base;
-  for (const segment of segments) {
-    const resolved = resolve(root, node).node;
-    if (typeof segment === 'number') {
-      const items = resolved.items as SchemaNode | undefined;
-      if (!items) return { failed: String(segment), choices: [] };
-      node = items;
-    } else {
-      const properties = (resolved.properties ?? {}) as Record<string, SchemaNode>;
-      const next = Object.hasOwn(properties, segment) ? properties[segment] : undefined;
-      if (!next) return { failed: segment, choices: Object.keys(properties) };
-      node = next;
-    }
-  }
-  return { node, failed: '', choices: [] };
-}
-
-function suggestion(name: string, choices: string[]): string {
-  const near = closest(name, choices);
-  return distance(name.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3))
-    ? `did you mean "${near}"?`
-    : `fields here: ${choices.join(', ')}`;
 }
 
 function problem(found: Omit<Problem, 'severity'>): Problem {

@@ -89,20 +89,33 @@ function compileBurst(burst: BurstDef, role: DateRole): TimeGetter {
   const items = compilePath(burst.items);
   const where = burst.where ? compileCondition(burst.where) : undefined;
   const timeGet = compileTime(burst.time, role);
+  const keyGet = burst.distinct !== undefined ? compilePath(burst.distinct) : undefined;
   const window = burst.withinMinutes * MINUTE_MS;
   return checked(burst.items, (ctx) => {
     const list = items(ctx);
     if (!Array.isArray(list)) return undefined;
-    const times: number[] = [];
-    for (const item of list) {
+    const events: { time: number; key: unknown }[] = [];
+    list.forEach((item, index) => {
       const itemCtx: EvalContext = { subject: item, order: ctx.order, project: ctx.project };
-      if (where && !where(itemCtx)) continue;
+      if (where && !where(itemCtx)) return;
       const time = timeGet(itemCtx);
-      if (time !== undefined) times.push(time);
-    }
-    times.sort((a, b) => a - b);
-    for (let last = burst.count - 1; last < times.length; last += 1) {
-      if ((times[last] as number) - (times[last - burst.count + 1] as number) <= window) return times[last];
+      // Without `distinct` every item is its own key; with it, items with one value count once.
+      if (time !== undefined) events.push({ time, key: keyGet ? keyGet(itemCtx) : index });
+    });
+    events.sort((a, b) => a.time - b.time);
+    // Sliding window over the reports: the first report at which `count` distinct keys lie within the window.
+    const inWindow = new Map<unknown, number>();
+    let first = 0;
+    for (const event of events) {
+      inWindow.set(event.key, (inWindow.get(event.key) ?? 0) + 1);
+      while (event.time - (events[first] as { time: number }).time > window) {
+        const old = (events[first] as { key: unknown }).key;
+        const left = (inWindow.get(old) as number) - 1;
+        if (left === 0) inWindow.delete(old);
+        else inWindow.set(old, left);
+        first += 1;
+      }
+      if (inWindow.size >= burst.count) return event.time;
     }
     return undefined;
   });

@@ -72,6 +72,8 @@ export interface BurstDef {
   withinMinutes: number;
   /** Only items for which this condition holds; paths are relative to the item. */
   where?: Condition;
+  /** Items count once per distinct value of this path (e.g. name: three customers, not three reports). */
+  distinct?: string;
 }
 
 export interface CancelDef {
@@ -83,6 +85,8 @@ export interface VariantDef {
   id: string;
   description?: string;
   when: Condition;
+  /** The event that starts the clock in this variant (e.g. the third customer's report instead of the outage). */
+  start?: TimeSource;
   target?: Duration;
   anchor?: TimeSource;
   notBefore?: TimeSource;
@@ -152,7 +156,7 @@ export interface ClockState {
   start: string | null;
   due: string | null;
   stoppedAt: string | null;
-  /** Epoch milliseconds of `due`, for comparisons without parsing. */
+  /** Epoch milliseconds of `due`, for comparisons without parsing (the end of a day is its last millisecond, 23:59:59.999). */
   dueMs: number | null;
   unit: ReportUnit;
   /** Time left until due (running, due-soon, not-started with a known due) or slack left when met. */

@@ -14,6 +14,7 @@ import { findDocumentKind, parseIsoWeek, weekOf, type IsoWeek } from '../render/
 import { portfolioWeeklyInstance, type PoolEntry } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceStyles } from '../render/word/docx.ts';
+import { recordAsKnownAt } from '../records/as-of.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
@@ -291,12 +292,12 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
 }
 
 /** The records of the run, read again on every pass: a portfolio never holds them all. */
-function recordsOf(files: readonly string[]): Iterable<ProjectRecord> {
+function recordsOf(files: readonly string[], asOfMs: number): Iterable<ProjectRecord> {
   return {
     *[Symbol.iterator]() {
       for (const file of files) {
         const loaded = loadRecordFile(file);
-        if (loaded.record) yield loaded.record;
+        if (loaded.record) yield recordAsKnownAt(loaded.record, asOfMs);
       }
     },
   };
@@ -322,7 +323,7 @@ export async function writePortfolio(
   const problems: Problem[] = [];
   const files = results.map((result) => result.file);
   const sources = [...files].sort();
-  const records = recordsOf(files);
+  const records = recordsOf(files, context.asOfMs);
   const findings = spilledFindings(out.staging, results);
   const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
   for (const entry of options.pack.portfolio) {
@@ -343,7 +344,7 @@ export async function writePortfolio(
             const open = readFindings(out.staging, result.id)
               .filter((finding) => finding.closedAt === null)
               .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
-            yield { record: loaded.record, findings: open };
+            yield { record: recordAsKnownAt(loaded.record, context.asOfMs), findings: open };
           }
         },
       };

@@ -123,9 +123,10 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
   if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
   const loaded = loadRecordFile(job.file);
   if (!loaded.record) throw new Error(`${job.file} changed while the pack was being built`);
-  const record = loaded.record;
+  const check = checkRecord(loaded.record, context);
+  // From here on, the record as known at the as-of: later events have not happened yet.
+  const record = check.record;
   const dir = `projects/${safeSegment(record.id)}`;
-  const check = checkRecord(record, context);
   // Name the record in every problem, once: clock problems otherwise carry only a field path.
   const problems: Problem[] = [];
   const seen = new Set<string>();

@@ -10,6 +10,7 @@ import { renderWorkbook } from '../render/excel/render.ts';
 import type { IsoWeek } from '../render/word/documents.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
+import { recordAsKnownAt } from '../records/as-of.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
@@ -80,21 +81,21 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       const record = loadRecordFile(file).record;
       if (!record) continue;
       const check = checkRecord(record, context);
-      problems.push(...check.problems);
+      problems.push(...check.problems.map((problem) => ({ ...problem, file: problem.file ?? file })));
       const open: WeeklyFinding[] = check.findings
         .filter((finding) => finding.closedAt === null)
         .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
       tallyFindings(open, tally);
       newFindings += open.filter((finding) => finding.isNew).length;
       writeScratchFindings(out.staging, record.id, open);
-      projects.push({ id: record.id, name: record.name, file, open: open.length, pool: poolEntriesNextWeek(record, check.clocks, week) });
+      projects.push({ id: record.id, name: record.name, file, open: open.length, pool: poolEntriesNextWeek(check.record, check.clocks, week) });
     }
     const findingsOf = (project: WeeklyProject): WeeklyFinding[] => readFindings(out.staging, project.id) as WeeklyFinding[];
     const records: Iterable<ProjectRecord> = {
       *[Symbol.iterator]() {
         for (const project of projects) {
           const record = loadRecordFile(project.file).record;
-          if (record) yield record;
+          if (record) yield recordAsKnownAt(record, context.asOfMs);
         }
       },
     };
@@ -109,7 +110,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       *[Symbol.iterator]() {
         for (const project of projects) {
           const record = loadRecordFile(project.file).record;
-          if (record) yield { record, findings: findingsOf(project) };
+          if (record) yield { record: recordAsKnownAt(record, context.asOfMs), findings: findingsOf(project) };
         }
       },
     };

@@ -209,6 +209,21 @@ export class SourceMap {
     }
     return { line: node.loc.start.line, column: node.loc.start.column };
   }
+
+  /**
+   * Position of the character at `index` of the string value at `pointer` (escapes counted as the
+   * text writes them): the column of a misspelt name inside a path or a message. The value's own
+   * position when `pointer` is not a string.
+   */
+  locateInString(pointer: string, index: number): Position | undefined {
+    const start = this.locate(pointer);
+    let node: AnyNode | undefined = this.document?.body;
+    for (const segment of pointer === '' ? [] : pointer.slice(1).split('/').map(unescapeSegment)) node = node ? childOf(node, segment)?.value : undefined;
+    if (!start || node?.type !== 'String') return start;
+    let raw = node.loc.start.offset + 1;
+    for (let decoded = 0; decoded < index && raw < node.loc.end.offset - 1; decoded += 1) raw += this.text[raw] !== '\\' ? 1 : this.text[raw + 1] === 'u' ? 6 : 2;
+    return { line: node.loc.start.line, column: node.loc.start.column + (raw - node.loc.start.offset) };
+  }
 }
 
 function unescapeSegment(segment: string): string {

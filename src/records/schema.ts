@@ -7,6 +7,7 @@ import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
 import { MIN_YEAR } from '../calendar/dates.ts';
 import type { ProjectRecord } from './types.gen.ts';
 import { unsafeIdHint } from './safe-id.ts';
+import { ASOF_KEYWORD } from './as-of-keyword.ts';
 
 export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
 
@@ -21,6 +22,8 @@ export function createAjv(): Ajv2020 {
   addFormats(ajv, ['email']);
   ajv.addFormat('date', isIsoDate);
   ajv.addFormat('local-date-time', isLocalDateTime);
+  // The record schema says per field how it reads at an as-of (records/as-of.ts); ajv checks the annotation's shape.
+  ajv.addKeyword({ keyword: ASOF_KEYWORD.keyword, metaSchema: ASOF_KEYWORD.metaSchema });
   return ajv;
 }
 

@@ -1,7 +1,10 @@
 import { pointerToField as fieldOf } from '../errors.ts';
 import { timeToEpochMs } from '../time.ts';
 import type { SchemaProblem } from './schema.ts';
-import type { ProjectRecord } from './types.gen.ts';
+import type { Order, ProjectRecord } from './types.gen.ts';
+
+/** Step 3 制定实施方案 of an order (§2.2.3). */
+export type Plan = NonNullable<Order['plan']>;
 
 /**
  * Checks a schema-valid record for what JSON Schema cannot say: ids unique within the record,
@@ -75,6 +78,12 @@ export function checkSemantics(record: ProjectRecord): SchemaProblem[] {
         });
       } else weeks.set(report.week, reportIndex);
     });
+    if (order.plan) {
+      for (const problem of planDependencyProblems(order.plan)) {
+        const pointer = `${base}/plan/segments/${problem.index}/after${problem.afterIndex === undefined ? '' : `/${problem.afterIndex}`}`;
+        problems.push({ code: 'unknown-reference', pointer, field: fieldOf(pointer), message: problem.message, hint: problem.hint });
+      }
+    }
     notBefore(problems, `${base}/survey/doneAt`, order.survey?.doneAt, `${base}/projectManager/namedAt`, order.projectManager?.namedAt);
     notBefore(problems, `${base}/plan/doneAt`, order.plan?.doneAt, `${base}/survey/doneAt`, order.survey?.doneAt);
     notBefore(problems, `${base}/convertedAt`, order.convertedAt, `${base}/receivedAt`, order.receivedAt);
@@ -115,4 +124,73 @@ function notBefore(
     message: `${later} is before ${fieldOf(earlierPointer)} (${earlier})`,
     hint: 'check both times and their offsets (a time without an offset is read in Asia/Shanghai)',
   });
+}
+
+/** Problems in a plan's `after` references (unknown name, a name two segments share, a cycle), as messages with the segment index. */
+export function planDependencyProblems(plan: Plan): { index: number; afterIndex?: number; message: string; hint: string }[] {
+  const problems: { index: number; afterIndex?: number; message: string; hint: string }[] = [];
+  const byName = new Map<string, number[]>();
+  plan.segments.forEach((segment, index) => byName.set(segment.name, [...(byName.get(segment.name) ?? []), index]));
+  const names = [...byName.keys()];
+  plan.segments.forEach((segment, index) => {
+    (segment.after ?? []).forEach((name, afterIndex) => {
+      const found = byName.get(name);
+      if (!found) {
+        problems.push({ index, afterIndex, message: `segment "${name}" is not a segment of this plan`, hint: `use one of: ${names.join(', ')}` });
+      } else if (found.length > 1) {
+        problems.push({ index, afterIndex, message: `two segments are named "${name}": after cannot tell which one`, hint: 'give each segment its own name' });
+      } else if (found[0] === index) {
+        problems.push({ index, afterIndex, message: `segment "${name}" cannot follow itself`, hint: 'remove it from after' });
+      }
+    });
+  });
+  if (problems.length > 0) return problems;
+  const cycle = findCycle(plan);
+  if (cycle) {
+    problems.push({
+      index: cycle[0] ?? 0,
+      message: `the segments follow each other in a circle: ${cycle.map((index) => plan.segments[index]?.name).join(' → ')} → ${plan.segments[cycle[0] ?? 0]?.name}`,
+      hint: 'one of them must not wait for the others; remove it from after',
+    });
+  }
+  return problems;
+}
+
+/** Indexes of the segments a segment follows: its `after` names, [] for none, or the previous segment. */
+export function planPredecessors(plan: Plan, index: number, byName: Map<string, number>): number[] {
+  const after = plan.segments[index]?.after;
+  if (after === undefined) return index > 0 ? [index - 1] : [];
+  return after.map((name) => byName.get(name)).filter((found): found is number => found !== undefined && found !== index);
+}
+
+export function planSegmentIndexByName(plan: Plan): Map<string, number> {
+  const byName = new Map<string, number>();
+  plan.segments.forEach((segment, index) => {
+    if (!byName.has(segment.name)) byName.set(segment.name, index);
+  });
+  return byName;
+}
+
+function findCycle(plan: Plan): number[] | null {
+  const byName = planSegmentIndexByName(plan);
+  const state = new Array<0 | 1 | 2>(plan.segments.length).fill(0);
+  const stack: number[] = [];
+  const visit = (index: number): number[] | null => {
+    if (state[index] === 2) return null;
+    if (state[index] === 1) return stack.slice(stack.indexOf(index));
+    state[index] = 1;
+    stack.push(index);
+    for (const previous of planPredecessors(plan, index, byName)) {
+      const cycle = visit(previous);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state[index] = 2;
+    return null;
+  };
+  for (let index = 0; index < plan.segments.length; index += 1) {
+    const cycle = visit(index);
+    if (cycle) return cycle;
+  }
+  return null;
 }

@@ -444,6 +444,12 @@ export interface Order {
       workingDays: number;
       owner?: ShortText;
       requirements?: LongText;
+      /**
+       * Names of the segments this one follows: it starts the working day after the last of them ends. [] starts with the plan; absent follows the previous segment.
+       *
+       * @maxItems 1000
+       */
+      after?: ShortText[];
     }[];
     risks?: TextList;
   };

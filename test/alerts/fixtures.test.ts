@@ -8,6 +8,7 @@ import type { Finding } from '../../src/alerts/types.ts';
 const EXPECTED = [
     ['P2026-AS-005', 'serious-fault-key-customer', 'F-DG-20261108-01', 'escalation/province closed'],
     ['P2026-AS-005', 'serious-fault-key-customer', 'F-DG-20261123-04', 'escalation/province closed'],
+    ['P2026-AS-005', 'serious-fault-not-reported', 'F-DG-20261123-04', 'escalation/group'],
     ['P2026-AS-006', 'serious-fault-ordinary', 'F-FS-20261116-01', 'escalation/province closed'],
     ['P2026-AS-007', 'serious-fault-cross-city', 'F-ZJ-20261110-02', 'escalation/province closed'],
     ['P2026-AS-007', 'serious-fault-key-customer', 'F-ZJ-20261125-03', 'escalation/province'],
@@ -21,6 +22,7 @@ const EXPECTED = [
     ['P2026-MFG-012', 'circuit-completion-warning', 'GD-ZH-MSTP-20261103-04', 'warning/local'],
     ['P2026-MFG-012', 'circuit-completion-warning', 'GD-ZH-MSTP-20261103-05', 'escalation/group'],
     ['P2026-MFG-012', 'circuit-overdue', 'GD-ZH-MSTP-20261103-05', 'escalation/province'],
+    ['P2026-MFG-012', 'plan-ends-after-required-completion', 'GD-ZH-MSTP-20261103-05', 'escalation/group'],
     ['P2026-MFG-012', 'circuit-warning-pool', 'GD-ZH-INT-20261110-01', 'warning/local'],
     ['P2026-MFG-012', 'circuit-warning-pool', 'GD-ZH-INT-20261110-04', 'warning/local'],
     ['P2026-PRE-011', 'requirements-not-confirmed', 'P2026-PRE-011', 'escalation/province'],
@@ -36,7 +38,9 @@ const EXPECTED = [
     ['P2026-RET-010', 'order-returned-without-reason', 'ORD-GZ-20261116-0702', 'escalation/group'],
     ['P2026-URG-003', 'circuit-completion-warning', 'GD-ZS-MSTP-20261119-02', 'warning/local'],
     ['P2026-URG-003', 'circuit-warning-pool', 'GD-ZS-MSTP-20261119-02', 'warning/local'],
+    ['P2026-URG-003', 'plan-ends-after-required-completion', 'GD-ZS-MSTP-20261119-02', 'warning/local'],
     ['P2026-URG-003', 'circuit-warning-pool', 'GD-ZS-MSTP-20261119-03', 'warning/local'],
+    ['P2026-URG-003', 'plan-ends-after-required-completion', 'GD-ZS-MSTP-20261119-03', 'warning/local'],
 ];
 
 describe('the fixtures give the findings their stories imply', () => {

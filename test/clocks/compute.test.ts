@@ -253,7 +253,8 @@ describe('serious faults (30 minutes / 8 hours / third report)', () => {
   // The serious-fault clocks that started for a fault (a clock that applies but has no start yet does not count).
   const ids = (record: ProjectRecord): string[] =>
     computeClocks(record, defs, calendar, at('2026-11-25T09:00:00+08:00'))
-      .filter((state) => state.subjectKind === 'fault' && state.state !== 'not-started')
+      // The serious-fault kinds: serious-fault-report (the report to the province) runs on every full outage.
+      .filter((state) => state.subjectKind === 'fault' && state.state !== 'not-started' && state.clock !== 'serious-fault-report')
       .map((state) => state.clock);
 
   it('key customers: exactly 30 minutes is not over 30 minutes; 31 is a serious fault', () => {
@@ -296,6 +297,39 @@ describe('serious faults (30 minutes / 8 hours / third report)', () => {
     expect(clockOf(faultRecord({ affectedCustomers: reports([0, 40, 50, 65]) }), 'serious-fault-ordinary', '2026-11-25T09:00:00+08:00')).toMatchObject({ start: '2026-11-20T11:05:00+08:00' });
     // A key customer's project is under the key-customer clock instead.
     expect(ids(faultRecord({ affectedCustomers: reports([0, 10, 20]) }, 'city-diamond'))).toEqual(['serious-fault-key-customer']);
+  });
+});
+
+describe('"by the end of day D" is anything before D+1 00:00, to the millisecond', () => {
+  it('a survey done at 23:59:59.600 on the due day is in time; one at 00:00 the next day is late', () => {
+    const done = (doneAt: string) => withOrder({ projectManager: PM, survey: { doneAt } });
+    expect(clockOf(done('2026-10-09T23:59:59.600+08:00'), 'survey-due', '2026-10-12T09:00:00+08:00')).toMatchObject({ state: 'met', due: '2026-10-09T23:59:59+08:00' });
+    expect(clockOf(done('2026-10-09T23:59:59.999+08:00'), 'survey-due', '2026-10-12T09:00:00+08:00').state).toBe('met');
+    expect(clockOf(done('2026-10-10T00:00:00+08:00'), 'survey-due', '2026-10-12T09:00:00+08:00').state).toBe('breached');
+  });
+
+  it('a running clock is not breached at 23:59:59.600 of its due day, and is at 00:00', () => {
+    const running = withOrder({ projectManager: PM });
+    expect(clockOf(running, 'survey-due', '2026-10-09T23:59:59.600+08:00').state).toBe('due-soon');
+    expect(clockOf(running, 'survey-due', '2026-10-10T00:00:00.000+08:00').state).toBe('breached');
+  });
+
+  it('a circuit completed at 23:59:59.600 of its required completion date is on time', () => {
+    const completed = (completedAt: string) => withOrder({ circuits: [makeCircuit({ completedAt })] });
+    expect(clockOf(completed('2026-10-16T23:59:59.600+08:00'), 'circuit-completion', '2026-10-17T09:00:00+08:00').state).toBe('met');
+    expect(clockOf(completed('2026-10-17T00:00:00+08:00'), 'circuit-completion', '2026-10-17T09:00:00+08:00').state).toBe('breached');
+  });
+
+  it('a weekly report submitted at 23:59:59.600 of the week\'s last working day is in time', () => {
+    const order = (submittedAt: string) =>
+      withOrder({
+        convertedAt: '2026-10-12T10:00:00+08:00',
+        circuits: [makeCircuit({ progressReportsRequired: true })],
+        progressReports: [{ week: '2026-W42', submittedAt, thisWeek: ['施工'], nextWeek: ['调试'], warnings: [] }],
+      });
+    const week42 = (submittedAt: string) => statesOf(order(submittedAt), 'weekly-progress-report', '2026-10-19T09:00:00+08:00').find((state) => state.occurrence === '2026-W42');
+    expect(week42('2026-10-16T23:59:59.600+08:00')).toMatchObject({ state: 'met', due: '2026-10-16T23:59:59+08:00' });
+    expect(week42('2026-10-17T00:00:00+08:00')?.state).toBe('breached');
   });
 });
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { addMonths, dayOf, endOfDay, formatDay, formatInstant, isoWeekOf, parseDateTime, parseDay, startOfDay } from '../../src/clocks/instant.ts';
+import { addMonths, dayOf, endOfDay, formatDay, formatDue, formatInstant, isoWeekOf, parseDateTime, parseDay, startOfDay } from '../../src/clocks/instant.ts';
 import { ZONE, formatTime, parseTime } from '../../src/time.ts';
 
 // 1992-2099: China has had no daylight saving time since 1991.
@@ -48,7 +48,9 @@ describe('instant arithmetic matches luxon in Asia/Shanghai', () => {
         const day = dayOf(ms);
         expect(formatDay(day)).toBe(local.toISODate());
         expect(startOfDay(day)).toBe(local.startOf('day').toMillis());
-        expect(endOfDay(day)).toBe(local.endOf('day').startOf('second').toMillis());
+        // The end of a day is its last millisecond: anything before the next day's 00:00 is in time.
+        expect(endOfDay(day)).toBe(local.endOf('day').toMillis());
+        expect(endOfDay(day) + 1).toBe(startOfDay(day + 1));
         expect(isoWeekOf(day)).toBe(`${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`);
         expect(parseDay(local.toISODate()!)).toBe(day);
       }),
@@ -61,5 +63,16 @@ describe('instant arithmetic matches luxon in Asia/Shanghai', () => {
       expect(parseDateTime(bad), bad).toBeNaN();
     }
     expect(formatInstant(parseDateTime('2026-10-01T10:00:00.250'))).toBe('2026-10-01T10:00:00.250+08:00');
+  });
+
+  it('writes the end of a day as 23:59:59 when it is a due, and keeps the milliseconds of any other time', () => {
+    const day = parseDay('2026-10-09');
+    expect(formatInstant(endOfDay(day))).toBe('2026-10-09T23:59:59.999+08:00');
+    expect(formatDue(endOfDay(day))).toBe('2026-10-09T23:59:59+08:00');
+    expect(formatDue(parseDateTime('2026-10-09T23:59:59.600+08:00'))).toBe('2026-10-09T23:59:59.600+08:00');
+    expect(formatDue(parseDateTime('2026-10-09T23:59:59+08:00'))).toBe('2026-10-09T23:59:59+08:00');
+    expect(formatDue(parseDateTime('2026-10-09T10:30:00+08:00'))).toBe('2026-10-09T10:30:00+08:00');
+    // A time read without milliseconds is at .000: before the end of its day.
+    expect(parseDateTime('2026-10-09T23:59:59.999+08:00')).toBe(endOfDay(day));
   });
 });

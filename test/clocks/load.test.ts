@@ -102,16 +102,28 @@ describe('loadClockDefs refuses bad clock files, naming the file', () => {
     expect(problems.map((p) => p.message)).toEqual(['id "survey-deadline" does not match the file name (survey-due.json)']);
   });
 
-  it('a misspelt field, with a suggestion', () => {
-    const { problems } = check({ ...SURVEY, stop: 'survey.doneAtt' });
-    expect(problems[0]).toMatchObject({ code: 'clock-path', pointer: '/stop', hint: 'did you mean "doneAt"?' });
+  it('a misspelt field, with a suggestion and the column at the wrong name', () => {
+    const text = JSON.stringify({ ...SURVEY, stop: 'survey.doneAtt' }, null, 2);
+    const { problems } = checkClockText(text, 'rules/deadlines/survey-due.json', 'survey-due');
+    expect(problems[0]).toMatchObject({ code: 'clock-path', pointer: '/stop', hint: 'did you mean "survey.doneAt"?' });
     expect(problems[0]!.message).toContain('"survey.doneAtt" is not a field of the order');
+    const line = text.split('\n')[problems[0]!.line! - 1]!;
+    expect(line.slice(problems[0]!.column! - 1)).toMatch(/^doneAtt"/);
   });
 
-  it('a value the field never takes', () => {
-    const { problems } = check({ ...SURVEY, applies: { path: 'complexity', equals: 'complicated' } });
-    expect(problems[0]).toMatchObject({ code: 'clock-path', pointer: '/applies/path' });
-    expect(problems[0]!.message).toBe('"complicated" is never a value of "complexity"');
+  it('a misspelt key, pointed at itself, with the field it was meant to be', () => {
+    const text = JSON.stringify({ ...SURVEY, target: { workingDay: 2 } }, null, 2);
+    const { problems } = checkClockText(text, 'rules/deadlines/survey-due.json', 'survey-due');
+    expect(problems[0]).toMatchObject({ code: 'clock-invalid', message: 'unknown field "workingDay"', hint: 'did you mean "workingDays"?' });
+    expect(text.split('\n')[problems[0]!.line! - 1]!.slice(problems[0]!.column! - 1)).toMatch(/^"workingDay"/);
+  });
+
+  it('a value the field never takes, or of another type', () => {
+    const { problems } = check({ ...SURVEY, applies: { path: 'complexity', equals: 'complx' } });
+    expect(problems[0]).toMatchObject({ code: 'clock-path', pointer: '/applies/equals', hint: 'did you mean "complex"?' });
+    expect(problems[0]!.message).toBe('"complx" is never a value of "complexity", which is one of "simple", "complex"');
+    const listed = check({ ...SURVEY, applies: { path: 'urgent', in: [true, 'false'] } }).problems;
+    expect(listed.map((p) => [p.pointer, p.message])).toEqual([['/applies/in/1', '"false" is never a value of "urgent", which is true or false']]);
   });
 
   it('a start that is not a time, an order. path outside order clocks, a before clock without anchor', () => {

@@ -49,7 +49,7 @@ describe('docpack build', () => {
     }
     expect(manifest.files.find((file) => file.path === 'projects/P2026-FIN-002/项目需求书.docx')).toMatchObject({ template: 'templates/word/requirements.md.hbs', sources: [path.join('fixtures', 'projects', 'P2026-FIN-002.json')] });
     const findings = JSON.parse(readFileSync(path.join(pack, 'findings.json'), 'utf8')) as { findings: unknown[] };
-    expect(findings.findings).toHaveLength(31);
+    expect(findings.findings).toHaveLength(35);
     const summary = readFileSync(path.join(pack, 'summary.md'), 'utf8');
     expect(summary).toContain('As of 2026-11-25T09:00:00+08:00: 15 projects');
     expect(summary).toContain('## 升级 Escalations');

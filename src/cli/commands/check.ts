@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../records/schema-paths.ts';
 import { compileRules } from '../../alerts/evaluate.ts';
 import { checkRecord, sortFindings } from '../../alerts/pipeline.ts';
 import type { Finding } from '../../alerts/types.ts';
@@ -45,7 +46,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
       if (options.rule) {
         const known = new Set(context.ruleSet.rules.map((entry) => entry.rule.id));
         const unknown = options.rule.filter((id) => !known.has(id));
-        if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.join(', ')}; run docpack rules list`);
+        if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map((id) => { const near = didYouMean(id, [...known]); return near ? `${id} (did you mean ${near}?)` : id; }).join(', ')}; run docpack rules list`);
         const keep = new Set(options.rule);
         context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule));
       }
@@ -63,7 +64,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         if (!record) continue;
         records += 1;
         const result = checkRecord(record, context);
-        problems.push(...result.problems);
+        problems.push(...result.problems.map((problem) => ({ ...problem, file: problem.file ?? file.file })));
         const sorted = sortFindings(result.findings);
         tallyFindings(sorted, tally, 0);
         total += sorted.length;

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../records/schema-paths.ts';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { CLOCK_STATUSES, type ClockDef, type ClockState, type ClockStatus } from '../../clocks/types.ts';
 import { clockProblems, compareClockStates, computeClocks } from '../../clocks/compute.ts';
 import { readClockDefs } from '../../clocks/load.ts';
 import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
+import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime, parseAsOf } from '../../time.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -15,7 +17,7 @@ interface ClocksOptions {
   json?: boolean;
   clock: string[];
   state: string[];
-  deadlinesDir?: string;
+  deadlines?: string;
   calendarDir?: string;
 }
 
@@ -33,7 +35,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
     .option('--json', 'print the clocks as JSON')
     .option('--clock <id>', 'only this clock (repeatable, or comma-separated)', collect, [])
     .option('--state <state>', `only clocks in this state (repeatable): ${CLOCK_STATUSES.join(', ')}`, collect, [])
-    .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
     .action(async (inputs: string[], options: ClocksOptions) => {
       const fail = (message: string, hint?: string): void => {
@@ -51,7 +53,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
         return;
       }
 
-      const loadedDefs = readClockDefs(options.deadlinesDir);
+      const loadedDefs = readClockDefs(options.deadlines);
       if (loadedDefs.problems.length > 0) {
         for (const found of loadedDefs.problems) io.err(formatProblem(found));
         fail('the clock definitions have problems; fix them first');
@@ -62,7 +64,8 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
         const known = new Set(defs.map((def) => def.id));
         const unknown = options.clock.filter((id) => !known.has(id));
         if (unknown.length > 0) {
-          fail(`unknown --clock ${unknown.map((id) => `"${id}"`).join(', ')}`, `clocks: ${[...known].sort().join(', ')}`);
+          const near = unknown.length === 1 ? didYouMean(unknown[0]!, [...known]) : undefined;
+          fail(`unknown --clock ${unknown.map((id) => `"${id}"`).join(', ')}`, near ? `did you mean "${near}"?` : `clocks: ${[...known].sort().join(', ')}`);
           return;
         }
         const wanted = new Set(options.clock);
@@ -87,7 +90,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
       const includeNotApplicable = wantedStates.has('not-applicable');
       const states: ClockState[] = [];
       for (const { record, file } of loaded.records) {
-        const computed = computeClocks(record, defs, calendar, asOf, { includeNotApplicable });
+        const computed = computeClocks(recordAsKnownAt(record, asOf.toMillis()), defs, calendar, asOf, { includeNotApplicable });
         problems.push(...clockProblems(computed).map((found) => ({ ...found, file })));
         for (const state of computed) if (wantedStates.size === 0 || wantedStates.has(state.state)) states.push(state);
       }

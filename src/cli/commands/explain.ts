@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../records/schema-paths.ts';
 import { buildFacts, compileRules, evaluateAlerts, expandSubjects, indexClocks, subjectAt, type SubjectInstance } from '../../alerts/evaluate.ts';
 import { evaluateWithEngine, type ExplainedCondition } from '../../alerts/reference.ts';
 import { computeClocks } from '../../clocks/compute.ts';
 import { formatProblem } from '../../errors.ts';
+import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
@@ -36,7 +38,10 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
       const asOf = asOfOption(options.asOf);
       const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
       const entry = context.ruleSet.rules.find((candidate) => candidate.rule.id === options.rule);
-      if (!entry) throw new UsageError(`unknown rule "${options.rule}"; run docpack rules list`);
+      if (!entry) {
+        const near = didYouMean(options.rule, context.ruleSet.rules.map((candidate) => candidate.rule.id));
+        throw new UsageError(`unknown rule "${options.rule}"${near ? ` (did you mean "${near}"?)` : ''}; run docpack rules list`);
+      }
       const loaded = await loadRecords([recordFile]);
       const loadedRecord = loaded.records[0];
       if (!loadedRecord) {
@@ -44,7 +49,7 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
         setExit(ExitCode.invalidInput);
         return;
       }
-      const { record } = loadedRecord;
+      const record = recordAsKnownAt(loadedRecord.record, context.asOfMs);
       const { rule } = entry;
       const clocks = computeClocks(record, context.clockDefs, context.calendar, context.asOfMs);
       const clockIndex = indexClocks(clocks);

@@ -7,7 +7,7 @@ import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } fro
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { WordRenderer } from '../../render/word/render.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
-import { asOfOption, loadCheckContext } from '../context.ts';
+import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -19,6 +19,8 @@ interface RenderOptions {
   week?: string;
   referenceDoc?: string;
   templateDir?: string;
+  rules?: string;
+  deadlines?: string;
   calendarDir?: string;
 }
 
@@ -34,7 +36,7 @@ function selectKinds(name: string): readonly DocumentKind[] {
 }
 
 export function registerRender(program: Command, io: CliIo, setExit: SetExit): void {
-  program
+  withRuleDirs(program
     .command('render')
     .description('render Word documents (.docx) of one project record from the templates in templates/word')
     .argument('<record>', 'a project record (.json)')
@@ -43,8 +45,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .option('--as-of <time>', 'the time the documents are as of (default: now, Asia/Shanghai)')
     .option('--week <week>', 'ISO week of the weekly report, e.g. 2026-W48 (default: the week of --as-of)')
     .option('--reference-doc <file.docx>', 'take paragraph and table styles from this Word document, as pandoc does')
-    .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
-    .option('--calendar-dir <dir>', 'folder of <year>.json calendar files (default: rules/calendars)')
+    .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)'))
     .action(async (recordFile: string, options: RenderOptions) => {
       const kinds = selectKinds(options.template);
       const asOf = asOfOption(options.asOf);
@@ -64,12 +65,15 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
       }
       try {
         const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
-        const context = loadCheckContext(asOf, { calendarDir: options.calendarDir });
+        // The weekly report lists the project's findings: the rules run, through the loader of rules lint.
+        const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
         const { calendar } = context;
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
-        for (const { file, record } of loaded.records) {
-          // The weekly report lists the project's open warnings and escalations as of --as-of.
-          const findings = checkRecord(record, context).findings.filter((finding) => finding.closedAt === null);
+        for (const { file, record: full } of loaded.records) {
+          // The record as known at --as-of; the weekly report lists its open warnings and escalations.
+          const check = checkRecord(full, context);
+          const record = check.record;
+          const findings = check.findings.filter((finding) => finding.closedAt === null);
           const documentOptions = { asOf, calendar, week: options.week, findings };
           const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
           if (kinds.length === 1 && applicable.length === 0) {
@@ -92,7 +96,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
         setExit(ExitCode.ok);
       } catch (error) {
         if (!(error instanceof DocpackError)) throw error;
-        io.err(`docpack: ${formatProblem(error.problem)}`);
+        for (const problem of error.problems) io.err(`docpack: ${formatProblem(problem)}`);
         setExit(ExitCode.invalidInput);
       }
     });

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import { readClockDefs } from '../../clocks/load.ts';
-import { lintRules } from '../../alerts/lint.ts';
-import { defaultAlertsDir, readRules } from '../../alerts/load.ts';
+import { defaultAlertsDir, readRuleFiles, readRules } from '../../alerts/load.ts';
 import { runRuleTests } from '../../alerts/testing.ts';
 import { formatProblem } from '../../errors.ts';
 import { loadLabels } from '../../render/labels.ts';
@@ -25,6 +24,7 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
     .option('--json', 'print the results as JSON')
     .action((options: DirOptions) => {
       const dir = options.rules ?? defaultAlertsDir();
+      // The cases run even on rules with lint problems (rules lint reports those); files that do not load are reported.
       const loaded = readRules(dir);
       const clocks = readClockDefs(options.deadlines);
       const setup = [...loaded.problems, ...clocks.problems];
@@ -50,13 +50,11 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
   dirs(rules.command('lint').description('check rule and clock files: schema, operators, facts, paths, parameters, messages'))
     .option('--json', 'print the problems as JSON')
     .action((options: DirOptions) => {
-      const loaded = readRules(options.rules);
-      const clocks = readClockDefs(options.deadlines);
-      const problems = [...loaded.problems, ...clocks.problems, ...lintRules({ rules: loaded.rules, clocks: clocks.defs, labels: loadLabels() })];
-      if (options.json) io.out(JSON.stringify({ rules: loaded.rules.length, clocks: clocks.defs.length, problems }, null, 2));
+      const { rules: loadedRules, clocks, problems } = readRuleFiles({ rulesDir: options.rules, deadlinesDir: options.deadlines, labels: loadLabels() });
+      if (options.json) io.out(JSON.stringify({ rules: loadedRules.length, clocks: clocks.length, problems }, null, 2));
       else {
         for (const problem of problems) io.out(formatProblem(problem));
-        io.out(`${loaded.rules.length} rules, ${clocks.defs.length} clocks: ${problems.length === 0 ? 'no problems' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}`);
+        io.out(`${loadedRules.length} rules, ${clocks.length} clocks: ${problems.length === 0 ? 'no problems' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}`);
       }
       if (problems.length > 0) setExit(ExitCode.invalidInput);
     });

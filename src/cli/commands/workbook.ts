@@ -6,8 +6,10 @@ import type { DateTime } from 'luxon';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { readClockDefs } from '../../clocks/load.ts';
+import { readRuleFiles } from '../../alerts/load.ts';
 import type { ClockDef } from '../../clocks/types.ts';
 import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
+import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { loadLabels, type Labels } from '../../render/labels.ts';
@@ -30,7 +32,7 @@ interface WorkbookOptions {
   findings?: string;
   rules?: string;
   week?: string;
-  deadlinesDir?: string;
+  deadlines?: string;
   calendarDir?: string;
 }
 
@@ -139,7 +141,7 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
     .option('--week <week>', 'ISO week of the 周报 progress rows, e.g. 2026-W48 (default: the week of --as-of)')
     .option('--findings <file>', 'findings to list in 预警升级汇总: the JSON of `docpack check --json` (default: the rules are run on the records)')
     .option('--rules <dir>', 'alert rules directory, when --findings is not given (default rules/alerts)')
-    .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
+    .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
     .action(async (inputs: string[], options: WorkbookOptions) => {
       const fail = (message: string, hint?: string): void => {
@@ -172,11 +174,14 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
         return;
       }
       const specsRead = readSheetSpecs({ labels, sources: ROW_SOURCES }, options.templates);
-      const clockDefs = readClockDefs(options.deadlinesDir);
+      // Without --findings the rules run here, as `docpack check` and `build` run them: rule and
+      // deadline files are read and linted together (rules lint's loader); with it, only the clocks.
+      const ruleFiles = options.findings === undefined ? readRuleFiles({ rulesDir: options.rules, deadlinesDir: options.deadlines, labels }) : undefined;
+      const clockDefs = ruleFiles ? { defs: ruleFiles.clocks, problems: ruleFiles.problems } : readClockDefs(options.deadlines);
       const setupProblems = [...specsRead.problems, ...clockDefs.problems];
       if (setupProblems.length > 0) {
         for (const found of setupProblems) io.err(formatProblem(found));
-        fail('the sheet specs or clock definitions have problems; fix them first');
+        fail(`the sheet specs, ${ruleFiles ? 'rule files ' : ''}or clock definitions have problems; fix them first`);
         return;
       }
       const wanted = options.spec.length > 0 ? options.spec : ['all'];
@@ -187,16 +192,17 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
       }
 
       const loaded = await loadRecords(inputs);
-      const records = loaded.records.map((entry) => entry.record);
+      // The records as known at the as-of: events after it have not happened yet.
+      const records = loaded.records.map((entry) => recordAsKnownAt(entry.record, asOf.toMillis()));
       // Without --findings, the rules run here, as `docpack check` and `build` run them.
       const checkProblems: Problem[] = [];
       if (options.findings === undefined) {
         let context: CheckContext;
         try {
-          context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlinesDir, calendarDir: options.calendarDir });
+          context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
         } catch (error) {
           if (!(error instanceof DocpackError)) throw error;
-          io.err(formatProblem(error.problem));
+          for (const found of error.problems) io.err(formatProblem(found));
           setExit(ExitCode.invalidInput);
           return;
         }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
+import { schedulePlan } from '../../clocks/plan-schedule.ts';
 import { DocpackError } from '../../errors.ts';
 import type { Circuit, Order, ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE, formatTime, parseTime, timeToEpochMs } from '../../time.ts';
@@ -137,30 +138,6 @@ export const implementationArrangement: DocumentKind = {
   },
 };
 
-export interface ScheduledSegment {
-  name: string;
-  workingDays: number;
-  owner: string | null;
-  requirements: string | null;
-  start: string;
-  end: string;
-}
-
-/**
- * The plan's segments on the working-day calendar: in sequence from the working day after
- * plan.doneAt; a segment of N working days ends on its N-th working day (§2.2.3). A segment of
- * 0 days is a milestone on the next working day and takes no day from the ones after it.
- */
-export function scheduleSegments(plan: NonNullable<Order['plan']>, calendar: WorkingCalendar): ScheduledSegment[] {
-  let cursor = toIsoDate(plan.doneAt, 'plan.doneAt');
-  return plan.segments.map((segment) => {
-    const start = calendar.addWorkingDays(cursor, 1);
-    const end = segment.workingDays > 0 ? calendar.addWorkingDays(cursor, segment.workingDays) : start;
-    if (segment.workingDays > 0) cursor = end;
-    return { name: segment.name, workingDays: segment.workingDays, owner: segment.owner ?? null, requirements: segment.requirements ?? null, start, end };
-  });
-}
-
 export const implementationPlan: DocumentKind = {
   name: '实施方案',
   alias: 'implementation-plan',
@@ -170,7 +147,8 @@ export const implementationPlan: DocumentKind = {
     const title = '实施方案';
     return (record.orders ?? []).flatMap((order) => {
       if (!order.plan) return [];
-      const schedule = scheduleSegments(order.plan, options.calendar);
+      const planSchedule = schedulePlan(order.plan, options.calendar);
+      const schedule = planSchedule.segments;
       const owners = [...new Set(schedule.map((segment) => segment.owner).filter((owner): owner is string => owner !== null))];
       const orderView = viewOf(order, 'order') as ViewObject;
       return [
@@ -183,9 +161,9 @@ export const implementationPlan: DocumentKind = {
             plan: orderView.plan,
             survey: orderView.survey,
             schedule,
-            scheduleStart: schedule[0]?.start ?? null,
-            scheduleEnd: schedule.length > 0 ? schedule.reduce((last, segment) => (segment.end > last ? segment.end : last), schedule[0]?.end ?? '') : null,
-            totalWorkingDays: schedule.reduce((sum, segment) => sum + segment.workingDays, 0),
+            scheduleStart: planSchedule.firstDay,
+            scheduleEnd: planSchedule.end,
+            totalWorkingDays: planSchedule.totalWorkingDays,
             owners,
             projectManager: order.projectManager ? viewOf(order.projectManager.person, 'person') : record.team.projectManager ? viewOf(record.team.projectManager, 'person') : null,
           }),

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
 import { loadLabels } from '../../../src/render/labels.ts';
-import { scheduleSegments } from '../../../src/render/word/documents.ts';
 import { escapeMarkdown } from '../../../src/render/word/escape.ts';
 import { docxText } from '../../../src/render/word/extract-text.ts';
 import { convertMarkdown } from '../../../src/render/word/markdown.ts';
@@ -120,29 +119,6 @@ describe('helpers', () => {
 
   it('names the template line of a helper error (unknown label group)', () => {
     expect(problemOf(() => render('\n\n{{label "nosuch" project.phase}}'))).toMatchObject({ code: 'unknown-label-group', line: 3, file: 'templates/word/test.md.hbs' });
-  });
-});
-
-describe('plan schedule on the working-day calendar', () => {
-  it('starts the working day after plan.doneAt and ends each segment on its N-th working day', () => {
-    const schedule = scheduleSegments(
-      {
-        doneAt: '2026-09-29T17:00:00+08:00',
-        segments: [
-          { name: 'a', workingDays: 2 },
-          { name: 'milestone', workingDays: 0 },
-          { name: 'b', workingDays: 3 },
-        ],
-      },
-      calendar,
-    );
-    expect(schedule.map(({ name, start, end }) => [name, start, end])).toEqual([
-      // 9-30 is a working day; National Day runs 10-01..10-07, 10-10 (Saturday) is a make-up working day.
-      ['a', '2026-09-30', calendar.addWorkingDays('2026-09-30', 1)],
-      ['milestone', calendar.addWorkingDays('2026-09-30', 2), calendar.addWorkingDays('2026-09-30', 2)],
-      ['b', calendar.addWorkingDays('2026-09-30', 2), calendar.addWorkingDays('2026-09-30', 4)],
-    ]);
-    expect(schedule.map(({ start, end }) => `${start}..${end}`)).toEqual(['2026-09-30..2026-10-08', '2026-10-09..2026-10-09', '2026-10-09..2026-10-12']);
   });
 });
 
