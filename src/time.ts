@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { daysInMonth } from './calendar/dates.ts';
+import { MAX_OFFSET_MINUTES, MIN_YEAR, daysInMonth } from './calendar/dates.ts';
 import { parseDateTime } from './clocks/instant.ts';
 
 export { daysInMonth };
@@ -15,7 +15,7 @@ export function isIsoDate(text: string): boolean {
   const match = DATE.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return year >= MIN_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 
@@ -24,6 +24,8 @@ export function isLocalDateTime(text: string): boolean {
   const match = DATE_TIME.exec(text);
   if (!match) return false;
   const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+  const offset = /^[+-](\d{2}):(\d{2})$/.exec(match[8] ?? '');
+  if (offset && (Number(offset[2]) > 59 || Number(offset[1]) * 60 + Number(offset[2]) > MAX_OFFSET_MINUTES)) return false;
   return isIsoDate(text.slice(0, 10)) && hour <= 23 && minute <= 59 && second <= 59;
 }
 

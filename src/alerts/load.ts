@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { DocpackError, type Problem } from '../errors.ts';
-import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
+import { DocpackError, escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
+import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStructure } from '../records/json-text.ts';
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
 import { defaultDeadlinesDir, readClockDefs } from '../clocks/load.ts';
 import type { ClockDef } from '../clocks/types.ts';
@@ -121,11 +121,21 @@ export function loadRuleFiles(options: RuleFilesOptions): { rules: AlertRule[]; 
 
 export function checkRuleText(text: string, file: string): { rule?: AlertRule; problems: Problem[]; sourceMap: SourceMap } {
   const sourceMap = new SourceMap(text);
+  // Nesting is limited before anything recurses over the rule (20,000 levels overflowed the stack).
+  const tooDeep = scanStructure(text, DEFAULT_MAX_DEPTH).find((found) => found.code === 'too-deep');
+  if (tooDeep) {
+    const { offset, ...rest } = tooDeep;
+    return { problems: [{ severity: 'error', file, ...rest, ...positionAt(text, offset), hint: 'a rule nests a few levels of all/any/not; check for a generated or corrupted file' }], sourceMap };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { problems: [{ severity: 'error', file, ...describeSyntaxError(text, error) }], sourceMap };
+  }
+  const huge = nonFiniteNumbers(value);
+  if (huge.length > 0) {
+    return { problems: huge.map((pointer) => ({ severity: 'error' as const, file, code: 'bad-number', pointer, field: pointerToField(pointer), ...sourceMap.locate(pointer), message: 'the number is too large (JSON.parse would read it as Infinity)', hint: 'write a number JavaScript can hold, at most about 1.8e308' })), sourceMap };
   }
   const validate = ruleSchemaValidator();
   if (!validate(value)) {
@@ -141,7 +151,28 @@ export function checkRuleText(text: string, file: string): { rule?: AlertRule; p
   for (const found of checkConditionSyntax(rule.conditions, '/conditions')) {
     problems.push({ severity: 'error', file, ...found, ...sourceMap.locate(found.pointer ?? '') });
   }
+  // The finding's times are read with the same paths as conditions: checked here, not when the rule first runs.
+  for (const key of ['due', 'openedAt', 'closedAt'] as const) {
+    const ref = rule[key];
+    if (ref?.path !== undefined && !parsePath(ref.path)) {
+      problems.push({ code: 'bad-path', severity: 'error', file, pointer: `/${key}/path`, field: `${key}.path`, ...sourceMap.locate(`/${key}/path`), message: `path "${ref.path}" is not supported`, hint: PATH_HINT });
+    }
+  }
   return { rule: problems.length === 0 ? rule : undefined, problems, sourceMap };
+}
+
+/** Pointers of numbers JSON.parse read as ±Infinity (1e309), walked without recursion. */
+function nonFiniteNumbers(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop() as [unknown, string];
+    if (typeof node === 'number' && !Number.isFinite(node)) found.push(pointer);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) stack.push([child, `${pointer}/${escapePointerSegment(key)}`]);
+    }
+  }
+  return found.sort();
 }
 
 /** What the schema cannot say about conditions: operators known to the evaluator, paths in the supported subset. */

@@ -57,13 +57,22 @@ export function digits(text: string, start: number, length: number): number {
  * Parses YYYY-MM-DD to its day number, or returns undefined when `text` is not a real date
  * ("2026-02-30", "2026-13-01", "20261001", "2026-1-5").
  */
+/**
+ * The first year a date may have: Excel cannot hold an earlier date (its serials start at 1900), and
+ * no project record needs one; year 0000 is a typo, not a date.
+ */
+export const MIN_YEAR = 1900;
+
+/** Real UTC offsets run from -12:00 to +14:00; +99:99 is not one. */
+export const MAX_OFFSET_MINUTES = 14 * 60;
+
 export function tryParseIsoDate(text: unknown): number | undefined {
   if (typeof text !== 'string' || text.length !== 10) return undefined;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined; // '-'
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return dayNumber(year, month, day);
 }
 

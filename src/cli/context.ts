@@ -23,7 +23,7 @@ export interface RulesOptions {
 export function asOfOption(text: string | undefined): DateTime {
   if (text === undefined) return nowInShanghai();
   const parsed = parseAsOf(text);
-  if (!parsed) throw new UsageError(`--as-of "${text}" is not a time; write e.g. 2026-11-25T09:00:00+08:00 or 2026-11-25`);
+  if (!parsed) throw new UsageError(`--as-of "${text}" is not a time (a real date from 1900 on, an offset from -12:00 to +14:00); write e.g. 2026-11-25T09:00:00+08:00 or 2026-11-25`);
   return parsed;
 }
 

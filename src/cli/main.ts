@@ -81,10 +81,51 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       for (const problem of error.problems) io.err(formatProblem(problem));
       return ExitCode.invalidInput;
     }
+    const environment = environmentFailure(error);
+    if (environment) {
+      // The machine, not docpack: a full disk, a read-only file system, a folder we may not write.
+      io.err(`docpack: ${environment}`);
+      return ExitCode.invalidInput;
+    }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.err(`docpack: internal error, please report it with the command you ran:\n${detail}`);
     return ExitCode.internal;
   }
+}
+
+/** What the operating system says about a file system call, by error code. */
+const ENVIRONMENT_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'is a folder',
+  ENAMETOOLONG: 'the path is too long',
+  EBUSY: 'the file or folder is busy',
+  EXDEV: 'the path crosses file systems',
+};
+
+/**
+ * One line for a file system failure of the environment (`cannot write out/x: no space left on the
+ * device (ENOSPC)`), or undefined for anything else. Errors from worker threads arrive without their
+ * properties, so the code and path are also read from the message Node gives them.
+ */
+export function environmentFailure(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const fields = error as NodeJS.ErrnoException & { dest?: string };
+  const parsed = /^(E[A-Z]+): [^,]*, (\w+)(?: '([^']*)')?/.exec(error.message);
+  const code = fields.code ?? parsed?.[1];
+  const cause = code ? ENVIRONMENT_ERRORS[code] : undefined;
+  if (!code || !cause) return undefined;
+  const syscall = fields.syscall ?? parsed?.[2] ?? '';
+  const file = fields.path ?? parsed?.[3];
+  const verb = /^(read|stat|lstat|scandir|readlink|access)$/.test(syscall) ? 'cannot read' : syscall === 'mkdir' ? 'cannot create' : 'cannot write';
+  return `${verb} ${file ?? '(a file)'}: ${cause} (${code})`;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));

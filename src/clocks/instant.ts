@@ -2,7 +2,7 @@
 // China has used a fixed UTC+08:00 with no daylight saving time since 1991, and the working-day
 // calendar starts long after that, so "Asia/Shanghai" is exactly +08:00 for every time we count.
 // test/clocks/instant.test.ts checks these functions against luxon.
-import { daysInMonth, digits } from '../calendar/dates.ts';
+import { MAX_OFFSET_MINUTES, MIN_YEAR, daysInMonth, digits } from '../calendar/dates.ts';
 
 export const OFFSET_MS = 8 * 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -26,7 +26,7 @@ function dayAt(text: string, start: number): number {
   const year = digits(text, start, 4);
   const month = digits(text, start + 5, 2);
   const day = digits(text, start + 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
   return dayNumber(year, month, day);
 }
 
@@ -75,7 +75,7 @@ export function parseDateTime(text: string): number {
     else if ((sign === 43 || sign === 45) && i + 6 === length && text.charCodeAt(i + 3) === 58) {
       const oh = digits(text, i + 1, 2);
       const om = digits(text, i + 4, 2);
-      if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
+      if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > MAX_OFFSET_MINUTES) return NaN;
       offset = (sign === 45 ? -1 : 1) * (oh * HOUR_MS + om * MINUTE_MS);
     } else return NaN;
   }

@@ -127,6 +127,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
   let valid = scanned.files.filter((file) => file.valid && file.id !== undefined);
   let invalid = scanned.files.filter((file) => !file.valid).map(({ file, id, problems }) => ({ file, ...(id !== undefined ? { id } : {}), problems }));
   const inputProblems = inputLevelProblems(scanned);
+  refuseEmptyRun(options.inputs, scanned.files, inputProblems);
   if (options.only && options.only.length > 0) {
     const known = new Set(scanned.files.map((file) => file.id));
     const unknown = options.only.filter((id) => !known.has(id));
@@ -142,7 +143,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
   valid.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
   checkPackTemplates(options.pack, options.context);
 
-  const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'));
+  const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'), { onNotice: options.onNotice });
   try {
     const results = await renderProjects(valid, out.staging, isoWeek, options);
     for (const result of results) for (const document of result.documents) out.add(document);
@@ -167,6 +168,32 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     out.abandon();
     throw error;
+  }
+}
+
+/**
+ * A run that would write an empty pack is refused before anything is written, so the previous pack
+ * stays: inputs that match no record file (a mistyped folder), or records none of which is valid.
+ */
+export function refuseEmptyRun(inputs: readonly string[], files: readonly FileOutcome[], inputProblems: readonly Problem[]): void {
+  // A path that does not exist is reported as a file that cannot be read: it is no record file either.
+  const found = files.filter((file) => !file.problems.some((problem) => problem.code === 'unreadable' && problem.message === 'no such file'));
+  if (found.length === 0) {
+    throw new DocpackError({
+      code: 'no-records',
+      message: `no record file in ${inputs.map((input) => `"${input}"`).join(', ')}: nothing to build; the previous pack is kept`,
+      hint: 'check the path: a folder (every *.json below it), a file or a quoted glob such as "records/**/*.json"',
+    });
+  }
+  if (!files.some((file) => file.valid)) {
+    throw new DocpackError(
+      {
+        code: 'no-valid-records',
+        message: `none of the ${files.length} record file${files.length === 1 ? ' is' : 's is'} valid: nothing to build; the previous pack is kept`,
+        hint: 'fix the problems above (docpack validate lists them all)',
+      },
+      [...inputProblems, ...files.flatMap((file) => file.problems)],
+    );
   }
 }
 

@@ -13,6 +13,8 @@ import { calendarHorizonWarnings, mergeTallies, tallyFindings, type FindingTally
 import type { PackSpec } from './spec.ts';
 
 export interface MergeOptions {
+  /** Something the user should know that does not stop the run (leftovers of an interrupted run removed). */
+  onNotice?: (message: string) => void;
   /** Shard pack directories, e.g. shard-1/2026-11-25 shard-2/2026-11-25. */
   dirs: string[];
   /** The merged pack goes to <outDir>/<as-of date>/. */
@@ -60,7 +62,7 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
   const asOf = parseAsOf(first.info.asOf);
   if (!asOf) throw new DocpackError({ code: 'not-a-shard', file: first.dir, message: `as-of "${first.info.asOf}" is not a time` });
   const isoWeek = parseIsoWeek(first.info.week);
-  const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'));
+  const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'), { onNotice: options.onNotice });
   try {
     const results = shards
       .flatMap((shard) =>

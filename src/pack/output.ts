@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { DocpackError } from '../errors.ts';
 import { isSafeId } from '../records/safe-id.ts';
-import { writeFileAtomic } from '../write/atomic.ts';
+import { withPath, writeFileAtomic } from '../write/atomic.ts';
 
 export interface ManifestEntry {
   /** Path inside the pack, with forward slashes, e.g. projects/P2026-GOV-001/项目需求书.docx */
@@ -32,19 +34,58 @@ export function safeSegment(name: string): string {
   return name;
 }
 
+/** Where a pack's folders live beside the packs of an output folder: `out/.docpack/`. */
+export const STORE_DIR = '.docpack';
+const LOCK_FILE = 'lock';
+
+export interface PackOutputOptions {
+  /** The command line of the run, shown to a second run that finds the output locked. */
+  command?: string;
+  /** What the user should know that does not stop the run: leftovers cleaned, an old pack not removed. */
+  onNotice?: (message: string) => void;
+}
+
+/** Who holds an output folder's lock: written into `.docpack/lock`. */
+interface LockHolder {
+  pid: number;
+  host: string;
+  command: string;
+  started: string;
+}
+
 /**
- * A pack being written: files go into a staging directory beside the target; `commit` swaps it in
- * with renames, so a run that fails leaves the previous pack as it was.
+ * A pack being written. Each output folder keeps its packs in `.docpack/`: a run writes into a new
+ * folder there (`.docpack/<name>.<pid>-<random>`), and `commit` makes `<out>/<name>` a symbolic link
+ * to it by renaming a new link over the old one: one atomic step, so a reader (or a crash) sees the
+ * old pack or the new one, never none. Runs into one output folder take turns (`.docpack/lock`), and
+ * each run first removes what an interrupted run left (staging folders, old packs not removed) and
+ * puts back a pack an interrupted run had moved aside.
  */
 export class PackOutput {
   readonly staging: string;
   private readonly entries: ManifestEntry[] = [];
+  private readonly store: string;
+  private readonly releaseLock: () => void;
+  private readonly notice: (message: string) => void;
 
-  constructor(readonly target: string) {
+  constructor(
+    readonly target: string,
+    options: PackOutputOptions = {},
+  ) {
     const parent = path.dirname(target);
     mkdirSync(parent, { recursive: true });
-    this.staging = path.join(parent, `.${path.basename(target)}.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
-    mkdirSync(this.staging, { recursive: true });
+    this.store = path.join(parent, STORE_DIR);
+    makeDirectory(this.store);
+    this.notice = options.onNotice ?? (() => undefined);
+    this.releaseLock = acquireLock(this.store, options.command ?? process.argv.slice(1).join(' '));
+    try {
+      for (const message of recoverLeftovers(parent, this.store)) this.notice(message);
+      this.staging = path.join(this.store, `${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}`);
+      mkdirSync(this.staging);
+    } catch (error) {
+      this.releaseLock();
+      throw error;
+    }
   }
 
   /** Writes one file of the pack and records it in the manifest. */
@@ -79,6 +120,8 @@ export class PackOutput {
         count += 1;
       }
       put(count === 0 ? ']\n}\n' : '\n  ]\n}\n');
+    } catch (error) {
+      throw withPath(error, target);
     } finally {
       closeSync(fd);
     }
@@ -98,22 +141,184 @@ export class PackOutput {
     return [...this.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** Replaces the target with the staged pack (scratch files removed). */
+  /**
+   * Puts the staged pack in place of the previous one with one rename of a symbolic link, then
+   * removes the previous pack. Failing to remove it does not undo the run: the new pack is in place,
+   * so it is a notice, and the next run removes it.
+   */
   commit(): void {
     rmSync(path.join(this.staging, '.work'), { recursive: true, force: true });
-    const previous = existsSync(this.target) ? `${this.staging}.previous` : undefined;
-    if (previous) renameSync(this.target, previous);
+    const parent = path.dirname(this.target);
+    const temporary = path.join(this.store, `link.${process.pid}-${randomBytes(4).toString('hex')}`);
+    // A relative link keeps working when the output folder is moved; Windows needs a junction (absolute).
+    if (process.platform === 'win32') symlinkSync(path.resolve(this.staging), temporary, 'junction');
+    else symlinkSync(path.relative(parent, this.staging), temporary, 'dir');
+    const existing = lstatOrUndefined(this.target);
+    let previous: string | undefined;
+    let movedAside = false;
     try {
-      renameSync(this.staging, this.target);
+      if (existing?.isSymbolicLink()) {
+        previous = path.resolve(parent, readlinkSync(this.target));
+      } else if (existing) {
+        // A real folder (a pack of an older docpack): moved aside first, put back at the next start if we die here.
+        previous = path.join(this.store, `${path.basename(this.target)}.previous`);
+        rmSync(previous, { recursive: true, force: true });
+        renameSync(this.target, previous);
+        movedAside = true;
+      }
+      renameSync(temporary, this.target);
     } catch (error) {
-      if (previous) renameSync(previous, this.target);
+      rmSync(temporary, { force: true });
+      if (movedAside && previous) renameSync(previous, this.target);
+      this.releaseLock();
       throw error;
     }
-    if (previous) rmSync(previous, { recursive: true, force: true });
+    // Only what docpack itself keeps in .docpack/ is removed: a link the user pointed elsewhere is left alone.
+    if (previous && path.dirname(previous) === path.resolve(this.store) && previous !== path.resolve(this.staging)) {
+      try {
+        rmSync(previous, { recursive: true, force: true });
+      } catch (error) {
+        this.notice(`the new pack is in place, but the previous one (${previous}) could not be removed (${errorCode(error)}); the next run into ${parent} removes it`);
+      }
+    }
+    this.releaseLock();
   }
 
-  /** Drops the staged files; the previous pack stays. */
+  /** Drops the staged files; the previous pack stays. Never throws over the error that made the run fail. */
   abandon(): void {
-    rmSync(this.staging, { recursive: true, force: true });
+    try {
+      rmSync(this.staging, { recursive: true, force: true });
+    } catch (error) {
+      this.notice(`could not remove the unfinished pack ${this.staging} (${errorCode(error)}); the next run into ${path.dirname(this.target)} removes it`);
+    }
+    this.releaseLock();
+    // A first run that failed leaves no empty .docpack/ behind (one that holds packs stays).
+    try {
+      rmdirSync(this.store);
+    } catch {
+      // not empty, or not ours to remove
+    }
   }
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string } | null)?.code ?? String(error);
+}
+
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** mkdir that is content with an existing folder, and says EROFS/EACCES where recursive mkdir says ENOENT. */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+  }
+}
+
+/** Whether a process with this id runs on this machine (EPERM: it does, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+function readHolder(file: string): LockHolder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
+    return typeof holder.pid === 'number' && typeof holder.host === 'string' ? { pid: holder.pid, host: holder.host, command: String(holder.command ?? ''), started: String(holder.started ?? '') } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes the output folder's lock (a file created exclusively) or throws a DocpackError naming the
+ * run that holds it. A lock left by a process that no longer runs on this machine is taken over.
+ * Returns the release function.
+ */
+function acquireLock(store: string, command: string): () => void {
+  const file = path.join(store, LOCK_FILE);
+  const holder: LockHolder = { pid: process.pid, host: os.hostname(), command, started: new Date().toISOString() };
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      writeFileSync(file, `${JSON.stringify(holder)}\n`, { flag: 'wx' });
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const current = readHolder(file);
+        if (current?.pid === holder.pid && current.host === holder.host) rmSync(file, { force: true });
+      };
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST' || attempt > 0) throw error;
+      const other = readHolder(file);
+      const ageMs = Date.now() - (lstatOrUndefined(file)?.mtimeMs ?? Date.now());
+      // A lock file without a holder is one being written this instant, or one a crash cut short.
+      const stale = other ? other.host === holder.host && !processAlive(other.pid) : ageMs > 10_000;
+      if (stale) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      const who = other ? `process ${other.pid} on ${other.host}${other.command ? ` (${other.command})` : ''}${other.started ? `, started ${other.started}` : ''}` : 'another run';
+      throw new DocpackError({
+        code: 'output-locked',
+        file: path.dirname(store),
+        message: `another docpack run is writing this output folder: ${who}`,
+        hint: `wait for it to finish, or give another --out; if that run is gone (another machine, a reused process id), delete ${file}`,
+      });
+    }
+  }
+}
+
+/**
+ * Removes what interrupted runs left in an output folder, under its lock: staging folders and
+ * previous packs not removed (anything in .docpack/ no link points to), and the staging folders of
+ * older docpack versions (`.<name>.staging-*`). A pack an interrupted run had moved aside while its
+ * name was free is put back. Returns notices for the user.
+ */
+export function recoverLeftovers(parent: string, store: string): string[] {
+  const notices: string[] = [];
+  const referenced = new Set<string>();
+  const names = readdirSync(parent);
+  for (const name of names) {
+    const info = lstatOrUndefined(path.join(parent, name));
+    if (info?.isSymbolicLink()) referenced.add(path.resolve(parent, readlinkSync(path.join(parent, name))));
+  }
+  const restore = (from: string, name: string): boolean => {
+    const target = path.join(parent, name);
+    if (lstatOrUndefined(target) !== undefined) return false;
+    renameSync(from, target);
+    notices.push(`put back ${target}, which an interrupted run had moved aside`);
+    return true;
+  };
+  let removed = 0;
+  // Older docpack versions staged beside the target and moved the previous pack to <staging>.previous.
+  for (const name of names) {
+    const legacy = /^\.(.+)\.staging-\d+-[0-9a-f]+(\.previous)?$/.exec(name);
+    if (!legacy?.[1]) continue;
+    if (legacy[2] && restore(path.join(parent, name), legacy[1])) continue;
+    rmSync(path.join(parent, name), { recursive: true, force: true });
+    removed += 1;
+  }
+  for (const name of readdirSync(store)) {
+    const full = path.join(store, name);
+    if (name === LOCK_FILE || referenced.has(path.resolve(full))) continue;
+    const moved = /^(.+)\.previous$/.exec(name);
+    if (moved?.[1] && restore(full, moved[1])) continue;
+    rmSync(full, { recursive: true, force: true });
+    if (!name.startsWith('link.')) removed += 1;
+  }
+  if (removed > 0) notices.push(`removed ${removed} folder${removed === 1 ? '' : 's'} left in ${parent} by interrupted runs (unfinished packs or previous packs not removed)`);
+  return notices;
 }

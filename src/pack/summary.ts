@@ -150,7 +150,30 @@ export interface SummaryInput {
   provisionalYears?: readonly number[];
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Record text as inert GitHub Markdown inside a table cell: the characters that are inline syntax
+ * there backslash-escaped (emphasis, links and images, inline HTML and autolinks, entities, code
+ * spans, strikethrough, math, issue references, the cell break), every line break or control
+ * character a space (a lone CR split a row), and a word joiner (U+2060) put into `://`, `www.` and
+ * `@` so that GFM does not turn a bare URL or address into a link. Ids stay readable (P2026-GOV-001).
+ */
+export function markdownCell(text: string): string {
+  return text
+    .replace(/[\u0000-\u001F\u007F\u0085\u2028\u2029]/g, ' ')
+    .replace(/[\\`*_[\]<>|~&!$#]/g, (character) => `\\${character}`)
+    .replace(/:\/\//g, ':\u2060//')
+    .replace(/(www)\./gi, '$1\u2060.')
+    .replace(/@/g, '\u2060@');
+}
+
+const cell = markdownCell;
+
+/** A code fence longer than any run of backticks in `lines`, so no line can close it early. */
+function fenceFor(lines: readonly string[]): string {
+  let longest = 0;
+  for (const line of lines) for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
 
 /** summary.md: a short Markdown report of the run, fit for a CI job summary. Deterministic: no timings. */
 export function renderSummary(input: SummaryInput): string {
@@ -181,9 +204,9 @@ export function renderSummary(input: SummaryInput): string {
     lines.push('');
   }
   if (input.invalid.length > 0) {
-    lines.push('## 无效记录 Invalid records', '', 'These records were not rendered; fix them and run again.', '', '```');
-    for (const item of input.invalid) for (const problem of item.problems) lines.push(formatProblem(problem));
-    lines.push('```', '');
+    const text = input.invalid.flatMap((item) => item.problems.map((problem) => formatProblem(problem).replace(/\r\n?/g, '\n')));
+    const fence = fenceFor(text);
+    lines.push('## 无效记录 Invalid records', '', 'These records were not rendered; fix them and run again.', '', fence, ...text, fence, '');
   }
   const provisionalYears = input.provisionalYears ?? [];
   if (calendarWarnings.length > 0 || tally.provisional > 0 || provisionalYears.length > 0) {
@@ -208,10 +231,10 @@ export function renderSummary(input: SummaryInput): string {
       '',
       'The run went on, but these were left out (a deadline not computed, a document not rendered): their warnings may be missing.',
       '',
-      '```',
     );
-    for (const problem of problems.slice(0, SUMMARY_PROBLEMS)) lines.push(formatProblem(problem));
-    lines.push('```', '');
+    const text = problems.slice(0, SUMMARY_PROBLEMS).map((problem) => formatProblem(problem).replace(/\r\n?/g, '\n'));
+    const fence = fenceFor(text);
+    lines.push(fence, ...text, fence, '');
     if (problems.length > SUMMARY_PROBLEMS) lines.push(`…and ${problems.length - SUMMARY_PROBLEMS} more problems: the run's stderr lists them all.`, '');
   }
   const withDocuments = input.projects.some((project) => project.documents !== undefined);

@@ -15,13 +15,15 @@ import { recordAsKnownAt } from '../records/as-of.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
-import { poolEntriesNextWeek } from './build.ts';
+import { poolEntriesNextWeek, refuseEmptyRun } from './build.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { readFindings, writeScratchFindings } from './project.ts';
 import { emptyTally, renderSummary, tallyFindings, type FindingTally } from './summary.ts';
 
 export interface WeeklyOptions {
   inputs: string[];
+  /** Something the user should know that does not stop the run (leftovers of an interrupted run removed). */
+  onNotice?: (message: string) => void;
   /** The report goes to <outDir>/weekly/<week>/. */
   outDir: string;
   week: IsoWeek;
@@ -70,7 +72,8 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   const problems: Problem[] = [];
   const sources = valid.map((entry) => entry.file);
-  const out = new PackOutput(path.join(options.outDir, 'weekly', week.id));
+  refuseEmptyRun(options.inputs, scanned.files, inputLevelProblems(scanned));
+  const out = new PackOutput(path.join(options.outDir, 'weekly', week.id), { onNotice: options.onNotice });
   try {
     const tally = emptyTally();
     let newFindings = 0;

@@ -1,12 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { Problem } from '../errors.ts';
-import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStructure, structureLooksClean } from './json-text.ts';
+import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, locatePlaces, placeKey, positionAt, scanStructure, structureLooksClean } from './json-text.ts';
 import { isSafeId } from './safe-id.ts';
 import { checkSemantics } from './semantics.ts';
-import { describeSchemaErrors, recordValidator, type SchemaProblem } from './schema.ts';
+import { checkSizeLimits, describeSchemaErrors, recordValidator, type SchemaProblem } from './schema.ts';
 import type { ProjectRecord } from './types.gen.ts';
 
 /** A record that passed every check, with the file it came from. */
@@ -29,6 +29,8 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Containers nested deeper than this are refused. Default 64. */
   maxDepth?: number;
+  /** Problems listed per file at most; the rest are counted. Default 100. */
+  maxProblems?: number;
 }
 
 export interface LoadResult {
@@ -39,6 +41,7 @@ export interface LoadResult {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_PROBLEMS = 100;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -131,16 +134,31 @@ export function checkRecordText(file: string, text: string, options: LoadOptions
     ]);
   }
   const validate = recordValidator();
-  const sourceMap = new SourceMap(text);
-  const place = (found: SchemaProblem): Problem => {
-    const { key, ...rest } = found;
-    return problem(file, { ...rest, ...sourceMap.locate(found.pointer, key) });
+  // Positions of all problems of the file in one pass over the text (no syntax tree of a large record).
+  const placeAll = (found: readonly SchemaProblem[]): Problem[] => {
+    const positions = locatePlaces(text, found);
+    return found.map(({ key, ...rest }) => problem(file, { ...rest, ...positions.get(placeKey({ pointer: rest.pointer, key })) }));
   };
+  const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
+  const oversized = checkSizeLimits(value, maxProblems);
+  if (oversized.length > 0) return fail(placeAll(oversized), idOf(value));
   if (!validate(value)) {
-    return fail(describeSchemaErrors(validate.errors ?? []).map(place), idOf(value));
+    // Described and located only up to the cap: a file with 100,000 bad items says how many more there are.
+    const described = describeSchemaErrors(validate.errors ?? []);
+    const shown = sortProblems(placeAll(described.slice(0, maxProblems)));
+    if (described.length > maxProblems) {
+      shown.push(
+        problem(file, {
+          code: 'more-problems',
+          message: `and ${described.length - maxProblems} more problems in this file (the first ${maxProblems} are listed)`,
+          hint: 'fix these and check again; most likely one mistake repeated over many items',
+        }),
+      );
+    }
+    return { file, valid: false, id: idOf(value), problems: shown };
   }
   const semantic = checkSemantics(value);
-  if (semantic.length > 0) return fail(semantic.map(place), value.id);
+  if (semantic.length > 0) return fail(placeAll(semantic), value.id);
   return { file, valid: true, id: value.id, problems: [], record: value };
 }
 
@@ -150,22 +168,9 @@ function loadFile(file: string, options: LoadOptions): InternalOutcome {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let bytes: Buffer;
   try {
-    const info = statSync(file);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (info.size > maxBytes) {
-      return {
-        file,
-        valid: false,
-        problems: [
-          problem(file, {
-            code: 'too-large',
-            message: `the file is ${formatBytes(info.size)}; a record may be at most ${formatBytes(maxBytes)}`,
-            hint: 'split the portfolio into one file per project, or raise --max-file-size',
-          }),
-        ],
-      };
-    }
-    bytes = readFileSync(file);
+    const read = readRegularFile(file, maxBytes);
+    if (typeof read === 'object' && !Buffer.isBuffer(read)) return { file, valid: false, problems: [problem(file, read)] };
+    bytes = read;
   } catch (error) {
     return { file, valid: false, problems: [problem(file, describeFsError(error))] };
   }
@@ -181,6 +186,47 @@ function loadFile(file: string, options: LoadOptions): InternalOutcome {
     };
   }
   return checkRecordText(file, text, options);
+}
+
+/**
+ * The bytes of a regular file, at most `maxBytes`: a FIFO, a device (a link to /dev/zero) or a
+ * folder is refused without being read, and the limit holds while reading, whatever the size the
+ * file system reported. Opened without blocking (a FIFO would wait for a writer) and checked on the
+ * open descriptor, so a file swapped after a check is still caught.
+ */
+function readRegularFile(file: string, maxBytes: number): Buffer | Omit<Problem, 'file' | 'severity'> {
+  const tooLarge = (size: string): Omit<Problem, 'file' | 'severity'> => ({
+    code: 'too-large',
+    message: `the file is ${size}; a record may be at most ${formatBytes(maxBytes)}`,
+    hint: 'split the portfolio into one file per project, or raise --max-file-size',
+  });
+  const fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!info.isFile()) {
+      const kind = info.isFIFO() ? 'a named pipe (FIFO)' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+      return { code: 'not-a-file', message: `is ${kind}, not a regular file`, hint: 'records are read from regular files only' };
+    }
+    if (info.size > maxBytes) return tooLarge(formatBytes(info.size));
+    // The size is only a first guess: a file may grow while read, and some report 0 (/proc): the
+    // limit is checked on what was read.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, info.size + 1));
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) return tooLarge(`over ${formatBytes(maxBytes)}`);
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2 + 65_536));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const count = readSync(fd, buffer, length, buffer.length - length, null);
+      if (count === 0) return buffer.subarray(0, length);
+      length += count;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function describeFsError(error: unknown): Omit<Problem, 'file' | 'severity'> {
@@ -240,15 +286,18 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
 
 /** Two files with the same project id would write to the same pack directory: both are invalid. */
 async function markDuplicateIds(outcomes: InternalOutcome[]): Promise<void> {
+  // Ids differing only in case name one folder on Windows and macOS: grouped case-insensitively.
   const byId = new Map<string, InternalOutcome[]>();
   for (const outcome of outcomes) {
     if (outcome.id === undefined) continue;
-    byId.set(outcome.id, [...(byId.get(outcome.id) ?? []), outcome]);
+    const key = outcome.id.toLowerCase();
+    byId.set(key, [...(byId.get(key) ?? []), outcome]);
   }
-  for (const [id, group] of byId) {
+  for (const group of byId.values()) {
     if (group.length < 2) continue;
     for (const outcome of group) {
-      const others = group.filter((other) => other !== outcome).map((other) => other.file);
+      const id = outcome.id as string;
+      const others = group.filter((other) => other !== outcome).map((other) => (other.id === id ? other.file : `${other.file} (as "${other.id}": ids differing only in case name one folder on Windows and macOS)`));
       outcome.valid = false;
       delete outcome.record;
       const position = await readFile(outcome.file, 'utf8').then(

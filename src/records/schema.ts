@@ -4,7 +4,9 @@ import addFormatsModule from 'ajv-formats';
 import { closest, distance } from 'fastest-levenshtein';
 import { escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
 import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
+import { MIN_YEAR } from '../calendar/dates.ts';
 import type { ProjectRecord } from './types.gen.ts';
+import { unsafeIdHint } from './safe-id.ts';
 import { ASOF_KEYWORD } from './as-of-keyword.ts';
 
 export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
@@ -34,6 +36,64 @@ export function recordValidator(): ValidateFunction<ProjectRecord> {
     compiled = createAjv().compile<ProjectRecord>(schema);
   }
   return compiled;
+}
+
+interface LimitSchema {
+  $ref?: string;
+  properties?: Record<string, LimitSchema>;
+  items?: LimitSchema;
+  maxItems?: number;
+  maxLength?: number;
+  $defs?: Record<string, LimitSchema>;
+}
+
+let limitRoot: LimitSchema | undefined;
+
+/**
+ * The schema's size limits (maxItems, maxLength) checked before the schema itself, in one linear walk
+ * without recursion: a record with 100,000 circuits is refused for its size at once, instead of after
+ * every circuit was validated. Returns the first `max` problems found.
+ */
+export function checkSizeLimits(value: unknown, max = 100): SchemaProblem[] {
+  limitRoot ??= JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as LimitSchema;
+  const defs = limitRoot.$defs ?? {};
+  const resolve = (schema: LimitSchema | undefined): LimitSchema | undefined => {
+    let current = schema;
+    for (let guard = 0; current?.$ref !== undefined && guard < 16; guard += 1) current = defs[current.$ref.replace('#/$defs/', '')];
+    return current;
+  };
+  const problems: SchemaProblem[] = [];
+  const stack: { value: unknown; schema: LimitSchema | undefined; pointer: string }[] = [{ value, schema: limitRoot, pointer: '' }];
+  while (stack.length > 0 && problems.length < max) {
+    const { value: node, schema: raw, pointer } = stack.pop() as (typeof stack)[number];
+    const schema = resolve(raw);
+    if (!schema) continue;
+    if (typeof node === 'string' && schema.maxLength !== undefined && node.length > schema.maxLength) {
+      // String length as JSON Schema counts it (code points) only matters near the limit.
+      const length = [...node].length;
+      if (length > schema.maxLength) problems.push({ code: 'out-of-range', pointer, field: pointerToField(pointer) || '(record)', message: `is ${length} characters long; at most ${schema.maxLength} allowed`, hint: 'shorten the text' });
+    } else if (Array.isArray(node)) {
+      if (schema.maxItems !== undefined && node.length > schema.maxItems) {
+        problems.push({
+          code: 'out-of-range',
+          pointer,
+          field: pointerToField(pointer) || '(record)',
+          message: `has ${node.length} items; at most ${schema.maxItems} allowed`,
+          hint: 'split the project into several records, or the list into several entries (e.g. one order per batch of circuits)',
+        });
+        continue; // its items are not looked at: the record is refused for its size
+      }
+      for (let index = node.length - 1; index >= 0; index -= 1) stack.push({ value: node[index], schema: schema.items, pointer: `${pointer}/${index}` });
+    } else if (node !== null && typeof node === 'object' && schema.properties) {
+      const entries = Object.entries(node as Record<string, unknown>);
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const [key, child] = entries[index] as [string, unknown];
+        const childSchema = Object.prototype.hasOwnProperty.call(schema.properties, key) ? schema.properties[key] : undefined;
+        if (childSchema) stack.push({ value: child, schema: childSchema, pointer: `${pointer}/${escapePointerSegment(key)}` });
+      }
+    }
+  }
+  return problems;
 }
 
 /** A schema problem before a source position is attached: `key` marks problems about a member name. */
@@ -143,7 +203,7 @@ function describeOne(error: ErrorObject): SchemaProblem | undefined {
         pointer,
         field,
         message: kind === 'safeId' ? `${show(value)} is not a safe id` : `${show(value)} is not in the expected form`,
-        hint: (kind && HINTS_BY_PATTERN[kind]) ?? parentSchema.description,
+        hint: kind === 'safeId' ? unsafeIdHint(value) : ((kind && HINTS_BY_PATTERN[kind]) ?? parentSchema.description),
       };
     }
     case 'minLength':
@@ -187,7 +247,9 @@ function describeFormat(error: ErrorObject, pointer: string, field: string, valu
       pointer,
       field,
       message: `${show(value)} is not a time (YYYY-MM-DDTHH:mm[:ss][+08:00])`,
-      hint: isIsoDate(text) ? `a time is needed here, e.g. "${text}T09:00:00+08:00"` : dateHint(text.slice(0, 10)) ?? 'e.g. "2026-11-24T09:30:00+08:00"; without an offset it is read in Asia/Shanghai',
+      hint: isIsoDate(text)
+        ? `a time is needed here, e.g. "${text}T09:00:00+08:00"`
+        : (dateHint(text.slice(0, 10)) ?? (/[+-]\d{2}:\d{2}$/.test(text) ? 'the offset must be a real one, from -12:00 to +14:00 (e.g. +08:00)' : 'e.g. "2026-11-24T09:30:00+08:00"; without an offset it is read in Asia/Shanghai')),
     };
   }
   return { code: 'bad-format', pointer, field, message: `${show(value)} is not a valid ${format}` };
@@ -197,6 +259,7 @@ function dateHint(text: string): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   if (!match) return 'write the date as YYYY-MM-DD, e.g. "2026-11-24"';
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < MIN_YEAR) return `years start at ${MIN_YEAR} (Excel holds no earlier date)`;
   if (month < 1 || month > 12) return `there is no month ${month}`;
   const last = daysInMonth(year, month);
   if (day < 1 || day > last) return `${match[1]}-${match[2]} has ${last} days`;

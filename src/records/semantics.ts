@@ -13,26 +13,28 @@ export type Plan = NonNullable<Order['plan']>;
  */
 export function checkSemantics(record: ProjectRecord): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  const unique = (kind: string, items: { id: string; pointer: string }[]): void => {
-    const seen = new Map<string, string>();
+  /** `ignoreCase` for ids that name files (orders: 实施方案-<order>.docx), which Windows and macOS do not tell apart by case. */
+  const unique = (kind: string, items: { id: string; pointer: string }[], ignoreCase = false): void => {
+    const seen = new Map<string, { id: string; pointer: string }>();
     for (const item of items) {
-      const first = seen.get(item.id);
+      const key = ignoreCase ? item.id.toLowerCase() : item.id;
+      const first = seen.get(key);
       if (first !== undefined) {
         problems.push({
           code: 'duplicate-id',
           pointer: `${item.pointer}/id`,
           field: fieldOf(`${item.pointer}/id`),
-          message: `${kind} id "${item.id}" is used twice in this record`,
-          hint: `the first one is at ${fieldOf(first)}; give each ${kind} its own id`,
+          message: first.id === item.id ? `${kind} id "${item.id}" is used twice in this record` : `${kind} id "${item.id}" differs only in case from "${first.id}"`,
+          hint: first.id === item.id ? `the first one is at ${fieldOf(first.pointer)}; give each ${kind} its own id` : `the other is at ${fieldOf(first.pointer)}; it names a file, and Windows and macOS would keep one of the two: give each ${kind} its own id`,
         });
       } else {
-        seen.set(item.id, item.pointer);
+        seen.set(key, item);
       }
     }
   };
 
   const orders = record.orders ?? [];
-  unique('order', orders.map((order, index) => ({ id: order.id, pointer: `/orders/${index}` })));
+  unique('order', orders.map((order, index) => ({ id: order.id, pointer: `/orders/${index}` })), true);
   unique(
     'circuit',
     orders.flatMap((order, orderIndex) =>

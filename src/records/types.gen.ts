@@ -1,7 +1,7 @@
 /* Generated from src/schemas/project.schema.json by `npm run gen:types`. Do not edit by hand. */
 
 /**
- * 1-64 characters: letters, digits, '.', '_' and '-', starting with a letter or digit, no '..'.
+ * 1-64 characters: letters, digits, '.', '_' and '-', starting with a letter or digit, no '..', no trailing '.', not a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9).
  *
  * This interface was referenced by `ProjectRecord`'s JSON-Schema
  * via the `definition` "safeId".

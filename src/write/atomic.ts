@@ -14,6 +14,13 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw error;
+    throw withPath(error, file);
   }
+}
+
+/** A failed write(2) carries no path: name the file, so the user reads which disk is full. */
+export function withPath(error: unknown, file: string): unknown {
+  const failure = error as NodeJS.ErrnoException | null;
+  if (failure && typeof failure === 'object' && typeof failure.code === 'string' && failure.path === undefined) failure.path = file;
+  return error;
 }

@@ -110,7 +110,9 @@ describe('docpack build', () => {
       }),
     ).rejects.toThrow('disk full');
     expect(manifestOf(out)).toEqual(before);
-    expect(readdirSync(out)).toEqual(['2026-11-25']);
+    // Nothing left behind: the pack's link and, in .docpack/, the one pack it points to.
+    expect(readdirSync(out)).toEqual(['.docpack', '2026-11-25']);
+    expect(readdirSync(path.join(out, '.docpack'))).toHaveLength(1);
   });
 
   it('refuses to write outside the pack', () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync, mkdirSync, truncateSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, truncateSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,5 +140,53 @@ describe('loadRecords', () => {
     const result = await loadRecords([dir]);
     expect(result.records).toEqual([]);
     expect(result.problems.map((problem) => problem.code)).toEqual(['duplicate-project-id', 'duplicate-project-id']);
+  });
+});
+
+describe('inputs that are not regular files, and huge bad files', () => {
+  it('refuses a FIFO named *.json at once instead of waiting for a writer (validate hung)', async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const result = await loadRecords([fifo]);
+    expect(result.problems).toMatchObject([{ code: 'not-a-file', file: fifo, message: 'is a named pipe (FIFO), not a regular file' }]);
+  });
+
+  it('refuses a link to /dev/zero without reading it (1.7 GB RSS in 10 s before)', async () => {
+    const dir = tempDir();
+    const link = path.join(dir, 'zero.json');
+    symlinkSync('/dev/zero', link);
+    const result = await loadRecords([link]);
+    expect(result.problems).toMatchObject([{ code: 'not-a-file', message: 'is a device, not a regular file' }]);
+  });
+
+  it('holds the size limit while reading, whatever size the file system reports (/proc files say 0)', async () => {
+    const result = await loadRecords(['/proc/self/status'], { maxFileBytes: 16 });
+    expect(result.problems).toMatchObject([{ code: 'too-large', message: 'the file is over 16 bytes; a record may be at most 16 bytes' }]);
+  });
+
+  it('refuses a list over its limit before the schema looks at its items (each of 10,001 circuits missing a field: one problem)', () => {
+    const record = JSON.parse(base) as { orders: { circuits: Record<string, unknown>[] }[] };
+    const circuit = record.orders[0]!.circuits[0]!;
+    record.orders[0]!.circuits = Array.from({ length: 10_001 }, (_, index) => {
+      const { bandwidth: _dropped, ...rest } = { ...circuit, id: `C-${index}` } as Record<string, unknown>;
+      return rest;
+    });
+    const problems = checkRecordText('x.json', JSON.stringify(record)).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'out-of-range', field: 'orders[0].circuits', message: 'has 10001 items; at most 10000 allowed', line: 1 });
+  });
+
+  it('lists the first 100 problems of a file and says how many more there are', () => {
+    const record = JSON.parse(base) as { orders: { circuits: Record<string, unknown>[] }[] };
+    const circuit = record.orders[0]!.circuits[0]!;
+    record.orders[0]!.circuits = Array.from({ length: 250 }, (_, index) => {
+      const { bandwidth: _dropped, ...rest } = { ...circuit, id: `C-${index}` } as Record<string, unknown>;
+      return rest;
+    });
+    const problems = checkRecordText('x.json', JSON.stringify(record, null, 2)).problems;
+    expect(problems).toHaveLength(101);
+    expect(problems[0]).toMatchObject({ code: 'missing-field', field: 'orders[0].circuits[0].bandwidth' });
+    expect(problems[100]).toMatchObject({ code: 'more-problems', message: 'and 150 more problems in this file (the first 100 are listed)' });
   });
 });

@@ -47,7 +47,7 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       const asOf = parseAsOf(asOfText);
       if (!asOf) throw new DocpackError({ code: 'not-a-shard', file: dirs[0], message: `as-of "${asOfText}" in shard.json is not a time` });
       const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar, calendarProvisional: calendarProvisionalOption(options.calendarProvisional, config) });
-      const result = await mergePacks({ dirs, outDir: options.out ?? config.out ?? 'out', context, pack: loadPackSpec(options.pack ?? config.pack ?? defaultPackPath()), referenceDoc: options.referenceDoc ?? config.referenceDoc });
+      const result = await mergePacks({ dirs, outDir: options.out ?? config.out ?? 'out', context, pack: loadPackSpec(options.pack ?? config.pack ?? defaultPackPath()), referenceDoc: options.referenceDoc ?? config.referenceDoc, onNotice: (message) => io.err(`note: ${message}`) });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
       const open = { length: result.tally.open };

@@ -60,6 +60,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
         asOf,
         context,
         referenceStyles: referenceDoc ? readReferenceStyles(referenceDoc) : undefined,
+        onNotice: (message) => io.err(`note: ${message}`),
       });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));

@@ -4,6 +4,7 @@
 // writes the sheet XML itself and streams it into the zip (portfolio workbooks of any length).
 import type ExcelJS from 'exceljs';
 import type { CellValue } from './values.ts';
+import { xmlSafe } from '../xml-safe.ts';
 
 export type HorizontalAlignment = 'left' | 'center' | 'right';
 
@@ -167,8 +168,8 @@ export class ExcelJsBook implements Book {
     workbook.lastModifiedBy = 'docpack';
     workbook.created = properties.created;
     workbook.modified = properties.created;
-    workbook.title = properties.title;
-    workbook.subject = properties.subject;
+    workbook.title = xmlSafe(properties.title);
+    workbook.subject = xmlSafe(properties.subject);
     workbook.company = '';
     workbook.manager = '';
     workbook.keywords = '';
@@ -189,13 +190,13 @@ export class ExcelJsBook implements Book {
         margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
         ...(setup.frozenHeader ? { printTitlesRow: '1:1' } : {}),
       },
-      headerFooter: { oddHeader: setup.headerCode, oddFooter: setup.footerCode },
+      headerFooter: { oddHeader: xmlSafe(setup.headerCode), oddFooter: xmlSafe(setup.footerCode) },
     });
     const columnStyles = setup.columns.map((column) => (column.style ? this.style(column.style) : undefined));
     sheet.columns = setup.columns.map((column, index) => ({ width: column.width, ...(columnStyles[index] ? { style: columnStyles[index] } : {}) }));
     return {
       addRow: (values, options) => {
-        const row = sheet.addRow(values.map((value) => (typeof value === 'string' ? literalText(value) : value)));
+        const row = sheet.addRow(values.map((value) => (typeof value === 'string' ? literalText(xmlSafe(value)) : value)));
         if (options?.height !== undefined) row.height = options.height;
         const own = options?.styles;
         // Each cell gets the one shared style object of its column (or its own): ExcelJS would
@@ -217,8 +218,8 @@ export class ExcelJsBook implements Book {
             formulae: [validation.formula],
             showErrorMessage: true,
             errorStyle: 'stop',
-            errorTitle: validation.errorTitle,
-            error: validation.error,
+            errorTitle: xmlSafe(validation.errorTitle),
+            error: xmlSafe(validation.error),
           });
         }
         for (const highlight of end.highlights) {

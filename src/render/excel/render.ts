@@ -12,7 +12,7 @@ import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
-import { writeFileAtomic } from '../../write/atomic.ts';
+import { writeFileAtomic, withPath } from '../../write/atomic.ts';
 import type { Labels } from '../labels.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { Scalar } from '../../clocks/types.ts';
@@ -100,6 +100,28 @@ function formatAsOf(asOf: DateTime): string {
 /** Header/footer codes start with &: a literal & is written &&. */
 function headerText(text: string): string {
   return text.replace(/&/g, '&&');
+}
+
+/** Excel refuses a print header or footer longer than this (the whole code: &L, &R and escapes included). */
+export const EXCEL_HEADER_MAX = 255;
+
+/**
+ * The print header `&L<left>&R<right>`, within Excel's 255 characters: the left part (title, project
+ * name, sheet) is shortened with "…" when a long project name would pass the limit (Excel calls such
+ * a file damaged). Cut between code points and never inside an escaped "&&".
+ */
+export function headerCode(left: string, right: string): string {
+  const rightCode = `&R${headerText(right)}`;
+  const full = `&L${headerText(left)}`;
+  if (full.length + rightCode.length <= EXCEL_HEADER_MAX) return full + rightCode;
+  const budget = EXCEL_HEADER_MAX - rightCode.length - '&L'.length - '…'.length;
+  let kept = '';
+  for (const character of left) {
+    const piece = headerText(character);
+    if (kept.length + piece.length > budget) break;
+    kept += piece;
+  }
+  return `&L${kept}…${rightCode}`;
 }
 
 /** Collects conversion problems, one per distinct message, with a count. */
@@ -389,7 +411,7 @@ function sheetSetup(name: string, options: SheetOptions, columns: SheetSetup['co
     orientation: options.orientation,
     fitToWidth: options.fitToWidth,
     frozenHeader: options.frozenHeader,
-    headerCode: `&L${headerText(options.headerLeft)}&R${headerText(options.headerRight)}`,
+    headerCode: headerCode(options.headerLeft, options.headerRight),
     footerCode: '&C第 &P 页，共 &N 页',
     columns,
   };
@@ -623,6 +645,6 @@ export async function renderWorkbookToFile(input: RenderInput, file: string): Pr
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
-    throw error;
+    throw withPath(error, file);
   }
 }

@@ -7,6 +7,7 @@ import { DocpackError } from '../../errors.ts';
 import { digits, tryParseIsoDate } from '../../calendar/dates.ts';
 import { timeToEpochMs, ZONE } from '../../time.ts';
 import { label, type Labels } from '../labels.ts';
+import { xmlSafe } from '../xml-safe.ts';
 import type { ColumnSpec, ColumnType, Condition, ValueSpec } from './spec.ts';
 
 /** One row's data: named parts such as { project, circuit, order, clocks, facts }. */
@@ -206,9 +207,6 @@ export function compileValue(value: ValueSpec, env: ValueEnv): (row: RowContext)
   };
 }
 
-// Characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/FFFF):
-// written raw they would make the file unreadable, so they become U+FFFD.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** What cellText may change: most text has none of it and is returned as it is, without a copy. */
 const NEEDS_CLEANING = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
@@ -218,7 +216,7 @@ const NEEDS_CLEANING = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\u
  */
 export function cellText(text: string): string {
   if (!NEEDS_CLEANING.test(text)) return text;
-  return text.replace(/\r\n?/g, '\n').replace(NOT_XML, '\uFFFD');
+  return xmlSafe(text.replace(/\r\n?/g, '\n'));
 }
 
 function scalarText(value: unknown, where: string): string {

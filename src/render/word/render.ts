@@ -7,6 +7,7 @@ import { dataPath } from '../../package-files.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE } from '../../time.ts';
 import { loadLabels, type Labels } from '../labels.ts';
+import { xmlSafe } from '../xml-safe.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
 import { packBlocks } from './docx.ts';
 import { markdownBlocks } from './markdown.ts';
@@ -107,9 +108,11 @@ export class WordRenderer {
 
   private async renderWith(instance: DocumentInstance, asOf: DateTime, meta: { project: string; description: string; keywords: string }): Promise<RenderedDocument> {
     const template = this.template(instance.kind);
-    const markdown = template.render(instance.context);
+    // Record text reaches the body, tables, header and file properties: all of it through the one XML sanitiser.
+    const markdown = xmlSafe(template.render(instance.context));
     const blocks = markdownBlocks(markdown, { template: template.file });
-    const bytes = await packBlocks(blocks, { title: instance.title, ...meta, asOf }, { referenceStyles: this.options.referenceStyles });
+    const properties = { title: xmlSafe(instance.title), project: xmlSafe(meta.project), description: xmlSafe(meta.description), keywords: xmlSafe(meta.keywords) };
+    const bytes = await packBlocks(blocks, { ...properties, asOf }, { referenceStyles: this.options.referenceStyles });
     return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes };
   }
 

@@ -55,6 +55,22 @@ function strictCompiler(base: unknown): unknown {
   return StrictCompiler;
 }
 
+/** `{{lookup object field}}`: the field, which must be the object's own (a misspelt name fails as a misspelt path does). */
+function strictLookup(object: unknown, field: unknown): unknown {
+  const name = String(field);
+  if (object === null || object === undefined) {
+    throw new DocpackError({ code: 'template-empty-value', message: `cannot look up "${name}": the value before it is empty for this record`, hint: 'optional fields that a record lacks are null: test them with {{#if ...}} before looking up their fields' });
+  }
+  if ((typeof object !== 'object' && typeof object !== 'function') || !Object.prototype.hasOwnProperty.call(object, name)) {
+    throw new DocpackError({
+      code: 'template-missing-field',
+      message: `lookup: "${name}" is not a field of the data here`,
+      hint: 'check the name against src/schemas/project.schema.json and the document data in the README',
+    });
+  }
+  return (object as Record<string, unknown>)[name];
+}
+
 export function createTemplateEnv(context: HelperContext): TemplateEnv {
   const handlebars = Handlebars.create();
   const mutable = handlebars as unknown as { JavaScriptCompiler: unknown };
@@ -63,6 +79,8 @@ export function createTemplateEnv(context: HelperContext): TemplateEnv {
   handlebars.unregisterHelper('log');
   const helpers = createHelpers(context);
   for (const [name, helper] of Object.entries(helpers)) handlebars.registerHelper(name, locateErrors(name, helper));
+  // Handlebars' own lookup gives undefined (a blank) for a field the data does not have: as strict as paths are.
+  handlebars.registerHelper('lookup', locateErrors('lookup', strictLookup));
   return { handlebars, helperNames: new Set([...Object.keys(helpers), ...BUILT_IN_HELPERS]) };
 }
 

@@ -55,9 +55,11 @@ describe('strict templates', () => {
     expect(problemOf(() => render('{{constructor}}')).code).toBe('template-missing-field');
     expect(problemOf(() => render('{{__proto__}}')).code).toBe('template-missing-field');
     expect(problemOf(() => render('{{project.constructor.name}}')).code).toBe('template-missing-field');
-    expect(render('[{{lookup this "constructor"}}][{{lookup project "__proto__"}}]')).toBe('[][]');
-    expect(render('[{{#with (lookup this "constructor")}}{{name}}{{/with}}]')).toBe('[]');
-    expect(render('[{{#each project.orders}}{{lookup this "constructor"}}{{/each}}]')).toBe('[]');
+    // lookup is as strict as a path: a prototype's field is a field the data does not have.
+    expect(problemOf(() => render('[{{lookup this "constructor"}}]')).code).toBe('template-missing-field');
+    expect(problemOf(() => render('[{{lookup project "__proto__"}}]')).code).toBe('template-missing-field');
+    expect(problemOf(() => render('[{{#with (lookup this "constructor")}}{{name}}{{/with}}]')).code).toBe('template-missing-field');
+    expect(problemOf(() => render('[{{#each project.orders}}{{lookup this "constructor"}}{{/each}}]')).code).toBe('template-missing-field');
   });
 
   it('refuses unknown helpers, partials and syntax errors with the line', () => {
