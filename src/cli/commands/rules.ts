@@ -9,6 +9,7 @@ import { loadLabels } from '../../render/labels.ts';
 import { withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
+import { registerRulesSample } from './rules-sample.ts';
 
 interface DirOptions {
   rules?: string;
@@ -70,4 +71,6 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
       for (const problem of loaded.problems) io.err(formatProblem(problem));
       if (loaded.problems.length > 0) setExit(ExitCode.invalidInput);
     });
+
+  registerRulesSample(rules, io, setExit);
 }
