@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { ClockDef, SubjectKind } from '../clocks/types.ts';
+import { subjectPattern } from '../clocks/subjects.ts';
+import type { ClockDef } from '../clocks/types.ts';
 import type { Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 import { recordSchemaPath } from '../records/schema.ts';
@@ -10,15 +11,7 @@ import { FILTERS, placeholders } from './message.ts';
 import type { FactRef, RuleCondition } from './types.ts';
 
 /** Where each clock subject kind sits in a record, as a rule subject pattern. */
-export const CLOCK_SUBJECT_PATTERNS: Record<SubjectKind, string> = {
-  project: '',
-  order: 'orders[]',
-  circuit: 'orders[].circuits[]',
-  problem: 'problems[]',
-  resourceCheck: 'resourceChecks[]',
-  resourceReserve: 'resourceReserves[]',
-  fault: 'afterSale.faults[]',
-};
+export { SUBJECT_KIND_PATTERNS as CLOCK_SUBJECT_PATTERNS } from '../clocks/subjects.ts';
 
 /** The fields of a clock state a rule may read. */
 const CLOCK_FIELDS = new Set(['project', 'clock', 'subjectKind', 'subject', 'label', 'variant', 'occurrence', 'state', 'start', 'due', 'stoppedAt', 'dueMs', 'unit', 'remaining', 'overdue']);
@@ -89,7 +82,7 @@ export function lintRules(input: LintInput): Problem[] {
         report('/subject/clock', 'unknown-clock', `no deadline clock "${rule.subject.clock}"`, `clocks: ${[...clocks.keys()].join(', ')}`);
         continue;
       }
-      pattern = CLOCK_SUBJECT_PATTERNS[clockFact.subject];
+      pattern = subjectPattern(clockFact.subject);
     }
     const { subject, chain } = subjectSchemas(pattern);
     if (!subject) {
@@ -112,7 +105,7 @@ export function lintRules(input: LintInput): Problem[] {
       if (fact.startsWith('clock:')) {
         const clock = clocks.get(fact.slice('clock:'.length));
         if (!clock) return `no deadline clock "${fact.slice('clock:'.length)}" in rules/deadlines`;
-        if (CLOCK_SUBJECT_PATTERNS[clock.subject] !== pattern) return `clock "${clock.id}" is kept per ${clock.subject}, not for subject "${pattern}": it would always be absent`;
+        if (subjectPattern(clock.subject) !== pattern) return `clock "${clock.id}" is kept per ${clock.subject}, not for subject "${pattern}": it would always be absent`;
         return path.length === 0 || CLOCK_FIELDS.has(String(path[0])) ? undefined : `a clock state has no field "${String(path[0])}"`;
       }
       return `unknown fact "${fact}"; facts here: subject, project, params, asOf, ${[...chain.keys()].join(', ')}${clockFact ? ', clock' : ''}, clock:<clock id>`;

@@ -9,6 +9,7 @@ import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import { SourceMap } from '../records/json-text.ts';
 import { compileClock } from './compute.ts';
 import { splitPath } from './paths.ts';
+import { isSubjectKind, parseSubjectPattern } from './subjects.ts';
 import type { ClockDef, Condition, Scalar, SubjectKind, TimeSource } from './types.ts';
 
 const DEFAULT_DIR_URL = new URL('../../rules/deadlines/', import.meta.url);
@@ -256,8 +257,19 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
     } else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
   };
   const root = recordSchema();
-  const subjectDef = SUBJECT_SCHEMA[def.subject];
-  const subjectSchema = subjectDef === null ? root : defOf(root, subjectDef);
+  let subjectSchema: SchemaNode;
+  if (isSubjectKind(def.subject)) {
+    const subjectDef = SUBJECT_SCHEMA[def.subject];
+    subjectSchema = subjectDef === null ? root : defOf(root, subjectDef);
+  } else {
+    const found = patternSchema(root, def.subject);
+    if (!found.node) {
+      problems.push({ code: 'clock-subject', pointer: '/subject', field: 'subject', message: `"${def.subject}" is not a part of the record (no "${found.failed}")`, hint: found.hint });
+      return problems;
+    }
+    subjectSchema = found.node;
+  }
+  const seesOrder = def.subject === 'order' || def.subject === 'circuit' || def.subject.startsWith('orders[].');
   /** Items schema of the array at `path` (for `some`), when the path leads to one. */
   const itemsOf = (path: string, base: SchemaNode | undefined): SchemaNode | undefined => {
     const { root: start, segments } = splitPath(path);
@@ -309,8 +321,8 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
     let base: SchemaNode;
     if (start === 'project') base = root;
     else if (start === 'order') {
-      if (def.subject !== 'order' && def.subject !== 'circuit') {
-        problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}": "order." is only visible to order and circuit clocks`, hint: `this clock's subject is ${def.subject}` });
+      if (!seesOrder) {
+        problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}": "order." is only visible to order and circuit clocks (and subjects under "orders[].")`, hint: `this clock's subject is ${def.subject}` });
         continue;
       }
       base = defOf(root, 'order');
@@ -343,6 +355,22 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
     }
   }
   return problems;
+}
+
+/** The schema of what a subject pattern names ("afterSale.cutovers[]": one cutover), or where it fails. */
+function patternSchema(root: SchemaNode, pattern: string): { node?: SchemaNode; failed: string; hint?: string } {
+  let node: SchemaNode = root;
+  for (const step of parseSubjectPattern(pattern)) {
+    const properties = (resolve(root, node).node.properties ?? {}) as Record<string, SchemaNode>;
+    const next = Object.hasOwn(properties, step.key) ? properties[step.key] : undefined;
+    if (!next) return { failed: step.key, hint: `${suggestion(step.key, Object.keys(properties))}; or one of ${Object.keys(SUBJECT_SCHEMA).join(', ')}` };
+    node = resolve(root, next).node;
+    if (step.iterate) {
+      if (node.type !== 'array' || !node.items) return { failed: `${step.key}[]`, hint: `"${step.key}" is not a list: write it without []` };
+      node = resolve(root, node.items as SchemaNode).node;
+    } else if (node.type === 'array') return { failed: step.key, hint: `"${step.key}" is a list: write "${step.key}[]" to run the clock for each element` };
+  }
+  return { node, failed: '' };
 }
 
 function defOf(root: SchemaNode, name: string): SchemaNode {
