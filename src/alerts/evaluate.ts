@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers, latestClockStates } from '../clocks/compute.ts';
+import { parseSubjectPattern, singular, type PatternStep } from '../clocks/subjects.ts';
 import { dayOf, endOfDay, formatDay, formatInstant } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, type Problem } from '../errors.ts';
@@ -22,22 +23,12 @@ export interface SubjectInstance {
   label: string;
 }
 
-interface Step {
-  key: string;
-  iterate: boolean;
-}
+type Step = PatternStep;
 
 export const LEVELS: readonly Level[] = ['local', 'province', 'group'];
 
-/** "orders" -> "order", "propertyIssues" -> "propertyIssue", "afterSale.faults" -> "fault". */
-export function singular(key: string): string {
-  return key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') ? key.slice(0, -1) : key;
-}
-
-export function parseSubjectPattern(pattern: string): Step[] {
-  if (pattern === '') return [];
-  return pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
-}
+/** One reading of subject patterns for clocks and rules. */
+export { parseSubjectPattern, singular };
 
 function elementKey(element: unknown, index: number): string {
   const id = element !== null && typeof element === 'object' ? (element as { id?: unknown }).id : undefined;
