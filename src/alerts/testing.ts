@@ -9,6 +9,7 @@ import { checkRecordText } from '../records/load.ts';
 import { createAjv, describeSchemaErrors, recordSchemaPath } from '../records/schema.ts';
 import { timeToEpochMs } from '../time.ts';
 import { compileRules } from './evaluate.ts';
+import { loadRoles } from './roles.ts';
 import { checkRecord, type CheckContext } from './pipeline.ts';
 import type { AlertRule, Finding } from './types.ts';
 
@@ -193,7 +194,7 @@ export function runRuleTests(dir: string, rules: readonly AlertRule[], context: 
       problems.push({ code: 'unknown-rule', severity: 'error', file, ...map.locate('/rule'), field: 'rule', message: `no rule "${suite.rule}" in the rules directory`, hint: 'name the rule by its id (docpack rules list)' });
       continue;
     }
-    const ruleSet = compileRules([rule]);
+    const ruleSet = compileRules([rule], loadRoles(dir));
     suite.cases.forEach((testCase, index) => {
       const where = map.locate(`/cases/${index}`);
       const result = (failures: string[]): CaseResult => ({ file, ...where, rule: rule.id, name: testCase.name, passed: failures.length === 0, failures });

@@ -1,7 +1,8 @@
 import { loadCalendar } from '../calendar/calendar.ts';
 import { loadClockDefs } from '../clocks/load.ts';
 import { compileRules } from '../alerts/evaluate.ts';
-import { loadRules } from '../alerts/load.ts';
+import { defaultAlertsDir, loadRules } from '../alerts/load.ts';
+import { loadRoles } from '../alerts/roles.ts';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import { loadLabels } from '../render/labels.ts';
 import { nowInShanghai, parseAsOf } from '../time.ts';
@@ -30,7 +31,7 @@ export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): Ch
   return {
     calendar: loadCalendar(options.calendarDir),
     clockDefs: loadClockDefs(options.deadlinesDir),
-    ruleSet: compileRules(loadRules(options.rulesDir)),
+    ruleSet: compileRules(loadRules(options.rulesDir), loadRoles(options.rulesDir ?? defaultAlertsDir())),
     labels: loadLabels(),
     asOfMs: asOf.toMillis(),
   };

@@ -41,7 +41,7 @@ function clockSchema(): ValidateFunction {
 
 type SchemaNode = Record<string, unknown>;
 let recordSchemaCache: SchemaNode | undefined;
-function recordSchema(): SchemaNode {
+export function recordSchema(): SchemaNode {
   recordSchemaCache ??= JSON.parse(readFileSync(RECORD_SCHEMA_URL, 'utf8')) as SchemaNode;
   return recordSchemaCache;
 }
@@ -264,7 +264,7 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
   } else {
     const found = patternSchema(root, def.subject);
     if (!found.node) {
-      problems.push({ code: 'clock-subject', pointer: '/subject', field: 'subject', message: `"${def.subject}" is not a part of the record (no "${found.failed}")`, hint: found.hint });
+      problems.push({ code: 'clock-subject', pointer: '/subject', field: 'subject', message: `"${def.subject}" is not a part of the record (no "${found.failed}")`, hint: `${found.hint ?? ''}; or one of the kinds ${Object.keys(SUBJECT_SCHEMA).join(', ')}` });
       return problems;
     }
     subjectSchema = found.node;
@@ -358,12 +358,12 @@ export function checkClockDef(def: ClockDef, expectedId?: string): Omit<Problem,
 }
 
 /** The schema of what a subject pattern names ("afterSale.cutovers[]": one cutover), or where it fails. */
-function patternSchema(root: SchemaNode, pattern: string): { node?: SchemaNode; failed: string; hint?: string } {
+export function patternSchema(root: SchemaNode, pattern: string): { node?: SchemaNode; failed: string; hint?: string } {
   let node: SchemaNode = root;
   for (const step of parseSubjectPattern(pattern)) {
     const properties = (resolve(root, node).node.properties ?? {}) as Record<string, SchemaNode>;
     const next = Object.hasOwn(properties, step.key) ? properties[step.key] : undefined;
-    if (!next) return { failed: step.key, hint: `${suggestion(step.key, Object.keys(properties))}; or one of ${Object.keys(SUBJECT_SCHEMA).join(', ')}` };
+    if (!next) return { failed: step.key, hint: suggestion(step.key, Object.keys(properties)) };
     node = resolve(root, next).node;
     if (step.iterate) {
       if (node.type !== 'array' || !node.items) return { failed: `${step.key}[]`, hint: `"${step.key}" is not a list: write it without []` };

@@ -47,7 +47,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         const unknown = options.rule.filter((id) => !known.has(id));
         if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.join(', ')}; run docpack rules list`);
         const keep = new Set(options.rule);
-        context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule));
+        context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule), context.ruleSet.roles);
       }
       // Records are checked once up front, then read and checked one at a time in project order:
       // findings sort by project first, so each record's findings can be printed as they come.

@@ -49,7 +49,7 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
       const clocks = computeClocks(record, context.clockDefs, context.calendar, context.asOfMs);
       const clockIndex = indexClocks(clocks);
       const input = { record, clocks, calendar: context.calendar, asOfMs: context.asOfMs, labels: context.labels };
-      const findings = evaluateAlerts(input, compileRules([rule])).findings;
+      const findings = evaluateAlerts(input, compileRules([rule], context.ruleSet.roles)).findings;
       const targets: { instance: SubjectInstance; facts: Record<string, unknown>; occurrence?: string }[] = [];
       if (typeof rule.subject === 'string') {
         for (const instance of expandSubjects(record, rule.subject)) targets.push({ instance, facts: buildFacts(input, instance, clockIndex.get(instance.pointer)) });

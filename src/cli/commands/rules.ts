@@ -5,7 +5,10 @@ import { loadCalendar } from '../../calendar/calendar.ts';
 import { readClockDefs } from '../../clocks/load.ts';
 import { lintRules } from '../../alerts/lint.ts';
 import { defaultAlertsDir, readRules } from '../../alerts/load.ts';
+import { lintRoles, readRoles } from '../../alerts/roles.ts';
 import { runRuleTests } from '../../alerts/testing.ts';
+import { lintCalendars, lintPackSpec, lintSheetSpecs } from '../../pack/lint.ts';
+import { defaultPackPath } from '../../pack/spec.ts';
 import { formatProblem } from '../../errors.ts';
 import { loadLabels } from '../../render/labels.ts';
 import { withRuleDirs } from '../context.ts';
@@ -71,16 +74,32 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
       if (setup.length + problems.length > 0) setExit(ExitCode.invalidInput);
     });
 
-  dirs(rules.command('lint').description('check rule and clock files: schema, operators, facts, paths, parameters, messages'))
+  dirs(rules.command('lint').description('check rule, clock and role files, the calendars, the sheet specs and the pack spec: schema, operators, facts, paths, parameters, messages, templates'))
+    .option('--templates <dir>', 'sheet spec folder (default templates/excel)')
+    .option('--pack <file>', 'pack spec (default templates/pack.json)')
     .option('--json', 'print the problems as JSON')
-    .action((options: DirOptions) => {
+    .action((options: DirOptions & { templates?: string; pack?: string }) => {
       const loaded = readRules(options.rules);
       const clocks = readClockDefs(options.deadlines);
-      const problems = [...loaded.problems, ...clocks.problems, ...lintRules({ rules: loaded.rules, clocks: clocks.defs, labels: loadLabels() })];
-      if (options.json) io.out(JSON.stringify({ rules: loaded.rules.length, clocks: clocks.defs.length, problems }, null, 2));
+      const labels = loadLabels();
+      const roles = readRoles(options.rules ?? defaultAlertsDir());
+      const calendars = lintCalendars(options.calendarDir);
+      const specs = lintSheetSpecs(labels, options.templates);
+      const pack = lintPackSpec(options.pack ?? defaultPackPath, specs.specs);
+      const problems = [
+        ...loaded.problems,
+        ...clocks.problems,
+        ...lintRules({ rules: loaded.rules, clocks: clocks.defs, labels }),
+        ...lintRoles(roles, loaded.rules, labels.role),
+        ...calendars.problems,
+        ...specs.problems,
+        ...pack.problems,
+      ];
+      const also = `${Object.keys(roles.roles).length} roles, ${calendars.years} calendar years, ${specs.specs.length} sheet specs, ${pack.entries} pack entries`;
+      if (options.json) io.out(JSON.stringify({ rules: loaded.rules.length, clocks: clocks.defs.length, roles: Object.keys(roles.roles).length, calendarYears: calendars.years, sheetSpecs: specs.specs.length, packEntries: pack.entries, problems }, null, 2));
       else {
         for (const problem of problems) io.out(formatProblem(problem));
-        io.out(`${loaded.rules.length} rules, ${clocks.defs.length} clocks: ${problems.length === 0 ? 'no problems' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`}`);
+        io.out(`${loaded.rules.length} rules, ${clocks.defs.length} clocks: ${problems.length === 0 ? 'no problems' : `${problems.length} problem${problems.length === 1 ? '' : 's'}`} (also checked: ${also})`);
       }
       if (problems.length > 0) setExit(ExitCode.invalidInput);
     });
