@@ -39,13 +39,13 @@ export function schemaAt(start: Schema | undefined, segments: readonly (string |
   return node;
 }
 
-function rootSchema(): Schema {
+export function rootSchema(): Schema {
   deref(undefined);
   return recordSchema as Schema;
 }
 
 /** The schema of the element a subject pattern iterates to, and the chain facts it defines. */
-function subjectSchemas(pattern: string): { subject?: Schema; chain: Map<string, Schema> } {
+export function subjectSchemas(pattern: string): { subject?: Schema; chain: Map<string, Schema> } {
   const chain = new Map<string, Schema>();
   let node: Schema | undefined = rootSchema();
   for (const step of parseSubjectPattern(pattern)) {

@@ -74,6 +74,17 @@ describe('docpack rules lint checks more than the rules', () => {
   });
 });
 
+describe('labels are data', () => {
+  it('a |label:<group> that lacks a value the field can hold is a lint problem at the message', async () => {
+    const dir = copy('rules/alerts');
+    const rule = path.join(dir, 'plan-late.json');
+    writeFileSync(rule, readFileSync(rule, 'utf8').replace('label:complexity', 'label:priority'));
+    const result = await lint(['--rules', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(new RegExp(`plan-late\\.json:${lineOf(rule, '"message"')}:\\d+ message: \\{\\{subject\\.complexity\\|label:priority\\}\\}: group "priority" of templates/labels\\.json has no label for "simple", "complex"`));
+  });
+});
+
 describe('roles are data', () => {
   it('a new role in _roles.json (with its label) notifies the people its path names', async () => {
     const dir = copy('rules/alerts');

@@ -5,6 +5,7 @@ import { loadCalendar } from '../../calendar/calendar.ts';
 import { readClockDefs } from '../../clocks/load.ts';
 import { lintRules } from '../../alerts/lint.ts';
 import { defaultAlertsDir, readRules } from '../../alerts/load.ts';
+import { lintLabelCoverage } from '../../alerts/lint-labels.ts';
 import { lintRoles, readRoles } from '../../alerts/roles.ts';
 import { runRuleTests } from '../../alerts/testing.ts';
 import { lintCalendars, lintPackSpec, lintSheetSpecs } from '../../pack/lint.ts';
@@ -91,6 +92,7 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
         ...clocks.problems,
         ...lintRules({ rules: loaded.rules, clocks: clocks.defs, labels }),
         ...lintRoles(roles, loaded.rules, labels.role),
+        ...lintLabelCoverage(loaded.rules, labels),
         ...calendars.problems,
         ...specs.problems,
         ...pack.problems,
