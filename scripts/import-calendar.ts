@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkCalendarYearSchema, createCalendar, type CalendarHoliday, type CalendarYear } from '../src/calendar/calendar.ts';
 import { parseIsoDate } from '../src/calendar/dates.ts';
+import { formatCalendarJson } from '../src/calendar/format.ts';
 import { DocpackError, formatProblem } from '../src/errors.ts';
 
 export const PACKAGE_NAME = 'chinese-days';
@@ -153,30 +154,15 @@ export function calendarYearFromPackage(
   };
 }
 
-/** JSON with two-space indent, but each list of dates on one line, so a year reads like the notice. */
-export function formatCalendarJson(value: CalendarYear): string {
-  const lines: string[] = ['{'];
-  lines.push(`  "$schema": ${JSON.stringify(value.$schema ?? './calendar.schema.json')},`);
-  lines.push(`  "year": ${value.year},`);
-  lines.push(`  "source": ${JSON.stringify(value.source, null, 2).replace(/\n/g, '\n  ')},`);
-  lines.push('  "holidays": [');
-  value.holidays.forEach((holiday, index) => {
-    lines.push('    {');
-    lines.push(`      "name": ${JSON.stringify(holiday.name)},`);
-    lines.push(`      "nameEn": ${JSON.stringify(holiday.nameEn)},`);
-    lines.push(`      "days": [${holiday.days.map((day) => JSON.stringify(day)).join(', ')}],`);
-    lines.push(`      "makeupWorkdays": [${holiday.makeupWorkdays.map((day) => JSON.stringify(day)).join(', ')}]`);
-    lines.push(index === value.holidays.length - 1 ? '    }' : '    },');
-  });
-  lines.push('  ]');
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
-}
+export { formatCalendarJson };
 
 const defaultOut = fileURLToPath(new URL('../rules/calendars/', import.meta.url));
 
 /** Builds the text of <year>.json; throws an Error with a clear message when the package lacks the year. */
-export function importYear(year: number, options: { notice?: string; out?: string } = {}): { text: string; calendar: CalendarYear } {
+export function importYear(
+  year: number,
+  options: { notice?: string; out?: string } = {},
+): { text: string; calendar: CalendarYear; replaces?: 'provisional' | 'hand-written' } {
   const info = packageInfo();
   const data = readPackageYear(year, info);
   if (!data) {
@@ -195,7 +181,9 @@ export function importYear(year: number, options: { notice?: string; out?: strin
   const calendar = calendarYearFromPackage(year, data, { version: info.version, notice, url });
   checkCalendarYearSchema(calendar, target);
   createCalendar([calendar], { files: new Map([[year, target]]) }); // consistency: make-up days on weekends, no duplicates
-  return { text: formatCalendarJson(calendar), calendar };
+  // The official year replaces a provisional one (or one written by hand from the notice) in place.
+  const replaces = existing?.provisional === true ? 'provisional' : existing && existing.source?.importedFrom === undefined ? 'hand-written' : undefined;
+  return { text: formatCalendarJson(calendar), calendar, ...(replaces ? { replaces } : {}) };
 }
 
 function run(argv: string[]): number {
@@ -215,8 +203,9 @@ function run(argv: string[]): number {
   const shown = relative(process.cwd(), target) || target;
   let text: string;
   let calendar: CalendarYear;
+  let replaces: string | undefined;
   try {
-    ({ text, calendar } = importYear(year, { notice: values.notice, out }));
+    ({ text, calendar, replaces } = importYear(year, { notice: values.notice, out }));
   } catch (error) {
     console.error(error instanceof DocpackError ? formatProblem(error.problem) : error instanceof Error ? error.message : String(error));
     return 1;
@@ -236,8 +225,12 @@ function run(argv: string[]): number {
   const days = calendar.holidays.reduce((sum, holiday) => sum + holiday.days.length, 0);
   const makeups = calendar.holidays.reduce((sum, holiday) => sum + holiday.makeupWorkdays.length, 0);
   console.log(
-    `wrote ${shown}: ${calendar.holidays.length} holidays, ${days} days off, ${makeups} make-up working days, from ${calendar.source.importedFrom}`,
+    `wrote ${shown}: ${calendar.holidays.length} holidays, ${days} days off, ${makeups} make-up working days, from ${calendar.source.importedFrom}` +
+      (replaces ? ` (it replaces the ${replaces} file)` : ''),
   );
+  if (replaces === 'provisional') {
+    console.log('deadlines computed on the provisional year may move: compare the findings of the sample before and after (see README, "Calendar years not published yet")');
+  }
   if (!values.notice && calendar.source.notice === `国务院办公厅关于${year}年部分节假日安排的通知`) {
     console.log('add the notice number and date: run again with --notice "国务院办公厅关于…的通知（国办发明电〔…〕…号），YYYY年M月D日"');
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers, latestClockStates } from '../clocks/compute.ts';
 import { parseSubjectPattern, singular, type PatternStep } from '../clocks/subjects.ts';
@@ -225,6 +226,8 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
   const subjectKey = instance.keys.join('/');
   const id = createHash('sha256').update([input.record.id, rule.id, subjectKey, occurrence ?? ''].join('\u0000')).digest('hex').slice(0, 16);
   const messageFacts = { ...facts, due, openedAt, closedAt, level };
+  const provisional = isProvisional(input, rule, facts, openedAt, closedAt);
+  const message = renderMessage(rule.message, messageFacts, input.labels);
   return {
     id,
     ruleId: rule.id,
@@ -238,11 +241,46 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
     due,
     openedAt,
     closedAt,
-    message: renderMessage(rule.message, messageFacts, input.labels),
+    // A deadline on a provisional calendar year says so wherever the message goes (check, summary, documents).
+    message: provisional ? `${message}（${provisionalNote(input.calendar.provisionalYears)}）` : message,
     recipients: entry.recipients(facts),
     evidence: collectEvidence(rule.conditions, facts),
     escalation,
+    ...(provisional ? { provisional: true as const } : {}),
   };
+}
+
+const clockFactsByRule = new WeakMap<AlertRule, string[]>();
+
+/** The clock facts a rule reads anywhere (conditions, due, openedAt, closedAt, message), once per rule. */
+function clockFactsOf(rule: AlertRule): string[] {
+  let names = clockFactsByRule.get(rule);
+  if (!names) {
+    const found = new Set<string>(typeof rule.subject === 'string' ? [] : ['clock']);
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) for (const item of value) walk(item);
+      else if (value !== null && typeof value === 'object') {
+        for (const [key, item] of Object.entries(value)) {
+          if (key === 'fact' && typeof item === 'string' && (item === 'clock' || item.startsWith('clock:'))) found.add(item);
+          else walk(item);
+        }
+      }
+    };
+    walk([rule.conditions, rule.due, rule.openedAt, rule.closedAt]);
+    for (const match of rule.message.matchAll(/\{\{\s*(clock(?::[^.|}\s]+)?)/g)) found.add(match[1]!);
+    names = [...found];
+    clockFactsByRule.set(rule, names);
+  }
+  return names;
+}
+
+/** Whether a clock the rule reads was computed on a provisional year, or its escalation counted one. */
+function isProvisional(input: AlertInput, rule: AlertRule, facts: Record<string, unknown>, openedAt: string | null, closedAt: string | null): boolean {
+  if (input.calendar.provisionalYears.length === 0) return false;
+  for (const name of clockFactsOf(rule)) if ((facts[name] as ClockState | undefined)?.provisional === true) return true;
+  if (!rule.escalation || openedAt === null) return false;
+  const end = closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt));
+  return input.calendar.touchesProvisional(formatDay(dayOf(timeToEpochMs(openedAt))), formatDay(dayOf(end)));
 }
 
 /**

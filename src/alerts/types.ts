@@ -107,4 +107,9 @@ export interface Finding {
   evidence: Evidence[];
   /** Level by level, when the finding climbed: local → province → group, never skipping one. */
   escalation: EscalationStep[];
+  /**
+   * Present (true) when a clock the rule reads, or its escalation, counted a day of a provisional
+   * calendar year (--calendar-provisional): the finding may change once the State Council's notice is out.
+   */
+  provisional?: true;
 }

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, escapePointerSegment, pointerToField } from '../errors.ts';
+import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
+import { createAjv, describeSchemaErrors } from '../records/schema.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
 import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
 
@@ -15,19 +17,51 @@ export interface CalendarHoliday {
   days: IsoDate[];
   /** Saturdays and Sundays worked in exchange (调休上班). */
   makeupWorkdays: IsoDate[];
+  /** Free text for reviewers (a provisional holiday says how it was computed). */
+  note?: string;
+}
+
+/** Where a year's dates come from: the notice (official years) or the law (provisional years). */
+export interface CalendarSource {
+  /** The State Council notice: title, number and date. Required unless the year is provisional. */
+  notice?: string;
+  url?: string;
+  /** Set by scripts/import-calendar.ts (e.g. chinese-days@1.5.7); absent in a file written by hand. */
+  importedFrom?: string;
+  /** Provisional years: the law the days are computed from. */
+  law?: string;
+  /** Provisional years: the library that computed the lunar and solar-term dates. */
+  computedWith?: string;
 }
 
 /** The contents of rules/calendars/<year>.json; calendar.schema.json is the authority, this mirrors it. */
 export interface CalendarYear {
   $schema?: string;
   year: number;
-  source: { notice: string; url?: string; importedFrom: string };
+  /** true: computed from the law alone before the notice; used only when the user opts in. */
+  provisional?: boolean;
+  source: CalendarSource;
   holidays: CalendarHoliday[];
+}
+
+/** A year file as read from the calendar folder. */
+export interface CalendarFile {
+  year: number;
+  /** The file as the user knows it (rules/calendars/2027.json, or under --calendar-dir). */
+  file: string;
+  data: CalendarYear;
 }
 
 /** A working calendar that also keeps the year files it was built from (for `docpack calendar list`). */
 export interface LoadedCalendar extends WorkingCalendar {
   readonly years: readonly CalendarYear[];
+  /** Provisional year files in the folder that were left out because the user did not opt in. */
+  readonly ignoredProvisional: readonly number[];
+}
+
+export interface LoadCalendarOptions {
+  /** Use the provisional years (--calendar-provisional, or "calendarProvisional" in docpack.config.json). */
+  provisional?: boolean;
 }
 
 export interface CreateCalendarOptions {
@@ -35,11 +69,14 @@ export interface CreateCalendarOptions {
   files?: ReadonlyMap<number, string>;
   /** The calendar folder as the user knows it, named in coverage hints. Default: rules/calendars. */
   dir?: string;
+  /** Provisional years whose files exist but were left out (named in coverage hints). */
+  ignoredProvisional?: readonly number[];
 }
 
 const DEFAULT_DIR_URL = new URL('../../rules/calendars/', import.meta.url);
 const SCHEMA_URL = new URL('../../rules/calendars/calendar.schema.json', import.meta.url);
-const DEFAULT_DIR_LABEL = 'rules/calendars';
+export const DEFAULT_CALENDAR_DIR_LABEL = 'rules/calendars';
+const DEFAULT_DIR_LABEL = DEFAULT_CALENDAR_DIR_LABEL;
 const YEAR_FILE = /^(\d{4})\.json$/;
 
 const KIND_WORKDAY = 0;
@@ -53,49 +90,62 @@ export function defaultCalendarDir(): string {
   return fileURLToPath(DEFAULT_DIR_URL);
 }
 
+/** What the user is told to pass to use provisional years. */
+export const PROVISIONAL_OPT_IN = '--calendar-provisional (or "calendarProvisional": true in docpack.config.json)';
+
 let compiledSchema: ValidateFunction | undefined;
 function calendarSchema(): ValidateFunction {
-  if (!compiledSchema) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    compiledSchema = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
-  }
+  if (!compiledSchema) compiledSchema = createAjv().compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
   return compiledSchema;
 }
 
-function schemaProblem(file: string, errors: readonly ErrorObject[]): DocpackError {
-  const first = errors[0];
-  const pointer = first?.instancePath ?? '';
-  const detail = first ? `${first.message ?? 'is invalid'}${paramsText(first)}` : 'is invalid';
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  return new DocpackError({
-    code: 'calendar-invalid',
-    file,
-    pointer,
-    field: pointerToField(pointer) || undefined,
-    message: `${detail}${more}`,
-    hint: 'the file must match rules/calendars/calendar.schema.json; regenerate it with scripts/import-calendar.ts',
-  });
-}
-
-function paramsText(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  if (typeof params.additionalProperty === 'string') return `: "${params.additionalProperty}"`;
-  if (params.allowedValue !== undefined) return `: ${JSON.stringify(params.allowedValue)}`;
-  return '';
-}
-
-/** Checks one year file's contents against calendar.schema.json; throws DocpackError "calendar-invalid" naming `file`. */
-export function checkCalendarYearSchema(data: unknown, file: string): CalendarYear {
-  const validate = calendarSchema();
-  if (!validate(data)) throw schemaProblem(file, validate.errors ?? []);
-  return data as CalendarYear;
+/** Adds the line and column of the problem's pointer, when the file's text is known. */
+function placed(error: DocpackError, text: string | undefined): DocpackError {
+  const { problem } = error;
+  if (text === undefined || problem.line !== undefined || problem.pointer === undefined) return error;
+  try {
+    return new DocpackError({ ...problem, ...new SourceMap(text).locate(problem.pointer) });
+  } catch {
+    return error;
+  }
 }
 
 /**
- * Reads every rules/calendars/<year>.json (or those of `dir`), validates each against
- * calendar.schema.json and builds the calendar. Errors are DocpackErrors naming the file.
+ * Checks one year file's contents against calendar.schema.json; throws DocpackError "calendar-invalid"
+ * naming `file` (with line and column when `text`, the file's text, is given).
  */
-export function loadCalendar(dir?: string): LoadedCalendar {
+export function checkCalendarYearSchema(data: unknown, file: string, text?: string): CalendarYear {
+  const validate = calendarSchema();
+  if (validate(data)) return data as CalendarYear;
+  const problems = describeSchemaErrors(validate.errors ?? []);
+  const first = problems[0];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  let position: { line: number; column: number } | undefined;
+  if (first && text !== undefined) {
+    try {
+      position = new SourceMap(text).locate(first.pointer, first.key);
+    } catch {
+      position = undefined;
+    }
+  }
+  throw new DocpackError({
+    code: 'calendar-invalid',
+    file,
+    ...position,
+    pointer: first?.pointer ?? '',
+    field: first?.field || undefined,
+    message: `${first?.message ?? 'is invalid'}${more}`,
+    hint: first?.hint ?? 'the file must match rules/calendars/calendar.schema.json (see README, "Adding a calendar year")',
+  });
+}
+
+/**
+ * Reads and checks every <year>.json of the calendar folder (default rules/calendars), in year
+ * order, without building the calendar: each file against calendar.schema.json, its year against
+ * its name, and each year on its own (dates real and in the year, make-up days on weekends, no
+ * date twice). Errors are DocpackErrors naming the file, line and column.
+ */
+export function readCalendarFolder(dir?: string): CalendarFile[] {
   const folder = dir ?? defaultCalendarDir();
   const label = (name: string): string => (dir === undefined ? `${DEFAULT_DIR_LABEL}/${name}` : join(dir, name));
   let names: string[];
@@ -109,44 +159,68 @@ export function loadCalendar(dir?: string): LoadedCalendar {
       hint: 'point --calendar-dir at a folder of <year>.json calendar files',
     });
   }
-  if (names.length === 0) {
+  const files: CalendarFile[] = [];
+  for (const name of names) {
+    const file = label(name);
+    let text: string;
+    let data: unknown;
+    try {
+      text = readFileSync(join(folder, name), 'utf8');
+    } catch (error) {
+      throw new DocpackError({ code: 'calendar-invalid', file, message: `cannot read the calendar: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new DocpackError({ file, ...describeSyntaxError(text, error), code: 'calendar-invalid' });
+    }
+    const calendarYear = checkCalendarYearSchema(data, file, text);
+    const fileYear = Number(YEAR_FILE.exec(name)?.[1]);
+    if (calendarYear.year !== fileYear) {
+      throw placed(
+        new DocpackError({
+          code: 'calendar-invalid',
+          file,
+          pointer: '/year',
+          field: 'year',
+          message: `year ${calendarYear.year} does not match the file name (${fileYear})`,
+          hint: `rename the file to ${calendarYear.year}.json or fix "year"`,
+        }),
+        text,
+      );
+    }
+    try {
+      createCalendar([calendarYear], { files: new Map([[fileYear, file]]), dir: dir ?? DEFAULT_DIR_LABEL });
+    } catch (error) {
+      throw error instanceof DocpackError ? placed(error, text) : error;
+    }
+    files.push({ year: fileYear, file, data: calendarYear });
+  }
+  return files;
+}
+
+/**
+ * Reads every rules/calendars/<year>.json (or those of `dir`), validates each against
+ * calendar.schema.json and builds the calendar. Provisional years are left out unless
+ * `options.provisional`. Errors are DocpackErrors naming the file.
+ */
+export function loadCalendar(dir?: string, options: LoadCalendarOptions = {}): LoadedCalendar {
+  const read = readCalendarFolder(dir);
+  const used = read.filter((entry) => options.provisional === true || entry.data.provisional !== true);
+  const ignoredProvisional = read.filter((entry) => !used.includes(entry)).map((entry) => entry.year);
+  if (used.length === 0) {
+    const only = ignoredProvisional.length > 0;
     throw new DocpackError({
       code: 'calendar-missing',
       file: dir ?? DEFAULT_DIR_LABEL,
-      message: 'no <year>.json calendar file in this folder',
-      hint: 'add one: npx tsx scripts/import-calendar.ts <year> (see README, "Adding a calendar year")',
+      message: only ? `the only calendar years here are provisional (${ignoredProvisional.join(', ')})` : 'no <year>.json calendar file in this folder',
+      hint: only ? `use them with ${PROVISIONAL_OPT_IN}` : 'add one: npx tsx scripts/import-calendar.ts <year> (see README, "Adding a calendar year")',
     });
   }
-  const years: CalendarYear[] = [];
-  const files = new Map<number, string>();
-  for (const name of names) {
-    const file = label(name);
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(join(folder, name), 'utf8'));
-    } catch (error) {
-      throw new DocpackError({
-        code: 'calendar-invalid',
-        file,
-        message: `cannot read the calendar: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-    const calendarYear = checkCalendarYearSchema(data, file);
-    const fileYear = Number(YEAR_FILE.exec(name)?.[1]);
-    if (calendarYear.year !== fileYear) {
-      throw new DocpackError({
-        code: 'calendar-invalid',
-        file,
-        pointer: '/year',
-        field: 'year',
-        message: `year ${calendarYear.year} does not match the file name (${fileYear})`,
-        hint: `rename the file to ${calendarYear.year}.json or fix "year"`,
-      });
-    }
-    years.push(calendarYear);
-    files.set(fileYear, file);
-  }
-  return createCalendar(years, { files, dir: dir ?? DEFAULT_DIR_LABEL });
+  return createCalendar(
+    used.map((entry) => entry.data),
+    { files: new Map(used.map((entry) => [entry.year, entry.file])), dir: dir ?? DEFAULT_DIR_LABEL, ignoredProvisional },
+  );
 }
 
 /** What addWorkingDays(date, n) needed, for the coverage error. */
@@ -165,15 +239,26 @@ export function calendarCoverageError(
   needed: { from: number; to: number },
   purpose: string,
   dirLabel: string = DEFAULT_DIR_LABEL,
+  ignoredProvisional: readonly number[] = [],
 ): DocpackError {
   const single = needed.from === needed.to;
   const before = needed.to < coverage.from;
   const first = before ? needed.to : needed.from; // the missing year next to the covered ones
   const more = single ? '' : ` (and each year ${before ? 'back' : 'up'} to ${before ? needed.from : needed.to})`;
+  const message = `the working-day calendar covers ${coverage.from === coverage.to ? coverage.from : `${coverage.from}-${coverage.to}`}; ${single ? `${needed.from} is` : `${needed.from}-${needed.to} are`} needed for ${purpose}`;
+  if (ignoredProvisional.includes(first)) {
+    return new DocpackError({
+      code: 'calendar-coverage',
+      message: `${message} (${dirLabel}/${first}.json is provisional and not used)`,
+      hint: `use it with ${PROVISIONAL_OPT_IN}, or import the official year when the notice is out: npx tsx scripts/import-calendar.ts ${first} (see README, "Adding a calendar year")`,
+    });
+  }
+  // Before the State Council's notice (each autumn) a future year can only be provisional.
+  const provisional = before ? '' : `; until the notice is out: docpack calendar provisional ${first}, then --calendar-provisional`;
   return new DocpackError({
     code: 'calendar-coverage',
-    message: `the working-day calendar covers ${coverage.from === coverage.to ? coverage.from : `${coverage.from}-${coverage.to}`}; ${single ? `${needed.from} is` : `${needed.from}-${needed.to} are`} needed for ${purpose}`,
-    hint: `add ${dirLabel}/${first}.json: npx tsx scripts/import-calendar.ts ${first}${more} (see README, "Adding a calendar year")`,
+    message,
+    hint: `add ${dirLabel}/${first}.json: npx tsx scripts/import-calendar.ts ${first}${more} (see README, "Adding a calendar year")${provisional}`,
   });
 }
 
@@ -201,7 +286,9 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
         code: 'calendar-invalid',
         file: fileOf(year),
         message: `calendar years must be contiguous: ${missing} missing between ${previous} and ${year}`,
-        hint: `add ${dirLabel}/${previous + 1}.json: npx tsx scripts/import-calendar.ts ${previous + 1}`,
+        hint: options.ignoredProvisional?.includes(previous + 1)
+          ? `${dirLabel}/${previous + 1}.json is provisional and not used: use it with ${PROVISIONAL_OPT_IN}`
+          : `add ${dirLabel}/${previous + 1}.json: npx tsx scripts/import-calendar.ts ${previous + 1}`,
       });
     }
   }
@@ -261,7 +348,10 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
   const workingCount = count;
 
   const coverageError = (neededFrom: number, neededTo: number, purpose: string): DocpackError =>
-    calendarCoverageError({ from, to }, { from: neededFrom, to: neededTo }, purpose, dirLabel);
+    calendarCoverageError({ from, to }, { from: neededFrom, to: neededTo }, purpose, dirLabel, options.ignoredProvisional);
+
+  const provisionalYears = sorted.filter((calendarYear) => calendarYear.provisional === true).map((calendarYear) => calendarYear.year);
+  const provisionalSet = new Set(provisionalYears);
 
   /** The slow path of a lookup that missed: bad-date, or calendar-coverage naming the missing years. */
   const outside = (date: IsoDate, purpose: string): never => {
@@ -286,6 +376,16 @@ export function createCalendar(years: readonly CalendarYear[], options: CreateCa
   const calendar: LoadedCalendar = {
     coverage: Object.freeze({ from, to }),
     years: Object.freeze(sorted),
+    provisionalYears: Object.freeze(provisionalYears),
+    ignoredProvisional: Object.freeze([...(options.ignoredProvisional ?? [])]),
+
+    touchesProvisional(fromDate: IsoDate, toDate: IsoDate): boolean {
+      if (provisionalSet.size === 0) return false;
+      const a = yearOf(fromDate);
+      const b = yearOf(toDate);
+      for (let year = Math.min(a, b); year <= Math.max(a, b); year++) if (provisionalSet.has(year)) return true;
+      return false;
+    },
 
     info(date: IsoDate): DayInfo {
       const index = indexOf(date);

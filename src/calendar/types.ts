@@ -24,6 +24,13 @@ export interface DayInfo {
 export interface WorkingCalendar {
   /** First and last covered years, inclusive. */
   readonly coverage: { readonly from: number; readonly to: number };
+  /**
+   * Covered years computed from the law alone, before the State Council's notice (rules/calendars/<year>.json
+   * with "provisional": true), ascending. Empty unless the user opted in (--calendar-provisional).
+   */
+  readonly provisionalYears: readonly number[];
+  /** True when a day from `from` to `to` (either order, both included) lies in a provisional year. */
+  touchesProvisional(from: IsoDate, to: IsoDate): boolean;
   info(date: IsoDate): DayInfo;
   isWorkingDay(date: IsoDate): boolean;
   /**

@@ -11,9 +11,12 @@ import type { DateTime } from 'luxon';
 import type { Command } from 'commander';
 import type { Problem } from '../errors.ts';
 import { ExitCode } from './exit-codes.ts';
+import { loadConfig, type DocpackConfig } from '../pack/config.ts';
 
 export interface RulesOptions {
   calendarDir?: string;
+  /** Use provisional calendar years (--calendar-provisional or "calendarProvisional" in docpack.config.json). */
+  calendarProvisional?: boolean;
   deadlinesDir?: string;
   rulesDir?: string;
 }
@@ -29,7 +32,7 @@ export function asOfOption(text: string | undefined): DateTime {
 /** Loads calendar, clocks, rules and labels once per command. Bad rule files throw DocpackError (exit 2). */
 export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): CheckContext {
   return {
-    calendar: loadCalendar(options.calendarDir),
+    calendar: loadCalendar(options.calendarDir, { provisional: options.calendarProvisional === true }),
     clockDefs: loadClockDefs(options.deadlinesDir),
     ruleSet: compileRules(loadRules(options.rulesDir), loadRoles(options.rulesDir ?? defaultAlertsDir())),
     labels: loadLabels(),
@@ -43,6 +46,20 @@ export function withRuleDirs(command: Command): Command {
     .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
     .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
     .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)');
+}
+
+/** --calendar-provisional: every command that reads the calendar can use the provisional years. */
+export function withCalendarProvisional(command: Command): Command {
+  return command.option(
+    '--calendar-provisional',
+    'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional',
+  );
+}
+
+/** The flag, else docpack.config.json's "calendarProvisional" (read when not given), else false. */
+export function calendarProvisionalOption(flag: boolean | undefined, config?: DocpackConfig): boolean {
+  if (flag === true) return true;
+  return (config ?? loadConfig()).calendarProvisional === true;
 }
 
 /** The exit code of a run: 2 when any input was invalid, else 1 when an open finding reached --fail-on, else 0. */

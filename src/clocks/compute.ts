@@ -177,6 +177,9 @@ function iso(day: number): string {
 class Evaluator {
   readonly out: ClockState[] = [];
   readonly asOfDay: number;
+  /** Whether the state being computed counted a day of a provisional year; reset by each state emitted. */
+  private touched = false;
+  private readonly anyProvisional: boolean;
 
   constructor(
     readonly calendar: WorkingCalendar,
@@ -185,15 +188,24 @@ class Evaluator {
     readonly includeNotApplicable: boolean,
   ) {
     this.asOfDay = dayOf(asOf);
+    this.anyProvisional = calendar.provisionalYears.length > 0;
+  }
+
+  /** Notes that the days from `fromDay` to `toDay` were counted on the calendar (provisional or not). */
+  private counted(fromDay: number, toDay: number): void {
+    if (this.anyProvisional && !this.touched && this.calendar.touchesProvisional(iso(fromDay), iso(toDay))) this.touched = true;
   }
 
   /** A time `amount` after (sign 1) or before (sign -1) `base`, rounded by dueTime. */
   shift(base: number, amount: Amount, sign: 1 | -1, dueTime: DueTime): number {
     let due: number;
     switch (amount.unit) {
-      case 'workingDays':
-        due = endOfDay(parseDay(this.calendar.addWorkingDays(iso(dayOf(base)), sign * amount.n)));
+      case 'workingDays': {
+        const day = parseDay(this.calendar.addWorkingDays(iso(dayOf(base)), sign * amount.n));
+        this.counted(dayOf(base), day);
+        due = endOfDay(day);
         break;
+      }
       case 'calendarDays':
         due = base + sign * amount.n * DAY_MS;
         break;
@@ -217,7 +229,9 @@ class Evaluator {
     if (lead.unit === 'workingDays') {
       const dueDay = dayOf(due);
       if (lead.n === 0) return startOfDay(dueDay);
-      return startOfDay(parseDay(this.calendar.addWorkingDays(iso(dueDay), -lead.n)));
+      const day = parseDay(this.calendar.addWorkingDays(iso(dueDay), -lead.n));
+      this.counted(day, dueDay);
+      return startOfDay(day);
     }
     if (lead.unit === 'months') return addMonths(due, -lead.n);
     const unitMs = lead.unit === 'calendarDays' ? DAY_MS : lead.unit === 'hours' ? HOUR_MS : MINUTE_MS;
@@ -228,6 +242,7 @@ class Evaluator {
   between(from: number, to: number, unit: ReportUnit): number {
     switch (unit) {
       case 'workingDays':
+        this.counted(dayOf(from), dayOf(to));
         return this.calendar.workingDaysBetween(iso(dayOf(from)), iso(dayOf(to)));
       case 'calendarDays':
         return dayOf(to) - dayOf(from);
@@ -268,6 +283,8 @@ class Evaluator {
       overdue,
     };
     if (occurrence !== undefined) result.occurrence = occurrence;
+    if (this.touched) result.provisional = true;
+    this.touched = false;
     this.out.push(result);
   }
 
@@ -296,12 +313,14 @@ class Evaluator {
       problem,
     };
     if (occurrence !== undefined) result.occurrence = occurrence;
+    this.touched = false;
     this.out.push(result);
   }
 
   /** Evaluates every clock of one subject. */
   subject(clocks: readonly CompiledClock[], ctx: EvalContext, pointer: string, label: string): void {
     for (const clock of clocks) {
+      this.touched = false;
       let variant: CompiledVariant | undefined;
       try {
         if (clock.applies && !clock.applies(ctx)) {
@@ -425,6 +444,8 @@ class Evaluator {
         const due = endOfDay(lastWorking);
         if (due <= start) continue;
         if (end !== undefined && due > end) break;
+        this.touched = false;
+        this.counted(lastWorking, monday + 6); // the days looked at to find the week's last working day
         this.settle(clock, variant, ctx, pointer, label, start, due, submitted.get(week), week);
       } catch (error) {
         if (!(error instanceof DocpackError)) throw error;

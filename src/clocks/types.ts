@@ -161,6 +161,12 @@ export interface ClockState {
   remaining: number | null;
   /** Time past due (breached). */
   overdue: number | null;
+  /**
+   * Present (true) when the computation counted a day of a provisional calendar year (computed from
+   * the law before the State Council's notice, --calendar-provisional): the due may move once the
+   * notice is out. Absent otherwise.
+   */
+  provisional?: true;
   /** Set when state is "error". */
   problem?: Problem;
 }

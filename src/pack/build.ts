@@ -20,7 +20,7 @@ import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { documentFileName, readFindings, renderProject, type ProjectJob, type ProjectResult } from './project.ts';
 import type { PackSpec } from './spec.ts';
-import { mergeTallies, renderSummary, type FindingTally } from './summary.ts';
+import { calendarHorizonWarnings, mergeTallies, renderSummary, type FindingTally } from './summary.ts';
 
 export { poolEntriesNextWeek } from './project.ts';
 
@@ -147,6 +147,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     const sharded = options.shard !== undefined && options.shard.count > 1;
     const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options);
     const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
+    problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(results.map((result) => result.tally)), problems }));
     const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined });
     out.commit();
     return {
@@ -367,6 +368,7 @@ export function finishPack(
       tally: mergeTallies(input.results.map((result) => result.tally)),
       documents: out.manifest().filter((entry) => /\.(docx|xlsx)$/.test(entry.path)).length,
       labels: input.context.labels,
+      provisionalYears: input.context.calendar.provisionalYears,
     });
     out.write('summary.md', summary, 'docpack build', sources);
   }

@@ -14,6 +14,8 @@ export interface DocpackConfig {
   rules?: string;
   deadlines?: string;
   calendar?: string;
+  /** Use provisional calendar years (--calendar-provisional). */
+  calendarProvisional?: boolean;
 }
 
 export const CONFIG_FILE = 'docpack.config.json';

@@ -9,7 +9,7 @@ import { finishPack, writePortfolio, type BuildResult, type ShardInfo } from './
 import { PackOutput, writePackFile, type ManifestEntry } from './output.ts';
 import { readJsonArrayItems } from './json-array.ts';
 import { writeScratchFindings } from './project.ts';
-import { mergeTallies, tallyFindings, type FindingTally } from './summary.ts';
+import { calendarHorizonWarnings, mergeTallies, tallyFindings, type FindingTally } from './summary.ts';
 import type { PackSpec } from './spec.ts';
 
 export interface MergeOptions {
@@ -117,6 +117,7 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
     // Every shard saw the same inputs, so their input problems are the same: take the first's.
     const inputProblems = first.info.inputProblems ?? [];
     const problems = [...inputProblems, ...withTallies.flatMap((result) => result.problems), ...portfolioProblems];
+    problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(withTallies.map((result) => result.tally)), problems }));
     const findingCount = finishPack(out, { asOf, isoWeek, results: withTallies, invalid, inputProblems, problems, context: options.context });
     out.commit();
     return {

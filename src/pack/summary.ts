@@ -1,4 +1,7 @@
 import type { Finding } from '../alerts/types.ts';
+import { provisionalNote } from '../calendar/note.ts';
+import type { WorkingCalendar } from '../calendar/types.ts';
+import { dayOf, formatDay, formatInstant } from '../clocks/instant.ts';
 import { formatProblem, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 
@@ -19,6 +22,9 @@ export interface FindingTally {
   escalationsOpen: number;
   /** The first open escalations, in findings order, up to the cap. */
   escalations: SlimFinding[];
+  /** Open findings computed on a provisional calendar year, and the earliest due among them. */
+  provisional: number;
+  provisionalFirstDue: string | null;
 }
 
 export const SUMMARY_ESCALATIONS = 100;
@@ -27,7 +33,7 @@ export const SUMMARY_PROJECTS = 200;
 export const SUMMARY_PROBLEMS = 100;
 
 export function emptyTally(): FindingTally {
-  return { open: 0, byLevel: {}, escalationsOpen: 0, escalations: [] };
+  return { open: 0, byLevel: {}, escalationsOpen: 0, escalations: [], provisional: 0, provisionalFirstDue: null };
 }
 
 /** Adds findings (in findings order) to a tally. */
@@ -37,6 +43,10 @@ export function tallyFindings(findings: Iterable<Finding>, tally: FindingTally =
     tally.open += 1;
     const level = (tally.byLevel[finding.level] ??= { warning: 0, escalation: 0 });
     level[finding.type] += 1;
+    if (finding.provisional) {
+      tally.provisional += 1;
+      tally.provisionalFirstDue = earlier(tally.provisionalFirstDue, finding.due);
+    }
     if (finding.type !== 'escalation') continue;
     tally.escalationsOpen += 1;
     if (tally.escalations.length < cap) {
@@ -44,6 +54,59 @@ export function tallyFindings(findings: Iterable<Finding>, tally: FindingTally =
     }
   }
   return tally;
+}
+
+/** The earlier of two times written alike (2026-12-31T23:59:59+08:00; every time is +08:00), null counting as none. */
+function earlier(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  return b !== null && b < a ? b : a;
+}
+
+/** How far ahead `build` and `check` look for deadlines on a calendar year that is provisional or missing. */
+export const CALENDAR_HORIZON_DAYS = 60;
+
+/**
+ * Warnings (not errors: the run's exit code is unchanged) when a deadline within the next 60 days
+ * needs a calendar year that is provisional (open findings computed on it) or missing (clocks that
+ * could not be computed: code calendar-coverage, already reported as errors one by one).
+ */
+export function calendarHorizonWarnings(input: {
+  calendar: WorkingCalendar & { readonly ignoredProvisional?: readonly number[] };
+  asOfMs: number;
+  tally: FindingTally;
+  problems: readonly Problem[];
+}): Problem[] {
+  const { calendar } = input;
+  const until = formatDay(dayOf(input.asOfMs) + CALENDAR_HORIZON_DAYS);
+  const untilMs = Date.parse(`${until}T23:59:59+08:00`);
+  const years: number[] = [];
+  for (let year = Number(formatInstant(input.asOfMs).slice(0, 4)); year <= Number(until.slice(0, 4)); year++) years.push(year);
+  const warnings: Problem[] = [];
+  const missing = years.filter((year) => year > calendar.coverage.to || year < calendar.coverage.from);
+  const uncovered = input.problems.filter((problem) => problem.code === 'calendar-coverage').length;
+  if (missing.length > 0 && uncovered > 0) {
+    const ignored = missing.filter((year) => calendar.ignoredProvisional?.includes(year));
+    warnings.push({
+      code: 'calendar-horizon',
+      severity: 'warning',
+      message: `calendar: the next ${CALENDAR_HORIZON_DAYS} days (to ${until}) reach ${missing.join(', ')}, which the working-day calendar does not have${ignored.length > 0 ? ` (${ignored.join(', ')} provisional, not used)` : ''}: ${uncovered} deadline${uncovered === 1 ? '' : 's'} could not be computed and their warnings are missing`,
+      hint:
+        ignored.length > 0
+          ? `use the provisional year with --calendar-provisional (or "calendarProvisional": true in docpack.config.json), or import the official one when the notice is out`
+          : `import ${missing[0]} when the State Council's notice is out (npx tsx scripts/import-calendar.ts ${missing[0]}); until then: docpack calendar provisional ${missing[0]}, and --calendar-provisional`,
+    });
+  }
+  const provisional = years.filter((year) => calendar.provisionalYears.includes(year));
+  const firstDue = input.tally.provisionalFirstDue;
+  if (provisional.length > 0 && input.tally.provisional > 0 && firstDue !== null && Date.parse(firstDue) <= untilMs) {
+    warnings.push({
+      code: 'calendar-horizon',
+      severity: 'warning',
+      message: `calendar: ${input.tally.provisional} open finding${input.tally.provisional === 1 ? ' was' : 's were'} computed on the provisional ${provisional.join(', ')} calendar, the first due ${firstDue.slice(0, 16).replace('T', ' ')}: ${provisionalNote(provisional)}`,
+      hint: `when the State Council publishes the notice, import the year (npx tsx scripts/import-calendar.ts ${provisional[0]}) and check these deadlines again`,
+    });
+  }
+  return warnings;
 }
 
 /** Whether an open finding reaches --fail-on, from the counts. */
@@ -58,6 +121,8 @@ export function mergeTallies(tallies: Iterable<FindingTally>, cap = SUMMARY_ESCA
   for (const tally of tallies) {
     total.open += tally.open;
     total.escalationsOpen += tally.escalationsOpen;
+    total.provisional += tally.provisional;
+    total.provisionalFirstDue = earlier(total.provisionalFirstDue, tally.provisionalFirstDue);
     for (const [level, counts] of Object.entries(tally.byLevel)) {
       const into = (total.byLevel[level] ??= { warning: 0, escalation: 0 });
       into.warning += counts.warning;
@@ -81,6 +146,8 @@ export interface SummaryInput {
   /** Word and Excel documents in the pack. */
   documents: number;
   labels: Labels;
+  /** Provisional calendar years the run used (--calendar-provisional). */
+  provisionalYears?: readonly number[];
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -88,11 +155,14 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n
 /** summary.md: a short Markdown report of the run, fit for a CI job summary. Deterministic: no timings. */
 export function renderSummary(input: SummaryInput): string {
   const { tally } = input;
+  // Calendar warnings have a section of their own; "Problems" are what the run left out.
+  const calendarWarnings = (input.problems ?? []).filter((problem) => problem.code === 'calendar-horizon');
+  input = { ...input, problems: (input.problems ?? []).filter((problem) => problem.code !== 'calendar-horizon') };
   const level = (value: string): string => input.labels.level?.[value] ?? value;
   const lines: string[] = [
     `# ${input.title ?? `docpack 文档包 ${input.asOf.slice(0, 10)}`}`,
     '',
-    `As of ${input.asOf}: ${input.projects.length} projects, ${input.documents} documents, ${tally.open} open findings (${tally.escalationsOpen} escalations), ${input.invalid.length} invalid records${input.problems?.length ? `, ${input.problems.length} problem${input.problems.length === 1 ? '' : 's'} (below)` : ''}.`,
+    `As of ${input.asOf}: ${input.projects.length} projects, ${input.documents} documents, ${tally.open} open findings (${tally.escalationsOpen} escalations), ${input.invalid.length} invalid records${input.problems?.length ? `, ${input.problems.length} problem${input.problems.length === 1 ? '' : 's'} (below)` : ''}${calendarWarnings.length > 0 ? `, ${calendarWarnings.length} calendar warning${calendarWarnings.length === 1 ? '' : 's'} (below)` : ''}.`,
     '',
     '| 级别 level | 预警 warnings | 升级 escalations |',
     '| --- | ---: | ---: |',
@@ -114,6 +184,22 @@ export function renderSummary(input: SummaryInput): string {
     lines.push('## 无效记录 Invalid records', '', 'These records were not rendered; fix them and run again.', '', '```');
     for (const item of input.invalid) for (const problem of item.problems) lines.push(formatProblem(problem));
     lines.push('```', '');
+  }
+  const provisionalYears = input.provisionalYears ?? [];
+  if (calendarWarnings.length > 0 || tally.provisional > 0 || provisionalYears.length > 0) {
+    lines.push('## 日历 Calendar', '');
+    if (provisionalYears.length > 0) {
+      lines.push(
+        `${provisionalYears.join(', ')} ${provisionalYears.length === 1 ? 'is' : 'are'} provisional (computed from 全国年节及纪念日放假办法 before the State Council's notice): ${provisionalNote(provisionalYears)}. ` +
+          `${tally.provisional} open finding${tally.provisional === 1 ? ' was' : 's were'} computed on ${provisionalYears.length === 1 ? 'it' : 'them'}; each is marked \`provisional\` in findings.json and its message says so.`,
+        '',
+      );
+    }
+    if (calendarWarnings.length > 0) {
+      lines.push('```');
+      for (const warning of calendarWarnings) lines.push(formatProblem(warning));
+      lines.push('```', '');
+    }
   }
   const problems = input.problems ?? [];
   if (problems.length > 0) {

@@ -118,7 +118,8 @@ describe('the 2025-2026 working-day calendar', () => {
     expect(after.code).toBe('calendar-coverage');
     expect(after.message).toBe('the working-day calendar covers 2025-2026; 2027 is needed for 3 working days after 2026-12-30');
     expect(after.problem.hint).toBe(
-      'add rules/calendars/2027.json: npx tsx scripts/import-calendar.ts 2027 (see README, "Adding a calendar year")',
+      'add rules/calendars/2027.json: npx tsx scripts/import-calendar.ts 2027 (see README, "Adding a calendar year")' +
+        '; until the notice is out: docpack calendar provisional 2027, then --calendar-provisional',
     );
     expect(calendar.addWorkingDays('2026-12-30', 1)).toBe('2026-12-31');
     // 2025-01-01 is a holiday, so the working day before 2025-01-02 is in 2024.
@@ -167,12 +168,59 @@ describe('loading and checking calendar files', () => {
     expect(loadCalendar(dir).coverage).toEqual({ from: 2026, to: 2026 });
   });
 
-  it('names the file and the field of a schema error', () => {
-    const dir = folder({ '2026.json': with2026((data) => (data.holidays[0]!.days[0] = '2026/01/01')) });
+  it('names the file, line, column and field of a schema error', () => {
+    const dir = folder({ '2026.json': JSON.stringify(with2026((data) => (data.holidays[0]!.days[0] = '2026/01/01')), null, 2) });
     const error = caught(() => loadCalendar(dir));
     expect(error.code).toBe('calendar-invalid');
     expect(error.problem.file).toBe(join(dir, '2026.json'));
     expect(error.problem.field).toBe('holidays[0].days[0]');
+    const text = readFileSync(join(dir, '2026.json'), 'utf8').split('\n');
+    expect(text[error.problem.line! - 1]!.slice(error.problem.column! - 1)).toMatch(/^"2026\/01\/01"/);
+  });
+
+  it('gives the line and column of an unknown field, a missing notice, a weekday make-up day', () => {
+    const write = (data: unknown): string => JSON.stringify(data, null, 2);
+    const typo = caught(() => loadCalendar(folder({ '2026.json': write({ ...year2026, source: { notce: 'x' } }) })));
+    expect(typo.problem).toMatchObject({ code: 'calendar-invalid', line: 5, column: 5, message: 'unknown field "notce"', hint: 'did you mean "notice"?' });
+    const { notice: _notice, importedFrom: _importedFrom, ...noNotice } = year2026.source;
+    const missing = caught(() => loadCalendar(folder({ '2026.json': write({ ...year2026, source: noNotice }) })));
+    expect(missing.problem).toMatchObject({ line: 4, column: 13, message: 'missing required field "notice"' });
+    expect(missing.problem.hint).toContain('国务院办公厅关于');
+    const nationalDay = year2026.holidays.findIndex((holiday) => holiday.name === '国庆节');
+    const text = write(with2026((data) => data.holidays[nationalDay]!.makeupWorkdays.push('2026-10-09')));
+    const weekday = caught(() => loadCalendar(folder({ '2026.json': text })));
+    expect(weekday.problem.message).toBe('make-up working day 2026-10-09 is not a Saturday or Sunday');
+    expect(text.split('\n')[weekday.problem.line! - 1]!.slice(weekday.problem.column! - 1)).toBe('"2026-10-09"');
+    const syntax = caught(() => loadCalendar(folder({ '2026.json': '{\n  "year": 2026,\n}' })));
+    expect(syntax.problem).toMatchObject({ code: 'calendar-invalid', line: 3, column: 1 });
+  });
+
+  it('takes a year written by hand (no importedFrom) as official', () => {
+    const { importedFrom: _importedFrom, ...source } = year2026.source;
+    const dir = folder({ '2025.json': year2025, '2026.json': { ...year2026, source } });
+    expect(loadCalendar(dir).coverage).toEqual({ from: 2025, to: 2026 });
+    expect(loadCalendar(dir).provisionalYears).toEqual([]);
+  });
+
+  it('uses a provisional year only when asked, and says which computations touched it', () => {
+    const provisional: CalendarYear = { year: 2027, provisional: true, source: { law: '全国年节及纪念日放假办法' }, holidays: [{ name: '元旦', nameEn: "New Year's Day", days: ['2027-01-01'], makeupWorkdays: [] }] };
+    const dir = folder({ '2026.json': year2026, '2027.json': { $schema: './calendar.schema.json', ...provisional } });
+    const plain = loadCalendar(dir);
+    expect(plain.coverage).toEqual({ from: 2026, to: 2026 });
+    expect(plain.ignoredProvisional).toEqual([2027]);
+    const refused = caught(() => plain.addWorkingDays('2026-12-31', 1));
+    expect(refused.message).toContain('2027.json is provisional and not used');
+    expect(refused.problem.hint).toContain('--calendar-provisional');
+    const opted = loadCalendar(dir, { provisional: true });
+    expect(opted.coverage).toEqual({ from: 2026, to: 2027 });
+    expect(opted.provisionalYears).toEqual([2027]);
+    expect(opted.addWorkingDays('2026-12-31', 1)).toBe('2027-01-04');
+    expect(opted.touchesProvisional('2026-12-31', '2027-01-04')).toBe(true);
+    expect(opted.touchesProvisional('2026-12-01', '2026-12-31')).toBe(false);
+    expect(opted.touchesProvisional('2027-03-01', '2026-03-01')).toBe(true);
+    expect(calendar.touchesProvisional('2025-01-01', '2026-12-31')).toBe(false);
+    const onlyProvisional = caught(() => loadCalendar(folder({ '2027.json': { $schema: './calendar.schema.json', ...provisional } })));
+    expect(onlyProvisional.message).toContain('the only calendar years here are provisional (2027)');
   });
 
   it('rejects a file that is not JSON', () => {

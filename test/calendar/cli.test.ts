@@ -1,4 +1,4 @@
-import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,5 +87,68 @@ describe('docpack calendar', () => {
 
   it('a missing argument is a usage error (exit 2)', async () => {
     expect((await run('add', '2026-10-09')).code).toBe(2);
+  });
+
+  describe('years not published yet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docpack-calendar-provisional-'));
+    for (const year of ['2025', '2026']) copyFileSync(join(rulesDir, `${year}.json`), join(dir, `${year}.json`));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('coverage (and info without a date) says which years are official, provisional or missing', async () => {
+      const before = await run('coverage', '--calendar-dir', dir, '--as-of', '2026-11-25');
+      expect(before.code).toBe(0);
+      expect(before.stdout).toHaveLength(3);
+      expect(before.stdout[0]).toMatch(/^2025 {2}official {4}.*2025\.json: 国务院办公厅关于2025年部分节假日安排的通知.*\(imported from chinese-days@/);
+      expect(before.stdout[2]).toMatch(/^2027 {2}missing {5}no .*2027\.json: a deadline that needs 2027 is an error; .*docpack calendar provisional 2027/);
+      expect(await run('info', '--calendar-dir', dir, '--as-of', '2026-11-25')).toEqual(before);
+      const json = JSON.parse((await run('coverage', '--calendar-dir', dir, '--as-of', '2026-11-25', '--json')).stdout.join('\n')) as { years: { year: number; status: string; used: boolean }[] };
+      expect(json.years.map(({ year, status, used }) => [year, status, used])).toEqual([[2025, 'official', true], [2026, 'official', true], [2027, 'missing', false]]);
+    });
+
+    it('provisional writes the year from the law, used only with --calendar-provisional', async () => {
+      expect((await run('provisional', '2029', '--calendar-dir', dir)).stderr[0]).toContain('2027 comes before 2029; write 2027 first');
+      const wrote = await run('provisional', '2027', '--calendar-dir', dir);
+      expect(wrote.code).toBe(0);
+      expect(wrote.stdout[0]).toBe(`wrote ${dir}/2027.json: provisional, 7 holidays, 19 days off, no make-up working days`);
+      expect(wrote.stderr[0]).toContain('only with --calendar-provisional');
+      const file = JSON.parse(readFileSync(join(dir, '2027.json'), 'utf8')) as { provisional: boolean; source: { law: string } };
+      expect(file.provisional).toBe(true);
+      expect((await run('coverage', '--calendar-dir', dir, '--as-of', '2026-11-25')).stdout[2]).toMatch(/^2027 {2}provisional .*not used: pass --calendar-provisional/);
+      expect((await run('coverage', '--calendar-dir', dir, '--as-of', '2026-11-25', '--calendar-provisional')).stdout[2]).toMatch(/used, deadlines on it are marked provisional$/);
+      const refused = await run('add', '2026-12-30', '3', '--calendar-dir', dir);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr[0]).toContain('2027.json is provisional and not used');
+      const counted = await run('add', '2026-12-30', '3', '--calendar-dir', dir, '--calendar-provisional');
+      expect(counted).toEqual({ code: 0, stdout: ['2027-01-05'], stderr: ['docpack: counted on the provisional 2027 calendar: 按法定节假日暂算，待国务院公布2027年放假安排后复核'] });
+      expect((await run('info', '2027-02-09', '--calendar-dir', dir, '--calendar-provisional')).stdout[0]).toBe(
+        '2027-02-09 星期二 not a working day: holiday 春节 (Spring Festival) (provisional: 按法定节假日暂算，待国务院公布2027年放假安排后复核)',
+      );
+      const listed = await run('list', '2027', '--calendar-dir', dir);
+      expect(listed.stdout[0]).toMatch(/^2027: provisional, from 全国年节及纪念日放假办法/);
+      expect(listed.stdout[1]).toContain('not used without --calendar-provisional');
+      expect(listed.stdout).toContain('  国庆节 (National Day): 2027-10-01..2027-10-05 off (5 days)');
+      // Written again: the same file. An official year is never replaced by a provisional one.
+      expect((await run('provisional', '2027', '--calendar-dir', dir)).stdout[0]).toMatch(/^rewrote /);
+      const official = await run('provisional', '2026', '--calendar-dir', dir);
+      expect(official.code).toBe(2);
+      expect(official.stderr[0]).toContain('2026 is already an official year');
+      expect((await run('provisional', '2024', '--calendar-dir', dir)).stderr[0]).toContain('apply from 2025');
+    });
+
+    it('a year written by hand is listed as such', async () => {
+      const hand = JSON.parse(readFileSync(join(rulesDir, '2026.json'), 'utf8')) as { source: Record<string, string> };
+      delete hand.source.importedFrom;
+      const handDir = mkdtempSync(join(tmpdir(), 'docpack-calendar-hand-'));
+      try {
+        writeFileSync(join(handDir, '2026.json'), JSON.stringify(hand, null, 2));
+        expect((await run('list', '2026', '--calendar-dir', handDir)).stdout[0]).toBe('2026: 国务院办公厅关于2026年部分节假日安排的通知，2025年11月4日 (written by hand)');
+        expect((await run('coverage', '--calendar-dir', handDir, '--as-of', '2026-01-01')).stdout).toEqual([
+          expect.stringMatching(/^2026 {2}official {4}.*\(written by hand\)$/),
+          expect.stringMatching(/^2027 {2}missing/),
+        ]);
+      } finally {
+        rmSync(handDir, { recursive: true, force: true });
+      }
+    });
   });
 });

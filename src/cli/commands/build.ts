@@ -8,7 +8,7 @@ import { loadConfig } from '../../pack/config.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseIsoWeek } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
-import { asOfOption, loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
+import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { failOnOption } from './check.ts';
@@ -25,13 +25,14 @@ interface BuildCliOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
   progress?: boolean;
   concurrency?: string;
   shard?: string;
 }
 
 export function registerBuild(program: Command, io: CliIo, setExit: SetExit): void {
-  withRuleDirs(
+  withCalendarProvisional(withRuleDirs(
     program
       .command('build')
       .description('build the document pack: validate, clocks, alerts, Word and Excel documents, findings, manifest and summary')
@@ -47,7 +48,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--shard <k/n>', 'build only the k-th of n slices of the projects (stable hash of the id), without portfolio documents; join with docpack merge')
       .option('--json', 'print the run result as JSON on stdout')
       .option('--no-progress', 'no progress bar, even on a terminal'),
-  )
+  ))
     .action(async (inputs: string[], options: BuildCliOptions) => {
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
@@ -59,7 +60,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
           throw new UsageError(`--week "${options.week}" is not an ISO week; write e.g. 2026-W48`);
         }
       }
-      const rules = { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar };
+      const rules = { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar, calendarProvisional: calendarProvisionalOption(options.calendarProvisional, config) };
       const context = loadCheckContext(asOf, rules);
       const concurrency = options.concurrency === undefined ? config.concurrency : Number(options.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) throw new UsageError(`--concurrency "${options.concurrency}": write a whole number from 1 to 64`);

@@ -4,10 +4,10 @@ import { checkRecord, sortFindings } from '../../alerts/pipeline.ts';
 import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
 import { loadRecordFile, scanRecords } from '../../records/load.ts';
-import { emptyTally, tallyFindings, tallyReaches, type FindingTally } from '../../pack/summary.ts';
+import { calendarHorizonWarnings, emptyTally, tallyFindings, tallyReaches, type FindingTally } from '../../pack/summary.ts';
 import { label, loadLabels, type Labels } from '../../render/labels.ts';
 import { formatTime } from '../../time.ts';
-import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
+import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -19,6 +19,7 @@ interface CheckOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
   rule?: string[];
 }
 
@@ -29,7 +30,7 @@ export function failOnOption(text: string | undefined): 'warning' | 'escalation'
 }
 
 export function registerCheck(program: Command, io: CliIo, setExit: SetExit): void {
-  withRuleDirs(
+  withCalendarProvisional(withRuleDirs(
     program
       .command('check')
       .description('compute the deadline clocks and run the alert rules: warnings and escalations, sorted')
@@ -38,11 +39,11 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--json', 'print findings and problems as JSON')
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
       .option('--rule <id...>', 'only these rules'),
-  )
+  ))
     .action(async (inputs: string[], options: CheckOptions) => {
       const failOn = failOnOption(options.failOn);
       const asOf = asOfOption(options.asOf);
-      const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
+      const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
       if (options.rule) {
         const known = new Set(context.ruleSet.rules.map((entry) => entry.rule.id));
         const unknown = options.rule.filter((id) => !known.has(id));
@@ -71,6 +72,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         if (options.json) findings.push(...sorted);
         else for (const finding of sorted) io.out(formatFinding(finding));
       }
+      problems.push(...calendarHorizonWarnings({ calendar: context.calendar, asOfMs: context.asOfMs, tally, problems }));
       if (options.json) {
         io.out(JSON.stringify({ asOf: formatTime(asOf), findings, problems }, null, 2));
       } else {

@@ -7,6 +7,8 @@ import { readClockDefs } from '../../clocks/load.ts';
 import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
 import { formatTime, parseAsOf } from '../../time.ts';
+import { provisionalNote } from '../../calendar/note.ts';
+import { calendarProvisionalOption } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 
@@ -17,6 +19,7 @@ interface ClocksOptions {
   state: string[];
   deadlinesDir?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 /** Repeatable option that also takes comma-separated values: --clock a --clock b,c */
@@ -35,6 +38,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
     .option('--state <state>', `only clocks in this state (repeatable): ${CLOCK_STATUSES.join(', ')}`, collect, [])
     .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
+    .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional')
     .action(async (inputs: string[], options: ClocksOptions) => {
       const fail = (message: string, hint?: string): void => {
         io.err(`docpack clocks: ${message}${hint ? `\n    hint: ${hint}` : ''}`);
@@ -71,7 +75,7 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
 
       let calendar: WorkingCalendar;
       try {
-        calendar = loadCalendar(options.calendarDir);
+        calendar = loadCalendar(options.calendarDir, { provisional: calendarProvisionalOption(options.calendarProvisional) });
       } catch (error) {
         if (!(error instanceof DocpackError)) throw error;
         io.err(formatProblem(error.problem));
@@ -102,6 +106,8 @@ export function registerClocks(program: Command, io: CliIo, setExit: SetExit): v
       const counts = new Map<ClockStatus, number>();
       for (const state of states) counts.set(state.state, (counts.get(state.state) ?? 0) + 1);
       const summary = CLOCK_STATUSES.filter((status) => counts.has(status)).map((status) => `${counts.get(status)} ${status}`);
+      const provisional = states.filter((state) => state.provisional).length;
+      if (provisional > 0) summary.push(`${provisional} provisional: ${provisionalNote(calendar.provisionalYears)}`);
       io.err(
         `${states.length} clock${states.length === 1 ? '' : 's'} for ${loaded.records.length} record${loaded.records.length === 1 ? '' : 's'} as of ${formatTime(asOf)}` +
           (summary.length > 0 ? ` (${summary.join(', ')})` : '') +
@@ -133,7 +139,7 @@ export function renderTable(states: readonly ClockState[]): string {
     state.label,
     state.occurrence ? `${state.clock} ${state.occurrence}` : state.variant === 'default' ? state.clock : `${state.clock} (${state.variant})`,
     shortTime(state.start),
-    shortTime(state.due),
+    state.provisional ? `${shortTime(state.due)} (provisional)` : shortTime(state.due),
     state.state,
     describeRemaining(state) || '-',
   ]);

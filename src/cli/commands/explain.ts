@@ -9,7 +9,7 @@ import { loadRecords } from '../../records/load.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { label, type Labels } from '../../render/labels.ts';
 import { formatTime } from '../../time.ts';
-import { asOfOption, loadCheckContext, withRuleDirs } from '../context.ts';
+import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -23,6 +23,7 @@ interface ExplainOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 interface Target {
@@ -35,7 +36,7 @@ interface Target {
 }
 
 export function registerExplain(program: Command, io: CliIo, setExit: SetExit): void {
-  withRuleDirs(
+  withCalendarProvisional(withRuleDirs(
     program
       .command('explain')
       .description('say why a rule raises a finding or not, in words: the deadline behind it (start, due, variant, why breached), when the finding climbed each level, and the condition tree with each fact\'s value')
@@ -44,9 +45,9 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
       .option('--subject <id>', 'only this subject: the id check prints (GD-ZH-MSTP-20261103-05, "ORD-1 2026-W47") or a JSON pointer (/orders/0/circuits/1)')
       .option('--as-of <time>', 'the moment to check at (default: now, Asia/Shanghai)')
       .option('--json', 'print the explanation as JSON'),
-  ).action(async (inputs: string[], options: ExplainOptions) => {
+  )).action(async (inputs: string[], options: ExplainOptions) => {
     const asOf = asOfOption(options.asOf);
-    const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir });
+    const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
     const entry = context.ruleSet.rules.find((candidate) => candidate.rule.id === options.rule);
     if (!entry) throw new UsageError(`unknown rule "${options.rule}"; run docpack rules list`);
     const { rule } = entry;

@@ -7,7 +7,7 @@ import { loadConfig } from '../../pack/config.ts';
 import { mergePacks } from '../../pack/merge.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseAsOf } from '../../time.ts';
-import { loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
+import { loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { failOnOption } from './check.ts';
 
@@ -20,10 +20,11 @@ interface MergeCliOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 export function registerMerge(program: Command, io: CliIo, setExit: SetExit): void {
-  withRuleDirs(
+  withCalendarProvisional(withRuleDirs(
     program
       .command('merge')
       .description('join the packs of docpack build --shard k/n into one pack, identical to an unsharded build')
@@ -33,7 +34,7 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
       .option('--reference-doc <file.docx>', 'take Word styles from this document')
       .option('--json', 'print the run result as JSON on stdout'),
-  )
+  ))
     .action(async (dirs: string[], options: MergeCliOptions) => {
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
@@ -45,7 +46,7 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       }
       const asOf = parseAsOf(asOfText);
       if (!asOf) throw new DocpackError({ code: 'not-a-shard', file: dirs[0], message: `as-of "${asOfText}" in shard.json is not a time` });
-      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar });
+      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar, calendarProvisional: calendarProvisionalOption(options.calendarProvisional, config) });
       const result = await mergePacks({ dirs, outDir: options.out ?? config.out ?? 'out', context, pack: loadPackSpec(options.pack ?? config.pack ?? defaultPackPath), referenceDoc: options.referenceDoc ?? config.referenceDoc });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));

@@ -7,7 +7,7 @@ import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } fro
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { WordRenderer } from '../../render/word/render.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
-import { asOfOption, loadCheckContext } from '../context.ts';
+import { asOfOption, calendarProvisionalOption, loadCheckContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -20,6 +20,7 @@ interface RenderOptions {
   referenceDoc?: string;
   templateDir?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 function templateList(): string {
@@ -45,6 +46,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .option('--reference-doc <file.docx>', 'take paragraph and table styles from this Word document, as pandoc does')
     .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
     .option('--calendar-dir <dir>', 'folder of <year>.json calendar files (default: rules/calendars)')
+    .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional')
     .action(async (recordFile: string, options: RenderOptions) => {
       const kinds = selectKinds(options.template);
       const asOf = asOfOption(options.asOf);
@@ -64,7 +66,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
       }
       try {
         const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
-        const context = loadCheckContext(asOf, { calendarDir: options.calendarDir });
+        const context = loadCheckContext(asOf, { calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
         const { calendar } = context;
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
         for (const { file, record } of loaded.records) {

@@ -7,7 +7,7 @@ import { buildWeeklyReport } from '../../pack/weekly.ts';
 import { parseIsoWeek, weekOf } from '../../render/word/documents.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { ZONE, nowInShanghai } from '../../time.ts';
-import { asOfOption, loadCheckContext, runExitCode, withRuleDirs } from '../context.ts';
+import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { failOnOption } from './check.ts';
@@ -22,11 +22,12 @@ interface WeeklyCliOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 export function registerReport(program: Command, io: CliIo, setExit: SetExit): void {
   const report = program.command('report').description('reports over all projects');
-  withRuleDirs(
+  withCalendarProvisional(withRuleDirs(
     report
       .command('weekly')
       .description('the portfolio weekly report of an ISO week as .docx and .xlsx, with findings.json, manifest.json and summary.md')
@@ -37,7 +38,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
       .option('--reference-doc <file.docx>', 'take Word styles from this document')
       .option('--json', 'print the run result as JSON on stdout'),
-  )
+  ))
     .action(async (inputs: string[], options: WeeklyCliOptions) => {
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
@@ -50,7 +51,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       const endOfWeek = DateTime.fromISO(`${week.end}T23:59:59`, { zone: ZONE });
       const now = nowInShanghai();
       const asOf = options.asOf ? asOfOption(options.asOf) : endOfWeek < now ? endOfWeek : now;
-      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar });
+      const context = loadCheckContext(asOf, { rulesDir: options.rules ?? config.rules, deadlinesDir: options.deadlines ?? config.deadlines, calendarDir: options.calendarDir ?? config.calendar, calendarProvisional: calendarProvisionalOption(options.calendarProvisional, config) });
       const referenceDoc = options.referenceDoc ?? config.referenceDoc;
       const result = await buildWeeklyReport({
         inputs: inputs.length > 0 ? inputs : (config.inputs ?? ['fixtures/projects']),

@@ -17,7 +17,7 @@ import { readSheetSpecs, selectSpecs, type LoadedSpec } from '../../render/excel
 import { formatTime, nowInShanghai, parseAsOf } from '../../time.ts';
 import { checkRecord, sortFindings, type CheckContext } from '../../alerts/pipeline.ts';
 import type { Finding } from '../../alerts/types.ts';
-import { loadCheckContext } from '../context.ts';
+import { calendarProvisionalOption, loadCheckContext } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 
@@ -32,6 +32,7 @@ interface WorkbookOptions {
   week?: string;
   deadlinesDir?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -141,6 +142,7 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
     .option('--rules <dir>', 'alert rules directory, when --findings is not given (default rules/alerts)')
     .option('--deadlines-dir <dir>', 'folder of clock definitions (default: rules/deadlines)')
     .option('--calendar-dir <dir>', 'folder of working-day calendars (default: rules/calendars)')
+    .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional')
     .action(async (inputs: string[], options: WorkbookOptions) => {
       const fail = (message: string, hint?: string): void => {
         io.err(`docpack workbook: ${message}${hint ? `\n    hint: ${hint}` : ''}`);
@@ -163,7 +165,7 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
       let findings: FindingInput[] = [];
       try {
         labels = loadLabels();
-        calendar = loadCalendar(options.calendarDir);
+        calendar = loadCalendar(options.calendarDir, { provisional: calendarProvisionalOption(options.calendarProvisional) });
         if (options.findings !== undefined) findings = readFindings(options.findings);
       } catch (error) {
         if (!(error instanceof DocpackError)) throw error;
@@ -193,7 +195,7 @@ export function registerWorkbook(program: Command, io: CliIo, setExit: SetExit):
       if (options.findings === undefined) {
         let context: CheckContext;
         try {
-          context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlinesDir, calendarDir: options.calendarDir });
+          context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlinesDir, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
         } catch (error) {
           if (!(error instanceof DocpackError)) throw error;
           io.err(formatProblem(error.problem));
