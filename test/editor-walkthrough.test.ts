@@ -104,6 +104,22 @@ const CASES = {
   ],
 };
 
+// 国务院办公厅关于2024年部分节假日安排的通知, written by hand from the notice (the package has 2024, so npm test compares them).
+const YEAR_2024 = {
+  $schema: './calendar.schema.json',
+  year: 2024,
+  source: { notice: '国务院办公厅关于2024年部分节假日安排的通知（国办发明电〔2023〕7号），2023年10月25日', url: 'https://www.gov.cn/zhengce/content/202310/content_6911527.htm' },
+  holidays: [
+    { name: '元旦', nameEn: "New Year's Day", days: ['2024-01-01'], makeupWorkdays: [] },
+    { name: '春节', nameEn: 'Spring Festival', days: ['2024-02-10', '2024-02-11', '2024-02-12', '2024-02-13', '2024-02-14', '2024-02-15', '2024-02-16', '2024-02-17'], makeupWorkdays: ['2024-02-04', '2024-02-18'] },
+    { name: '清明节', nameEn: 'Tomb-sweeping Day', days: ['2024-04-04', '2024-04-05', '2024-04-06'], makeupWorkdays: ['2024-04-07'] },
+    { name: '劳动节', nameEn: 'Labour Day', days: ['2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04', '2024-05-05'], makeupWorkdays: ['2024-04-28', '2024-05-11'] },
+    { name: '端午节', nameEn: 'Dragon Boat Festival', days: ['2024-06-08', '2024-06-09', '2024-06-10'], makeupWorkdays: [] },
+    { name: '中秋节', nameEn: 'Mid-Autumn Festival', days: ['2024-09-15', '2024-09-16', '2024-09-17'], makeupWorkdays: ['2024-09-14'] },
+    { name: '国庆节', nameEn: 'National Day', days: ['2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04', '2024-10-05', '2024-10-06', '2024-10-07'], makeupWorkdays: ['2024-09-29', '2024-10-12'] },
+  ],
+};
+
 describe.skipIf(NESTED)('the rule editor, in a copy of the repository, never touching src/ or test/', () => {
   beforeAll(() => {
     repo = mkdtempSync(path.join(tmpdir(), 'docpack-editor-'));
@@ -189,9 +205,34 @@ describe.skipIf(NESTED)('the rule editor, in a copy of the repository, never tou
     expect(explain.stdout).toContain('state    breached: not done, 9 working days past the due 2026-11-12 23:59');
   });
 
+  it('adds a calendar year written by hand and a provisional one, and the sample accepted on it says which deadlines are provisional', () => {
+    write('rules/calendars/2024.json', YEAR_2024);
+    const listed = docpack('calendar', 'list', '2024');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toBe('2024: 国务院办公厅关于2024年部分节假日安排的通知（国办发明电〔2023〕7号），2023年10月25日 (written by hand)');
+    expect(docpack('calendar', 'add', '2024-09-30', '1').stdout.trim()).toBe('2024-10-08');
+    // A wrong day is refused where it is written.
+    const text = readFileSync(path.join(repo, 'rules/calendars/2024.json'), 'utf8');
+    writeFileSync(path.join(repo, 'rules/calendars/2024.json'), text.replace('"2024-02-17"', '"2024-02-30"'));
+    const bad = docpack('rules', 'lint');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/rules\/calendars\/2024\.json:\d+:\d+ /);
+    writeFileSync(path.join(repo, 'rules/calendars/2024.json'), text);
+
+    const provisional = docpack('calendar', 'provisional', '2027');
+    expect(provisional.code).toBe(0);
+    expect(read<{ provisional: boolean }>('rules/calendars/2027.json').provisional).toBe(true);
+    const coverage = docpack('calendar', 'coverage', '--as-of', '2026-11-25');
+    expect(coverage.stdout.split('\n').filter(Boolean).map((line) => line.slice(0, 17))).toEqual(['2024  official   ', '2025  official   ', '2026  official   ', '2027  provisional']);
+    // Without the opt-in nothing changes; with it, the sample's deadlines (all in 2026 at this as-of) stay as they are.
+    expect(docpack('rules', 'diff').code).toBe(0);
+    expect(docpack('rules', 'diff', '--calendar-provisional').stdout).toMatch(/^0 new, 0 gone, 0 changed, \d+ unchanged$/m);
+    expect(docpack('rules', 'lint').code).toBe(0);
+  });
+
   it(`keeps ${FULL ? 'npm test' : 'the suites that read rules/ and the sample'} green, with nothing changed below src/ or test/`, () => {
     expect(codeChanges()).toBe('');
-    const args = FULL ? ['run', 'test'] : ['exec', '--', 'vitest', 'run', 'test/alerts/fixtures.test.ts', 'test/alerts/rule-cases.test.ts', 'test/alerts/cli.test.ts', 'test/clocks/fixtures.test.ts'];
+    const args = FULL ? ['run', 'test'] : ['exec', '--', 'vitest', 'run', 'test/alerts/fixtures.test.ts', 'test/alerts/rule-cases.test.ts', 'test/alerts/cli.test.ts', 'test/clocks/fixtures.test.ts', 'test/calendar/data.test.ts', 'test/calendar/calendar.test.ts'];
     const result = spawnSync('npm', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, DOCPACK_WALKTHROUGH_COPY: '1' } });
     const output = `${result.stdout}\n${result.stderr}`;
     expect(output, output.slice(-4000)).toMatch(/Tests\s+.*\d+ passed/);

@@ -18,6 +18,8 @@ export interface SampleFinding {
   /** The deadline, 2026-11-20T23:59:59+08:00, or null. */
   due: string | null;
   status: 'open' | 'closed';
+  /** Present (true) when the deadline counted a day of a provisional calendar year. */
+  provisional?: true;
 }
 
 export interface SampleFile {
@@ -26,12 +28,14 @@ export interface SampleFile {
   asOf: string;
   /** Record files or folders, relative to the expected-findings file. */
   inputs: string[];
+  /** Checked with provisional calendar years (--calendar-provisional when accepted). */
+  calendarProvisional?: boolean;
   findings: SampleFinding[];
 }
 
 export const DEFAULT_SAMPLE_FILE = 'fixtures/expected-findings.json';
 
-const FIELDS = ['type', 'level', 'due', 'status'] as const;
+const FIELDS = ['type', 'level', 'due', 'status', 'provisional'] as const;
 
 export function sampleFindingOf(finding: Finding): SampleFinding {
   return {
@@ -42,6 +46,7 @@ export function sampleFindingOf(finding: Finding): SampleFinding {
     level: finding.level,
     due: finding.due,
     status: finding.closedAt === null ? 'open' : 'closed',
+    ...(finding.provisional ? { provisional: true as const } : {}),
   };
 }
 
@@ -80,7 +85,7 @@ export function diffSample(expected: readonly SampleFinding[], actual: readonly 
     const old = before.get(keyOf(finding));
     if (!old) diff.added.push(finding);
     else {
-      const fields = FIELDS.filter((field) => old[field] !== finding[field]);
+      const fields = FIELDS.filter((field) => (field === 'provisional' ? Boolean(old.provisional) !== Boolean(finding.provisional) : old[field] !== finding[field]));
       if (fields.length > 0) diff.changed.push({ before: old, after: finding, fields });
       else diff.unchanged += 1;
     }
@@ -100,12 +105,13 @@ function when(due: string | null): string {
 }
 
 function describeFinding(finding: SampleFinding): string {
-  return `${finding.project} ${finding.subject}: ${finding.rule}, ${finding.type} at ${LEVEL_TEXT[finding.level]}, ${when(finding.due)}, ${finding.status}`;
+  return `${finding.project} ${finding.subject}: ${finding.rule}, ${finding.type} at ${LEVEL_TEXT[finding.level]}, ${when(finding.due)}, ${finding.status}${finding.provisional ? ', provisional' : ''}`;
 }
 
 function describeField(field: SampleChange['fields'][number], before: SampleFinding, after: SampleFinding): string {
   if (field === 'level') return `level ${LEVEL_TEXT[before.level]} → ${LEVEL_TEXT[after.level]}`;
   if (field === 'due') return `${when(before.due)} → ${when(after.due).replace(/^due /, '')}`;
+  if (field === 'provisional') return after.provisional ? 'now on a provisional calendar year' : 'no longer provisional';
   return `${field} ${before[field]} → ${after[field]}`;
 }
 
@@ -124,7 +130,7 @@ export function summarizeDiff(diff: SampleDiff): string {
 
 /** The file text: pretty JSON with one finding per line, so a review diff shows one line per finding. */
 export function formatSampleFile(file: SampleFile): string {
-  const head = { ...(file.$comment !== undefined ? { $comment: file.$comment } : {}), asOf: file.asOf, inputs: file.inputs };
+  const head = { ...(file.$comment !== undefined ? { $comment: file.$comment } : {}), asOf: file.asOf, inputs: file.inputs, ...(file.calendarProvisional ? { calendarProvisional: true } : {}) };
   const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
   const lines = sortSample(file.findings).map((finding) => `    ${JSON.stringify(finding)}`);
   return `${headText},\n  "findings": [${lines.length > 0 ? `\n${lines.join(',\n')}\n  ` : ''}]\n}\n`;
@@ -158,6 +164,7 @@ export function readSampleFile(file: string): SampleFile {
   if (typeof data.asOf !== 'string') fail(file, 'asOf: must be a time such as "2026-11-25T09:00:00+08:00"', map, '/asOf');
   if (!Array.isArray(data.inputs) || data.inputs.length === 0 || data.inputs.some((input) => typeof input !== 'string')) fail(file, 'inputs: must be a list of record files or folders', map, '/inputs');
   if (!Array.isArray(data.findings)) fail(file, 'findings: must be a list', map, '/findings');
+  if (data.calendarProvisional !== undefined && typeof data.calendarProvisional !== 'boolean') fail(file, 'calendarProvisional: must be true or false', map, '/calendarProvisional');
   data.findings.forEach((finding: SampleFinding, index) => {
     const at = `/findings/${index}`;
     const ok =
@@ -167,7 +174,8 @@ export function readSampleFile(file: string): SampleFile {
       TYPES.has(finding.type) &&
       LEVELS.has(finding.level) &&
       STATUSES.has(finding.status) &&
-      (finding.due === null || typeof finding.due === 'string');
+      (finding.due === null || typeof finding.due === 'string') &&
+      (finding.provisional === undefined || finding.provisional === true);
     if (!ok) fail(file, `findings[${index}]: needs project, rule, subject, type (warning|escalation), level (local|province|group), due (time or null), status (open|closed)`, map, at);
   });
   return data as SampleFile;

@@ -34,6 +34,7 @@ interface SampleOptions {
   rules?: string;
   deadlines?: string;
   calendarDir?: string;
+  calendarProvisional?: boolean;
 }
 
 const COMMENT =
@@ -56,8 +57,8 @@ export async function sampleFindings(inputs: readonly string[], asOf: string, di
   return { findings: sortSample(findings), problems };
 }
 
-function dirsOf(options: SampleOptions): RulesOptions {
-  return { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir };
+function dirsOf(options: SampleOptions, calendarProvisional: boolean): RulesOptions {
+  return { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional };
 }
 
 function withDirs(command: Command): Command {
@@ -65,7 +66,8 @@ function withDirs(command: Command): Command {
     .option('--expected <file>', 'the expected-findings file', DEFAULT_SAMPLE_FILE)
     .option('--rules <dir>', 'alert rules directory (default rules/alerts)')
     .option('--deadlines <dir>', 'deadline clocks directory (default rules/deadlines)')
-    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)');
+    .option('--calendar-dir <dir>', 'working-day calendar directory (default rules/calendars)')
+    .option('--calendar-provisional', 'use provisional calendar years (accept: and remember it in the file; diff: as the file says by default)');
 }
 
 export function registerRulesSample(rules: Command, io: CliIo, setExit: SetExit): void {
@@ -76,7 +78,7 @@ export function registerRulesSample(rules: Command, io: CliIo, setExit: SetExit)
       .option('--json', 'print the difference as JSON'),
   ).action(async (options: SampleOptions) => {
     const sample = readSampleFile(options.expected);
-    const { findings, problems } = await sampleFindings(sampleInputs(options.expected, sample), sample.asOf, dirsOf(options));
+    const { findings, problems } = await sampleFindings(sampleInputs(options.expected, sample), sample.asOf, dirsOf(options, options.calendarProvisional === true || sample.calendarProvisional === true));
     const diff = diffSample(sample.findings, findings);
     if (options.json) io.out(JSON.stringify({ expected: options.expected, asOf: sample.asOf, ...diff, problems }, null, 2));
     else {
@@ -103,7 +105,8 @@ export function registerRulesSample(rules: Command, io: CliIo, setExit: SetExit)
     if (asOf === undefined) throw new UsageError(`${options.expected} does not exist yet: give --as-of <time> and the record inputs`);
     const fileInputs = inputs.length > 0 ? inputs.map((input) => path.relative(path.dirname(options.expected), input) || '.') : previous?.inputs;
     if (!fileInputs || fileInputs.length === 0) throw new UsageError(`${options.expected} does not exist yet: give the record inputs, e.g. docpack rules accept fixtures/projects --as-of 2026-11-25T09:00:00+08:00`);
-    const { findings, problems } = await sampleFindings(sampleInputs(options.expected, { inputs: fileInputs }), asOf, dirsOf(options));
+    const provisional = options.calendarProvisional === true;
+    const { findings, problems } = await sampleFindings(sampleInputs(options.expected, { inputs: fileInputs }), asOf, dirsOf(options, provisional));
     for (const problem of problems) io.err(formatProblem(problem));
     if (problems.some((problem) => problem.severity === 'error')) {
       io.err(`${options.expected} not written: the sample must check without errors (a finding could be missing)`);
@@ -112,7 +115,7 @@ export function registerRulesSample(rules: Command, io: CliIo, setExit: SetExit)
     }
     const diff = diffSample(previous?.findings ?? [], findings);
     for (const line of describeDiff(diff)) io.out(line);
-    const file: SampleFile = { $comment: previous?.$comment ?? COMMENT, asOf, inputs: fileInputs, findings };
+    const file: SampleFile = { $comment: previous?.$comment ?? COMMENT, asOf, inputs: fileInputs, ...(provisional ? { calendarProvisional: true } : {}), findings };
     writeFileAtomic(options.expected, formatSampleFile(file));
     io.out(`${options.expected}: ${findings.length} findings accepted (${summarizeDiff(diff)})`);
   });

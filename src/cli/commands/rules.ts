@@ -36,9 +36,10 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
       .argument('[files...]', 'only these case files (paths or glob patterns, e.g. "rules/alerts/survey-*.test.json")'),
   )
     .option('--rule <id...>', 'only the cases of these rules')
+    .option('--calendar-provisional', 'use provisional calendar years for cases that need them')
     .option('--verbose', 'print every case, passing ones too')
     .option('--json', 'print the results as JSON')
-    .action(async (files: string[], options: DirOptions & { rule?: string[]; verbose?: boolean }) => {
+    .action(async (files: string[], options: DirOptions & { rule?: string[]; verbose?: boolean; calendarProvisional?: boolean }) => {
       const dir = options.rules ?? defaultAlertsDir();
       const loaded = readRules(dir);
       const clocks = readClockDefs(options.deadlines);
@@ -47,7 +48,7 @@ export function registerRules(program: Command, io: CliIo, setExit: SetExit): vo
       const unknown = (options.rule ?? []).filter((id) => !known.has(id));
       if (unknown.length > 0) throw new UsageError(`--rule: no rule ${unknown.join(', ')} in ${dir}; run docpack rules list`);
       const selectedFiles = await caseFiles(files);
-      const { results, problems } = runRuleTests(dir, loaded.rules.map((entry) => entry.rule), { clockDefs: clocks.defs, calendar: loadCalendar(options.calendarDir), labels: loadLabels() }, { rules: options.rule, files: selectedFiles });
+      const { results, problems } = runRuleTests(dir, loaded.rules.map((entry) => entry.rule), { clockDefs: clocks.defs, calendar: loadCalendar(options.calendarDir, { provisional: options.calendarProvisional === true }), labels: loadLabels() }, { rules: options.rule, files: selectedFiles });
       const passed = results.filter((result) => result.passed).length;
       const failed = results.length - passed;
       const selected = files.length > 0 || (options.rule ?? []).length > 0;
