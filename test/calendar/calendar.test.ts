@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCalendar, loadCalendar, type CalendarYear } from '../../src/calendar/calendar.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate } from '../../src/calendar/dates.ts';
 import { DocpackError } from '../../src/errors.ts';
+import { pinnedCalendarDir } from './pinned.ts';
 
-const calendar = loadCalendar();
+const calendar = loadCalendar(pinnedCalendarDir());
 const rulesDir = fileURLToPath(new URL('../../rules/calendars/', import.meta.url));
 const year2026 = JSON.parse(readFileSync(join(rulesDir, '2026.json'), 'utf8')) as CalendarYear;
 const year2025 = JSON.parse(readFileSync(join(rulesDir, '2025.json'), 'utf8')) as CalendarYear;
@@ -118,7 +119,7 @@ describe('the 2025-2026 working-day calendar', () => {
     expect(after.code).toBe('calendar-coverage');
     expect(after.message).toBe('the working-day calendar covers 2025-2026; 2027 is needed for 3 working days after 2026-12-30');
     expect(after.problem.hint).toBe(
-      'add rules/calendars/2027.json: npx tsx scripts/import-calendar.ts 2027 (see README, "Adding a calendar year")' +
+      `add ${pinnedCalendarDir()}/2027.json: npx tsx scripts/import-calendar.ts 2027 (see README, "Adding a calendar year")` +
         '; until the notice is out: docpack calendar provisional 2027, then --calendar-provisional',
     );
     expect(calendar.addWorkingDays('2026-12-30', 1)).toBe('2026-12-31');

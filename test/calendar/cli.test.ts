@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { pinnedCalendarDir } from './pinned.ts';
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const io = memoryIo();
@@ -57,9 +58,10 @@ describe('docpack calendar', () => {
   });
 
   it.each([
-    [['add', '2026-12-30', '3'], /^docpack: the working-day calendar covers 2025-2026; 2027 is needed for 3 working days after 2026-12-30; add rules\/calendars\/2027\.json: npx tsx scripts\/import-calendar\.ts 2027/],
-    [['info', '2024-10-01'], /2024 is needed for 2024-10-01; add rules\/calendars\/2024\.json/],
-    [['list', '2027'], /2027 is needed/],
+    // On a copy of 2025-2026, so that adding a year to rules/calendars needs no change here.
+    [['add', '2026-12-30', '3', '--calendar-dir', pinnedCalendarDir()], /^docpack: the working-day calendar covers 2025-2026; 2027 is needed for 3 working days after 2026-12-30; add \S+\/2027\.json: npx tsx scripts\/import-calendar\.ts 2027/],
+    [['info', '2024-10-01', '--calendar-dir', pinnedCalendarDir()], /2024 is needed for 2024-10-01; add \S+\/2024\.json/],
+    [['list', '2027', '--calendar-dir', pinnedCalendarDir()], /2027 is needed/],
     [['add', '2026-02-30', '1'], /^docpack: "2026-02-30" is not a date \(YYYY-MM-DD\)/],
     [['info', '20261001'], /"20261001" is not a date/],
     [['add', '2026-10-09', 'three'], /"three" is not a whole number of working days/],

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedCalendarDir } from '../calendar/pinned.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import type { ClockState } from '../../src/clocks/types.ts';
@@ -103,7 +104,7 @@ describe('docpack clocks', () => {
     try {
       const record = makeRecord({ id: 'P-FAR', orders: [makeOrder({ convertedAt: '2026-09-01T10:00:00+08:00', circuits: [makeCircuit({ requiredCompletion: '2027-03-01' })] })] });
       writeFileSync(join(farDir, 'far.json'), JSON.stringify(record));
-      const { code, stdout, stderr } = await run(farDir, '--as-of', '2026-10-08');
+      const { code, stdout, stderr } = await run(farDir, '--as-of', '2026-10-08', '--calendar-dir', pinnedCalendarDir());
       expect(code).toBe(2);
       expect(stderr).toMatch(/far\.json orders\[0\]\.circuits\[0\]: clock circuit-warning-pool for C-1: the working-day calendar covers 2025-2026; 2027 is needed/);
       expect(stdout).toMatch(/P-FAR\s+C-1\s+circuit-completion-warning\s/);
