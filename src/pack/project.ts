@@ -77,7 +77,8 @@ interface Environment {
 let environment: Environment | undefined;
 
 function environmentFor(job: ProjectJob): Environment {
-  const key = JSON.stringify([job.asOf, job.rules, job.referenceDoc ?? '']);
+  // The working directory too: templates are named relative to it in the manifest and in errors.
+  const key = JSON.stringify([job.asOf, job.rules, job.referenceDoc ?? '', process.cwd()]);
   if (environment?.key !== key) {
     const asOf = parseAsOf(job.asOf);
     if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
