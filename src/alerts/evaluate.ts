@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers, latestClockStates } from '../clocks/compute.ts';
+import { parseSubjectPattern, singular, type PatternStep } from '../clocks/subjects.ts';
 import { dayOf, endOfDay, formatDay, formatInstant, parseDay, startOfDay } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 import { existedSince } from '../records/as-of.ts';
-import type { Level, Order, Person, ProjectRecord } from '../records/types.gen.ts';
+import type { Level, Order, ProjectRecord } from '../records/types.gen.ts';
 import { schedulePlan } from '../clocks/plan-schedule.ts';
 import { timeToEpochMs } from '../time.ts';
 import { collectEvidence, compileCondition, compileFactGetter, type CompiledCondition, type Facts } from './conditions.ts';
+import { defaultAlertsDir } from './load.ts';
 import { renderMessage } from './message.ts';
+import { compileRecipients, loadRoles, type RoleSources } from './roles.ts';
 import type { AlertRule, EscalationStep, FactRef, Finding, Recipient } from './types.ts';
 
 /** One thing a rule is evaluated for: an array element of the record (or the record), with its ancestors. */
@@ -25,22 +28,12 @@ export interface SubjectInstance {
   label: string;
 }
 
-interface Step {
-  key: string;
-  iterate: boolean;
-}
+type Step = PatternStep;
 
 export const LEVELS: readonly Level[] = ['local', 'province', 'group'];
 
-/** "orders" -> "order", "propertyIssues" -> "propertyIssue", "afterSale.faults" -> "fault". */
-export function singular(key: string): string {
-  return key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') ? key.slice(0, -1) : key;
-}
-
-export function parseSubjectPattern(pattern: string): Step[] {
-  if (pattern === '') return [];
-  return pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
-}
+/** One reading of subject patterns for clocks and rules. */
+export { parseSubjectPattern, singular };
 
 function elementKey(element: unknown, index: number): string {
   const id = element !== null && typeof element === 'object' ? (element as { id?: unknown }).id : undefined;
@@ -104,6 +97,8 @@ export interface CompiledRule {
   due?: (facts: Facts) => unknown;
   openedAt?: (facts: Facts) => unknown;
   closedAt?: (facts: Facts) => unknown;
+  /** The people told, by the roles of rules/alerts/_roles.json. */
+  recipients: (facts: Facts) => Recipient[];
 }
 
 export interface RuleSet {
@@ -112,13 +107,15 @@ export interface RuleSet {
   bySubject: Map<string, CompiledRule[]>;
   /** Rules evaluated per clock state, by clock id. */
   byClock: Map<string, CompiledRule[]>;
+  /** Who each role is (rules/alerts/_roles.json), for compiling a subset of the rules again. */
+  roles: RoleSources;
 }
 
 const getter = (ref: FactRef | undefined): ((facts: Facts) => unknown) | undefined => (ref ? compileFactGetter(ref.fact, ref.path) : undefined);
 
-/** Compiles rule conditions into plain functions, once per run. */
-export function compileRules(rules: readonly AlertRule[]): RuleSet {
-  const compiled = rules.map((rule): CompiledRule => ({ rule, predicate: compileCondition(rule.conditions), due: getter(rule.due), openedAt: getter(rule.openedAt ?? rule.due), closedAt: getter(rule.closedAt) }));
+/** Compiles rule conditions into plain functions, once per run; `roles` says who each notified role is. */
+export function compileRules(rules: readonly AlertRule[], roles: RoleSources = loadRoles(defaultAlertsDir())): RuleSet {
+  const compiled = rules.map((rule): CompiledRule => ({ rule, predicate: compileCondition(rule.conditions), due: getter(rule.due), openedAt: getter(rule.openedAt ?? rule.due), closedAt: getter(rule.closedAt), recipients: compileRecipients(rule.notify, roles) }));
   const bySubject = new Map<string, CompiledRule[]>();
   const byClock = new Map<string, CompiledRule[]>();
   for (const entry of compiled) {
@@ -126,7 +123,7 @@ export function compileRules(rules: readonly AlertRule[]): RuleSet {
     if (typeof subject === 'string') bySubject.set(subject, [...(bySubject.get(subject) ?? []), entry]);
     else byClock.set(subject.clock, [...(byClock.get(subject.clock) ?? []), entry]);
   }
-  return { rules: compiled, bySubject, byClock };
+  return { rules: compiled, bySubject, byClock, roles };
 }
 
 export interface AlertInput {
@@ -315,7 +312,7 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
     closedAt,
     // A deadline on a provisional calendar year says so wherever the message goes (check, summary, documents).
     message: provisional ? `${message}（${provisionalNote(input.calendar.provisionalYears)}）` : message,
-    recipients: recipients(rule.notify, input.record, instance),
+    recipients: entry.recipients(facts),
     evidence: collectEvidence(rule.conditions, facts),
     escalation,
     ...(provisional ? { provisional: true as const } : {}),
@@ -391,25 +388,6 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
     day = lastDay;
   }
   return steps;
-}
-
-function recipients(roles: readonly string[], record: ProjectRecord, instance: SubjectInstance): Recipient[] {
-  const out: Recipient[] = [];
-  const add = (role: string, person: Person | undefined): void => {
-    if (person) out.push({ role, name: person.name, org: person.org, level: person.level });
-  };
-  const order = instance.chain.order as { projectManager?: { person: Person } } | undefined;
-  const subject = instance.value as { owner?: Person } | undefined;
-  for (const role of roles) {
-    if (role === 'customerManager') add(role, record.team.customerManager);
-    else if (role === 'chiefCustomerManager') add(role, record.team.chiefCustomerManager);
-    else if (role === 'chiefCustomerEngineer') add(role, record.team.chiefCustomerEngineer);
-    else if (role === 'customerEngineer') for (const person of record.team.customerEngineers ?? []) add(role, person);
-    else if (role === 'projectManager') add(role, order?.projectManager?.person ?? record.team.projectManager);
-    else if (role === 'owner') add(role, subject?.owner);
-    else if (role === 'partner') for (const partner of record.team.partners ?? []) add(role, partner.owner);
-  }
-  return out;
 }
 
 /** Findings in a stable order: project, subject, rule, occurrence. */

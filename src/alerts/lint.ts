@@ -1,5 +1,6 @@
 import type { ClockDef, ClockState, SubjectKind } from '../clocks/types.ts';
 import { CLOCK_STATUSES } from '../clocks/types.ts';
+import { SUBJECT_KIND_PATTERNS as CLOCK_SUBJECT_PATTERNS, parseSubjectPattern, singular, subjectPattern } from '../clocks/subjects.ts';
 import type { Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 import {
@@ -15,21 +16,12 @@ import {
   type ValueType,
 } from '../records/schema-paths.ts';
 import { PATH_HINT, parsePath } from './conditions.ts';
-import { parseSubjectPattern, singular } from './evaluate.ts';
 import type { LoadedRule } from './load.ts';
 import { FILTERS, placeholders } from './message.ts';
 import type { FactRef, RuleCondition } from './types.ts';
 
 /** Where each clock subject kind sits in a record, as a rule subject pattern. */
-export const CLOCK_SUBJECT_PATTERNS: Record<SubjectKind, string> = {
-  project: '',
-  order: 'orders[]',
-  circuit: 'orders[].circuits[]',
-  problem: 'problems[]',
-  resourceCheck: 'resourceChecks[]',
-  resourceReserve: 'resourceReserves[]',
-  fault: 'afterSale.faults[]',
-};
+export { CLOCK_SUBJECT_PATTERNS };
 
 const TIME: ValueType = { types: ['string', 'null'], format: 'dateTime' };
 const TEXT: ValueType = { types: ['string'] };
@@ -86,7 +78,7 @@ export interface LintInput {
 }
 
 /** The element a subject pattern iterates to, the facts its arrays define, or where the pattern goes wrong. */
-function subjectSchemas(pattern: string): { subject?: SchemaNode; chain: Map<string, SchemaNode>; failed?: { offset: number; message: string; hint?: string } } {
+export function subjectSchemas(pattern: string): { subject?: SchemaNode; chain: Map<string, SchemaNode>; failed?: { offset: number; message: string; hint?: string } } {
   const chain = new Map<string, SchemaNode>();
   let node: SchemaNode = recordSchema();
   let offset = 0;
@@ -150,7 +142,7 @@ export function lintRules(input: LintInput): Problem[] {
         }
         continue;
       }
-      pattern = CLOCK_SUBJECT_PATTERNS[clockFact.subject];
+      pattern = subjectPattern(clockFact.subject);
     }
     const { subject, chain, failed } = subjectSchemas(pattern);
     if (!subject) {
@@ -160,7 +152,7 @@ export function lintRules(input: LintInput): Problem[] {
     const params = rule.params ?? {};
     const hasPlan = chain.has('order') || pattern === 'orders[]';
     const factNames = ['subject', 'project', 'params', 'asOf', ...(hasPlan ? ['planSchedule'] : []), ...chain.keys(), ...(clockFact ? ['clock'] : [])];
-    const clocksHere = [...clocks.values()].filter((clock) => CLOCK_SUBJECT_PATTERNS[clock.subject] === pattern).map((clock) => clock.id);
+    const clocksHere = [...clocks.values()].filter((clock) => subjectPattern(clock.subject) === pattern).map((clock) => clock.id);
 
     /** A clock state's field: its type, the variant narrowed to the clock's variant ids. */
     const clockField = (clock: ClockDef | undefined, path: readonly (string | number)[], offsets: readonly number[]): Resolved => {
@@ -232,7 +224,7 @@ export function lintRules(input: LintInput): Problem[] {
           const near = didYouMean(id, clocksHere.length > 0 ? clocksHere : [...clocks.keys()]) ?? didYouMean(id, [...clocks.keys()]);
           return { ok: false, message: `no deadline clock "${id}" in the deadlines directory`, hint: near ? `did you mean "clock:${near}"?` : `clocks for this subject: ${clocksHere.join(', ') || 'none'}`, offset: factOffset + 'clock:'.length, inFact: true };
         }
-        if (CLOCK_SUBJECT_PATTERNS[clock.subject] !== pattern) {
+        if (subjectPattern(clock.subject) !== pattern) {
           return { ok: false, message: `clock "${clock.id}" is kept per ${clock.subject}, not for subject "${pattern}": it would always be absent`, hint: clocksHere.length > 0 ? `clocks for this subject: ${clocksHere.join(', ')}` : undefined, offset: factOffset + 'clock:'.length, inFact: true };
         }
         return clockField(clock, path, offsets);

@@ -1,6 +1,7 @@
 import { loadCalendar } from '../calendar/calendar.ts';
 import { compileRules } from '../alerts/evaluate.ts';
-import { loadRuleFiles } from '../alerts/load.ts';
+import { defaultAlertsDir, loadRuleFiles } from '../alerts/load.ts';
+import { loadRoles } from '../alerts/roles.ts';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import { loadLabels } from '../render/labels.ts';
 import { nowInShanghai, parseAsOf } from '../time.ts';
@@ -37,7 +38,7 @@ export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): Ch
   return {
     calendar: loadCalendar(options.calendarDir, { provisional: options.calendarProvisional === true }),
     clockDefs: clocks,
-    ruleSet: compileRules(rules),
+    ruleSet: compileRules(rules, loadRoles(options.rulesDir ?? defaultAlertsDir())),
     labels,
     asOfMs: asOf.toMillis(),
   };

@@ -29,6 +29,7 @@ import {
   type Predicate,
   type TimeGetter,
 } from './paths.ts';
+import { expandPattern, isSubjectKind, subjectKindName } from './subjects.ts';
 import type { ClockDef, ClockState, ClockStatus, Direction, Duration, DurationUnit, DueTime, ReportUnit, SubjectKind } from './types.ts';
 
 interface Amount {
@@ -57,7 +58,10 @@ interface CompiledPeriod {
 
 interface CompiledClock {
   id: string;
-  subject: SubjectKind;
+  /** A kind (order, circuit...) or a subject pattern ("afterSale.cutovers[]"). */
+  subject: string;
+  /** What clock states call the subject's kind. */
+  kind: string;
   applies?: Predicate;
   start?: TimeGetter;
   stop?: TimeGetter;
@@ -70,7 +74,8 @@ interface CompiledClock {
   periodWarning?: Amount;
 }
 
-type CompiledSet = Record<SubjectKind, CompiledClock[]>;
+/** Clocks by kind, and clocks with a subject pattern by pattern (sorted). */
+type CompiledSet = Record<SubjectKind, CompiledClock[]> & { patterns: [string, CompiledClock[]][] };
 
 export interface ComputeOptions {
   /** Also return a not-applicable state for each clock whose `applies` is false. Default false. */
@@ -95,6 +100,7 @@ export function compileClock(def: ClockDef): CompiledClock {
   const compiled: CompiledClock = {
     id: def.id,
     subject: def.subject,
+    kind: subjectKindName(def.subject),
     applies: def.applies ? compileCondition(def.applies) : undefined,
     start: def.start ? compileTimeSource(def.start, 'start-of-day') : undefined,
     stop: def.stop ? compileTimeSource(def.stop, 'start-of-day') : undefined,
@@ -145,9 +151,14 @@ const compiledSets = new WeakMap<readonly ClockDef[], CompiledSet>();
 function compileSet(defs: readonly ClockDef[]): CompiledSet {
   let set = compiledSets.get(defs);
   if (!set) {
-    set = { project: [], order: [], circuit: [], problem: [], resourceCheck: [], resourceReserve: [], fault: [] };
+    set = { project: [], order: [], circuit: [], problem: [], resourceCheck: [], resourceReserve: [], fault: [], patterns: [] };
     const sorted = [...defs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const def of sorted) set[def.subject].push(compileClock(def));
+    const patterns = new Map<string, CompiledClock[]>();
+    for (const def of sorted) {
+      if (isSubjectKind(def.subject)) set[def.subject].push(compileClock(def));
+      else patterns.set(def.subject, [...(patterns.get(def.subject) ?? []), compileClock(def)]);
+    }
+    set.patterns = [...patterns].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     compiledSets.set(defs, set);
   }
   return set;
@@ -262,7 +273,7 @@ class Evaluator {
     const result: ClockState = {
       project: this.projectId,
       clock: clock.id,
-      subjectKind: clock.subject,
+      subjectKind: clock.kind,
       subject: pointer,
       label,
       variant: variant.id,
@@ -291,7 +302,7 @@ class Evaluator {
     const result: ClockState = {
       project: this.projectId,
       clock: clock.id,
-      subjectKind: clock.subject,
+      subjectKind: clock.kind,
       subject: pointer,
       label,
       variant: variantId,
@@ -506,6 +517,14 @@ export function computeClocks(
     ctx.order = undefined;
   }
   each(set.fault, record.afterSale?.faults, '/afterSale/faults');
+  for (const [pattern, clocks] of set.patterns) {
+    for (const found of expandPattern(record, pattern)) {
+      ctx.subject = found.value;
+      ctx.order = found.order;
+      run.subject(clocks, ctx, found.pointer, found.label);
+    }
+  }
+  ctx.order = undefined;
   return run.out;
 }
 

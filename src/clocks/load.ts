@@ -10,6 +10,7 @@ import { listRuleFiles } from '../rule-files.ts';
 import { dataPath } from '../package-files.ts';
 import { compileClock } from './compute.ts';
 import { splitPath } from './paths.ts';
+import { isSubjectKind, parseSubjectPattern } from './subjects.ts';
 import type { ClockDef, Condition, Scalar, SubjectKind, TimeSource } from './types.ts';
 
 const SCHEMA_URL = new URL('../../rules/deadlines/deadline.schema.json', import.meta.url);
@@ -258,8 +259,19 @@ export function checkClockDef(def: ClockDef, expectedId?: string): (Omit<Problem
     } else source.earliest.forEach((path, i) => uses.push({ pointer: `${pointer}/earliest/${i}`, path, kind: 'time' }));
   };
   const root = recordSchema();
-  const subjectDef = SUBJECT_SCHEMA[def.subject];
-  const subjectSchema = subjectDef === null ? root : schemaDefinition(subjectDef);
+  let subjectSchema: SchemaNode;
+  if (isSubjectKind(def.subject)) {
+    const subjectDef = SUBJECT_SCHEMA[def.subject];
+    subjectSchema = subjectDef === null ? root : schemaDefinition(subjectDef);
+  } else {
+    const found = patternSchema(root, def.subject);
+    if (!found.node) {
+      problems.push({ code: 'clock-subject', pointer: '/subject', field: 'subject', message: `"${def.subject}" is not a part of the record (no "${found.failed}")`, hint: `${found.hint ?? ''}; or one of the kinds ${Object.keys(SUBJECT_SCHEMA).join(', ')}` });
+      return problems;
+    }
+    subjectSchema = found.node;
+  }
+  const seesOrder = def.subject === 'order' || def.subject === 'circuit' || def.subject.startsWith('orders[].');
   /** Items schema of the array at `path` (for `some`), when the path leads to one. */
   const itemsOf = (path: string, base: SchemaNode | undefined): SchemaNode | undefined => {
     const { root: start, segments } = splitPath(path);
@@ -313,8 +325,8 @@ export function checkClockDef(def: ClockDef, expectedId?: string): (Omit<Problem
     let base: SchemaNode;
     if (start === 'project') base = root;
     else if (start === 'order') {
-      if (def.subject !== 'order' && def.subject !== 'circuit') {
-        problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}": "order." is only visible to order and circuit clocks`, hint: `this clock's subject is ${def.subject}` });
+      if (!seesOrder) {
+        problems.push({ code: 'clock-path', pointer: use.pointer, field, message: `"${use.path}": "order." is only visible to order and circuit clocks (and subjects under "orders[].")`, hint: `this clock's subject is ${def.subject}` });
         continue;
       }
       base = schemaDefinition('order');
@@ -353,6 +365,43 @@ export function checkClockDef(def: ClockDef, expectedId?: string): (Omit<Problem
     }
   }
   return problems;
+}
+
+/** The schema of what a subject pattern names ("afterSale.cutovers[]": one cutover), or where it fails. */
+export function patternSchema(root: SchemaNode, pattern: string): { node?: SchemaNode; failed: string; hint?: string } {
+  let node: SchemaNode = root;
+  for (const step of parseSubjectPattern(pattern)) {
+    const properties = (resolve(root, node).node.properties ?? {}) as Record<string, SchemaNode>;
+    const next = Object.hasOwn(properties, step.key) ? properties[step.key] : undefined;
+    if (!next) return { failed: step.key, hint: suggestion(step.key, Object.keys(properties)) };
+    node = resolve(root, next).node;
+    if (step.iterate) {
+      if (node.type !== 'array' || !node.items) return { failed: `${step.key}[]`, hint: `"${step.key}" is not a list: write it without []` };
+      node = resolve(root, node.items as SchemaNode).node;
+    } else if (node.type === 'array') return { failed: step.key, hint: `"${step.key}" is a list: write "${step.key}[]" to run the clock for each element` };
+  }
+  return { node, failed: '' };
+}
+
+function defOf(root: SchemaNode, name: string): SchemaNode {
+  return ((root.$defs as Record<string, SchemaNode>)[name] ?? {}) as SchemaNode;
+}
+
+/** Follows $ref chains, collecting the names of the $defs passed through. */
+function resolve(root: SchemaNode, node: SchemaNode): { node: SchemaNode; refs: string[] } {
+  const refs: string[] = [];
+  let current = node;
+  for (let guard = 0; guard < 20 && typeof current.$ref === 'string'; guard++) {
+    const name = current.$ref.replace('#/$defs/', '');
+    refs.push(name);
+    current = defOf(root, name);
+  }
+  return { node: current, refs };
+}
+
+function suggestion(name: string, choices: string[]): string {
+  const near = didYouMean(name, choices);
+  return near ? `did you mean "${near}"?` : `fields here: ${choices.join(', ')}`;
 }
 
 function problem(found: Omit<Problem, 'severity'>): Problem {

@@ -13,7 +13,8 @@ export interface ClockDef {
   title: string;
   /** What the clock measures and why, citing the handbook section (e.g. "§2.2.2"). */
   description: string;
-  subject: SubjectKind;
+  /** A kind (project, order, circuit...) or a subject pattern over the record ("afterSale.cutovers[]", "contract.executionSheet"). */
+  subject: SubjectKind | string;
   /** When present and false for a subject, the clock does not apply to it (state not-applicable). */
   applies?: Condition;
   /** The event that starts the clock. Required for direction "after" and for periodic clocks. */
@@ -142,7 +143,8 @@ export interface ClockState {
   project: string;
   /** Clock id (rules/deadlines/<id>.json). */
   clock: string;
-  subjectKind: SubjectKind;
+  /** The kind (order, circuit...), or for a subject pattern the singular of its last part (cutover, visit, executionSheet). */
+  subjectKind: string;
   /** RFC 6901 pointer of the subject in the record, e.g. "/orders/0/circuits/1"; "" for the project. */
   subject: string;
   /** The subject's id (circuit id, order id, problem id...). */

@@ -186,6 +186,6 @@ describe('docpack explain', () => {
     expect(parsed.subjects).toEqual([expect.objectContaining({ subject: '/orders/1', holds: false })]);
     const bad = await run(['explain', 'fixtures/projects/P2026-EDU-008.json', '--rule', 'plan-late', '--subject', '/orders/9', '--as-of', AS_OF]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('subjects: /orders/0, /orders/1');
+    expect(bad.stderr).toContain('subjects: ORD-SG-20260928-0145, ORD-SG-20260917-0132');
   });
 });

@@ -185,8 +185,8 @@ describe('subfolders of a rules directory are read, never ignored', () => {
     const shipped = await run(['check', '--json', '--as-of', AS_OF, 'fixtures/projects']);
     expect(moved.code).toBe(shipped.code);
     expect(JSON.parse(moved.stdout).findings).toEqual(JSON.parse(shipped.stdout).findings);
-    const tested = await run(['rules', 'test', '--rules', dir]);
-    expect(tested.stdout).toMatch(/✓ circuit-overdue: /);
+    const tested = await run(['rules', 'test', '--verbose', '--rules', dir]);
+    expect(tested.stdout).toMatch(/✓ \S*circuit-overdue\.test\.json:\d+:\d+ circuit-overdue: /);
     expect(tested.code).toBe(0);
 
     const file = path.join(dir, 'circuits', 'circuit-overdue.json');

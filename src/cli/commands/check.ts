@@ -6,6 +6,7 @@ import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
 import { loadRecordFile, scanRecords } from '../../records/load.ts';
 import { calendarHorizonWarnings, emptyTally, tallyFindings, tallyReaches, type FindingTally } from '../../pack/summary.ts';
+import { label, loadLabels, type Labels } from '../../render/labels.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -49,7 +50,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
         const unknown = options.rule.filter((id) => !known.has(id));
         if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map((id) => { const near = didYouMean(id, [...known]); return near ? `${id} (did you mean ${near}?)` : id; }).join(', ')}; run docpack rules list`);
         const keep = new Set(options.rule);
-        context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule));
+        context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule), context.ruleSet.roles);
       }
       // Records are checked once up front, then read and checked one at a time in project order:
       // findings sort by project first, so each record's findings can be printed as they come.
@@ -84,12 +85,13 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
     });
 }
 
-const LEVEL_TEXT = { local: '本地网', province: '省', group: '集团' } as const;
+let defaultLabels: Labels | undefined;
 
-export function formatFinding(finding: Finding): string {
+/** A finding for people; level names come from the "level" group of templates/labels.json. */
+export function formatFinding(finding: Finding, labels: Labels = (defaultLabels ??= loadLabels())): string {
   const state = finding.closedAt ? ` closed ${finding.closedAt.slice(0, 16).replace('T', ' ')}` : '';
   const due = finding.due ? ` due ${finding.due.slice(0, 16).replace('T', ' ')}` : '';
-  const path = finding.escalation.length > 0 ? ` (${['local', ...finding.escalation.map((step) => step.level)].map((level) => LEVEL_TEXT[level as keyof typeof LEVEL_TEXT]).join('→')})` : '';
+  const path = finding.escalation.length > 0 ? ` (${['local', ...finding.escalation.map((step) => step.level)].map((level) => label(labels, 'level', level)).join('→')})` : '';
   return [
     `${finding.project} ${finding.subject.label}  ${finding.ruleId}  ${finding.type}/${finding.level}${path} ${finding.severity}${due}${state}  [${finding.id}]`,
     `    ${finding.message}`,
