@@ -12,6 +12,14 @@ import type { Problem } from '../errors.ts';
 import { ExitCode } from './exit-codes.ts';
 import { loadConfig, type DocpackConfig } from '../pack/config.ts';
 
+/** The options withRuleDirs and withCalendarProvisional add to a command, as commander gives them. */
+export interface RuleDirFlags {
+  rules?: string;
+  deadlines?: string;
+  calendarDir?: string;
+  calendarProvisional?: boolean;
+}
+
 export interface RulesOptions {
   calendarDir?: string;
   /** Use provisional calendar years (--calendar-provisional or "calendarProvisional" in docpack.config.json). */

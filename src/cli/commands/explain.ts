@@ -11,21 +11,17 @@ import { loadRecords } from '../../records/load.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { label, type Labels } from '../../render/labels.ts';
 import { formatTime } from '../../time.ts';
-import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
+import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs, type RuleDirFlags } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { formatFinding } from './check.ts';
 
-interface ExplainOptions {
+interface ExplainOptions extends RuleDirFlags {
   rule: string;
   subject?: string;
   asOf?: string;
   json?: boolean;
-  rules?: string;
-  deadlines?: string;
-  calendarDir?: string;
-  calendarProvisional?: boolean;
 }
 
 interface Target {

@@ -22,19 +22,15 @@ import { formatProblem, type Problem } from '../../errors.ts';
 import { loadRecordFile, scanRecords } from '../../records/load.ts';
 import { formatTime } from '../../time.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
-import { asOfOption, loadCheckContext, type RulesOptions } from '../context.ts';
+import { asOfOption, loadCheckContext, type RuleDirFlags, type RulesOptions } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 
-interface SampleOptions {
+interface SampleOptions extends RuleDirFlags {
   expected: string;
   asOf?: string;
   json?: boolean;
-  rules?: string;
-  deadlines?: string;
-  calendarDir?: string;
-  calendarProvisional?: boolean;
 }
 
 const COMMENT =
