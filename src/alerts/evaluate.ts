@@ -109,6 +109,8 @@ export interface RuleSet {
   byClock: Map<string, CompiledRule[]>;
   /** Who each role is (rules/alerts/_roles.json), for compiling a subset of the rules again. */
   roles: RoleSources;
+  /** Some rule reads the fact planSchedule: only then are plans scheduled (once per plan and calendar). */
+  usesPlanSchedule: boolean;
 }
 
 const getter = (ref: FactRef | undefined): ((facts: Facts) => unknown) | undefined => (ref ? compileFactGetter(ref.fact, ref.path) : undefined);
@@ -123,7 +125,7 @@ export function compileRules(rules: readonly AlertRule[], roles: RoleSources = l
     if (typeof subject === 'string') bySubject.set(subject, [...(bySubject.get(subject) ?? []), entry]);
     else byClock.set(subject.clock, [...(byClock.get(subject.clock) ?? []), entry]);
   }
-  return { rules: compiled, bySubject, byClock, roles };
+  return { rules: compiled, bySubject, byClock, roles, usesPlanSchedule: rules.some((rule) => usesFact(rule, 'planSchedule')) };
 }
 
 export interface AlertInput {
@@ -147,8 +149,9 @@ export function buildFacts(
   clocksAtPointer: Record<string, ClockState> | undefined,
   clock?: ClockState,
   asOf: AsOfFact = asOfFact(input.asOfMs),
+  withPlanSchedule = false,
 ): Record<string, unknown> {
-  const order = (instance.chain.order ?? (instance.pointer.match(/^\/orders\/\d+$/) ? instance.value : undefined)) as Order | undefined;
+  const order = withPlanSchedule ? ((instance.chain.order ?? (instance.pointer.match(/^\/orders\/\d+$/) ? instance.value : undefined)) as Order | undefined) : undefined;
   const planSchedule = order ? planScheduleOf(order, input.calendar) : undefined;
   return {
     ...clocksAtPointer,
@@ -244,7 +247,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
     }
   };
   // A plan the calendar cannot schedule (a day past its years) is a problem of the record, never a silent miss.
-  if (ruleSet.rules.some((entry) => usesFact(entry.rule, 'planSchedule'))) {
+  if (ruleSet.usesPlanSchedule) {
     (input.record.orders ?? []).forEach((order, index) => {
       const schedule = planScheduleOf(order, input.calendar);
       if ('problem' in schedule) {
@@ -254,7 +257,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
   }
   for (const [pattern, entries] of ruleSet.bySubject) {
     for (const instance of expandSubjects(input.record, pattern)) {
-      const facts = buildFacts(input, instance, clockIndex.get(instance.pointer), undefined, asOf);
+      const facts = buildFacts(input, instance, clockIndex.get(instance.pointer), undefined, asOf, ruleSet.usesPlanSchedule);
       for (const entry of entries) fire(entry, facts, instance);
     }
   }
@@ -263,7 +266,7 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
       if (state.clock !== clockId) continue;
       const instance = subjectAt(input.record, state.subject);
       if (!instance) continue;
-      const facts = buildFacts(input, instance, clockIndex.get(state.subject), state, asOf);
+      const facts = buildFacts(input, instance, clockIndex.get(state.subject), state, asOf, ruleSet.usesPlanSchedule);
       for (const entry of entries) fire(entry, facts, instance, state.occurrence);
     }
   }

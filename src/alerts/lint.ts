@@ -18,6 +18,7 @@ import {
 import { PATH_HINT, parsePath } from './conditions.ts';
 import type { LoadedRule } from './load.ts';
 import { FILTERS, placeholders } from './message.ts';
+import type { PlanScheduleFact } from './evaluate.ts';
 import type { FactRef, RuleCondition } from './types.ts';
 
 /** Where each clock subject kind sits in a record, as a rule subject pattern. */
@@ -48,7 +49,7 @@ const CLOCK_STATE_FIELDS: Record<keyof ClockState, ValueType> = {
   provisional: { types: ['boolean'] },
 };
 /** The fact planSchedule (alerts/evaluate.ts PlanScheduleFact): when an order's plan ends on the calendar. */
-const PLAN_SCHEDULE_FIELDS: Record<string, ValueType> = {
+const PLAN_SCHEDULE_FIELDS: Record<keyof PlanScheduleFact, ValueType> = {
   end: { types: ['string'], format: 'date' },
   endAt: { types: ['string'], format: 'dateTime' },
   endMs: { types: ['number'] },
@@ -210,7 +211,7 @@ export function lintRules(input: LintInput): Problem[] {
           const near = didYouMean(name, Object.keys(PLAN_SCHEDULE_FIELDS));
           return { ok: false, message: `planSchedule has no field "${name}"`, hint: near ? `did you mean "${near}"?` : `fields: ${Object.keys(PLAN_SCHEDULE_FIELDS).join(', ')}`, offset: offsets[0] ?? 0 };
         }
-        return { ok: true, type: PLAN_SCHEDULE_FIELDS[name] };
+        return { ok: true, type: PLAN_SCHEDULE_FIELDS[name as keyof PlanScheduleFact] };
       }
       if (fact === 'clock') {
         if (!clockFact) return { ok: false, message: 'the fact "clock" exists only for rules whose subject is { "clock": ... }', hint: `use "clock:<clock id>" (${clocksHere.join(', ') || 'no clock is kept for this subject'})`, offset: factOffset, inFact: true };

@@ -55,10 +55,6 @@ function removeLaterEventsByHand(input: ProjectRecord, asOfMs: number): ProjectR
     return true;
   };
   const keep = <T>(list: T[] | undefined, field: string): T[] | undefined => list?.filter((item) => !later((item as Node)[field]));
-  const set = (node: Node, key: string, value: unknown): void => {
-    if (value === undefined) delete node[key];
-    else node[key] = value;
-  };
 
   const requirements = record.requirements as Node | undefined;
   if (requirements) {
@@ -146,7 +142,6 @@ function removeLaterEventsByHand(input: ProjectRecord, asOfMs: number): ProjectR
     for (const cutover of (afterSale.cutovers as Node[] | undefined) ?? []) drop(cutover, 'notifiedAt');
     if (afterSale.visits) afterSale.visits = keep(afterSale.visits as Node[], 'on');
   }
-  set(record, 'updatedAt', record.updatedAt);
   return record as unknown as ProjectRecord;
 }
 

@@ -77,13 +77,13 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
       };
       if (typeof rule.subject === 'string') {
         for (const instance of expandSubjects(record, rule.subject)) {
-          targets.push({ record, instance, facts: buildFacts(input, instance, clockIndex.get(instance.pointer)), clocks: clocksOf(instance.pointer), findings });
+          targets.push({ record, instance, facts: buildFacts(input, instance, clockIndex.get(instance.pointer), undefined, undefined, ruleSet.usesPlanSchedule), clocks: clocksOf(instance.pointer), findings });
         }
       } else {
         const clockId = rule.subject.clock;
         for (const state of clocks.filter((candidate) => candidate.clock === clockId)) {
           const instance = subjectAt(record, state.subject);
-          if (instance) targets.push({ record, instance, facts: buildFacts(input, instance, clockIndex.get(state.subject), state), occurrence: state.occurrence, clocks: clocksOf(state.subject, state.occurrence), findings });
+          if (instance) targets.push({ record, instance, facts: buildFacts(input, instance, clockIndex.get(state.subject), state, undefined, ruleSet.usesPlanSchedule), occurrence: state.occurrence, clocks: clocksOf(state.subject, state.occurrence), findings });
         }
       }
     }
