@@ -7,7 +7,7 @@ import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
 import { MIN_YEAR } from '../calendar/dates.ts';
 import type { ProjectRecord } from './types.gen.ts';
 import { unsafeIdHint } from './safe-id.ts';
-import { ASOF_KEYWORD } from './as-of-keyword.ts';
+import { ASOF_KEYWORD, KEY_KEYWORD, REF_KEYWORD } from './as-of-keyword.ts';
 
 export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
 
@@ -24,6 +24,9 @@ export function createAjv(): Ajv2020 {
   ajv.addFormat('local-date-time', isLocalDateTime);
   // The record schema says per field how it reads at an as-of (records/as-of.ts); ajv checks the annotation's shape.
   ajv.addKeyword({ keyword: ASOF_KEYWORD.keyword, metaSchema: ASOF_KEYWORD.metaSchema });
+  // References between parts of the record (x-ref) and the names of id-less list elements (x-key), read by the alert rules.
+  ajv.addKeyword({ keyword: REF_KEYWORD.keyword, metaSchema: REF_KEYWORD.metaSchema });
+  ajv.addKeyword({ keyword: KEY_KEYWORD.keyword, metaSchema: KEY_KEYWORD.metaSchema });
   return ajv;
 }
 
