@@ -17,18 +17,40 @@ export function packageFile(relative: string): string {
   return path.join(packageRoot, relative);
 }
 
-/** A data folder or file: the working directory's own when it has one (a records repository's rules/alerts), else the package's. */
+/**
+ * DOCPACK_DATA: a folder laid out like docpack's (rules/alerts, rules/deadlines, templates/word...) whose
+ * data paths, those it has, replace the working directory's and the package's. docpack's own tests set it
+ * to test/pinned, a frozen copy of the rules, so that a team's edits to rules/ never turn them red.
+ */
+export function dataOverrideRoot(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const root = env.DOCPACK_DATA;
+  return root === undefined || root === '' ? undefined : path.resolve(root);
+}
+
+/** A data folder or file: DOCPACK_DATA's, else the working directory's own (a records repository's rules/alerts), else the package's. */
 export function dataPath(relative: DataPath, cwd: string = process.cwd()): string {
+  const root = dataOverrideRoot();
+  if (root !== undefined && existsSync(path.join(root, relative))) return path.join(root, relative);
   const own = path.resolve(cwd, relative);
   return existsSync(own) ? own : packageFile(relative);
 }
 
 /** The data paths the working directory brings its own of, when it is not docpack's own folder (a records repository). */
 export function ownDataPaths(cwd: string = process.cwd()): DataPath[] {
+  const root = dataOverrideRoot();
   return DATA_PATHS.filter((relative) => {
+    if (root !== undefined && existsSync(path.join(root, relative))) return false;
     const own = path.resolve(cwd, relative);
     return existsSync(own) && own !== path.resolve(packageFile(relative));
   });
+}
+
+/** The data paths DOCPACK_DATA replaces (it must be a folder: a wrong one is an error, never ignored). */
+export function overriddenDataPaths(): DataPath[] {
+  const root = dataOverrideRoot();
+  if (root === undefined) return [];
+  if (!existsSync(root)) throw new Error(`DOCPACK_DATA=${root} does not exist`);
+  return DATA_PATHS.filter((relative) => existsSync(path.join(root, relative)));
 }
 
 /** docpack's version, from its package.json (one place to change it). */

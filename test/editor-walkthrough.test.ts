@@ -8,6 +8,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useShippedRules } from './shipped.ts';
+
+// This file is about the shipped rules/ (and a copy of the repository), not the frozen copy the other tests use.
+useShippedRules();
 
 const NESTED = process.env.DOCPACK_WALKTHROUGH_COPY === '1';
 const FULL = process.env.WALKTHROUGH_FULL === '1';

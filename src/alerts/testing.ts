@@ -7,6 +7,7 @@ import { recordFragmentSchema } from '../records/fragment-schema.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { checkRecordText } from '../records/load.ts';
 import { createAjv, describeSchemaErrors, recordSchemaPath } from '../records/schema.ts';
+import { packageFile } from '../package-files.ts';
 import { timeToEpochMs } from '../time.ts';
 import { compileRules } from './evaluate.ts';
 import { loadRoles } from './roles.ts';
@@ -145,9 +146,10 @@ let validator: ValidateFunction | undefined;
  * The case-file schema, with the record-fragment schema it refers to for `record` and `fragments`:
  * a fragment that does not fit the record schema is reported at its file:line:column.
  */
-function caseValidators(dir: string): ValidateFunction {
+function caseValidators(): ValidateFunction {
   if (!validator) {
-    const suiteSchema = JSON.parse(readFileSync(path.join(dir, 'alert-test.schema.json'), 'utf8')) as { $id?: string };
+    // The package's schema: a team's rules folder (a records repository's own, a copy) need not carry the schemas.
+    const suiteSchema = JSON.parse(readFileSync(packageFile('rules/alerts/alert-test.schema.json'), 'utf8')) as { $id?: string };
     const fragmentSchema = recordFragmentSchema(JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as Record<string, unknown>);
     const ajv = createAjv();
     // The case schema points at the fragment schema by a relative path (for editors); Ajv resolves it from the $id.
@@ -160,7 +162,7 @@ function caseValidators(dir: string): ValidateFunction {
 
 /** Runs the cases of the *.test.json files in `dir` (or those selected) against the rules in `rules`. */
 export function runRuleTests(dir: string, rules: readonly AlertRule[], context: Omit<CheckContext, 'ruleSet' | 'asOfMs'>, selection: TestSelection = {}): { results: CaseResult[]; problems: Problem[] } {
-  const suiteValidator = caseValidators(dir);
+  const suiteValidator = caseValidators();
   const base = JSON.parse(readFileSync(path.join(dir, '_test-base.json'), 'utf8')) as Record<string, unknown>;
   delete base.$comment;
   delete base.$schema;

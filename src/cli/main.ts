@@ -3,7 +3,7 @@ import { ExitCode } from './exit-codes.ts';
 import { processIo, type CliIo, type SetExit } from './io.ts';
 import { UsageError } from './usage-error.ts';
 import { DocpackError, formatProblem } from '../errors.ts';
-import { ownDataPaths, packageVersion } from '../package-files.ts';
+import { overriddenDataPaths, ownDataPaths, packageVersion } from '../package-files.ts';
 
 /**
  * Each command module exports `register(program, io, setExit)`.
@@ -49,6 +49,12 @@ export async function buildProgram(io: CliIo, setExit: SetExit, argv: readonly s
   // A records repository's own rules or templates replace the package's: say which, so a run is never
   // silently made with other rules than the user thinks.
   program.hook('preAction', () => {
+    // DOCPACK_DATA is set on purpose, as a flag is (docpack's tests set it): no note, but a wrong one is an error.
+    try {
+      overriddenDataPaths();
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}: unset it, or point it at a folder laid out like docpack's (rules/alerts, rules/deadlines, templates/...)`);
+    }
     const own = ownDataPaths();
     if (own.length > 0) io.err(`docpack: using this folder's ${own.join(', ')} instead of the package's`);
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import type { Finding } from '../../src/alerts/types.ts';
+import { PINNED_ALERTS } from '../shipped.ts';
 
 const AS_OF = '2026-11-25T09:00:00+08:00';
 
@@ -21,7 +22,7 @@ async function findings(args: string[]): Promise<Finding[]> {
 
 function copyRules(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'docpack-rules-'));
-  cpSync('rules/alerts', dir, { recursive: true });
+  cpSync(PINNED_ALERTS, dir, { recursive: true });
   return dir;
 }
 
@@ -114,7 +115,7 @@ describe('docpack check', () => {
 
 describe('docpack rules lint', () => {
   it('passes on the shipped rules and clocks', async () => {
-    const result = await run(['rules', 'lint']);
+    const result = await run(['rules', 'lint', '--rules', 'rules/alerts', '--deadlines', 'rules/deadlines']);
     expect(result.stdout).toMatch(/\d+ rules, \d+ clocks: no problems/);
     expect(result.code).toBe(0);
   });

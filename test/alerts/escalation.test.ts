@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import type { Finding } from '../../src/alerts/types.ts';
+import { PINNED_ALERTS } from '../shipped.ts';
 
 /** The rule cases' base record with one open problem planned for `plannedResolution`. */
 function problemRecord(plannedResolution: string): string {
-  const base = JSON.parse(readFileSync('rules/alerts/_test-base.json', 'utf8')) as Record<string, unknown>;
+  const base = JSON.parse(readFileSync(`${PINNED_ALERTS}/_test-base.json`, 'utf8')) as Record<string, unknown>;
   delete base.$comment;
   delete base.$schema;
   base.problems = [

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import { DEFAULT_SAMPLE_FILE, readSampleFile } from '../../src/alerts/sample.ts';
+import { useShippedRules } from '../shipped.ts';
 
 // The findings fixtures/projects/STORIES.md works out by hand are data: fixtures/expected-findings.json.
 // A rule change that changes them shows in `docpack rules diff` and is accepted with `docpack rules accept`.
 describe('the fixtures give the findings their stories imply', () => {
+  useShippedRules();
   it('docpack rules diff finds no difference from fixtures/expected-findings.json', async () => {
     const io = memoryIo();
     const code = await main(['rules', 'diff'], io);

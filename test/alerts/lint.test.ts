@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { PINNED_ALERTS, PINNED_DEADLINES } from '../shipped.ts';
 
 const AS_OF = '2026-11-25T09:00:00+08:00';
 
@@ -26,7 +27,7 @@ type Json = Record<string, any>;
 
 /** A copy of rules/alerts with one rule file edited. */
 function editedRules(id: string, edit: (rule: Json) => void): { dir: string; file: string } {
-  const dir = copyDir('rules/alerts');
+  const dir = copyDir(PINNED_ALERTS);
   const file = path.join(dir, `${id}.json`);
   const rule = JSON.parse(readFileSync(file, 'utf8')) as Json;
   edit(rule);
@@ -168,7 +169,7 @@ describe('rules lint checks values against the type of what they are compared wi
 
 describe('deadline files', () => {
   it('a misspelt path in a deadline file is one problem with a hint, not "no deadline clock" in every rule that uses it', async () => {
-    const dir = copyDir('rules/deadlines');
+    const dir = copyDir(PINNED_DEADLINES);
     const file = path.join(dir, 'circuit-warning-pool.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"anchor": "requiredCompletion"', '"anchor": "requiredCompleton"'));
     const result = await run(['check', '--as-of', AS_OF, '--deadlines', dir, 'fixtures/projects']);
@@ -183,7 +184,7 @@ describe('deadline files', () => {
 
 describe('subfolders of a rules directory are read, never ignored', () => {
   it('a rule in a subfolder runs; a broken one there is refused with its path', async () => {
-    const dir = copyDir('rules/alerts');
+    const dir = copyDir(PINNED_ALERTS);
     mkdirSync(path.join(dir, 'circuits'));
     for (const id of ['circuit-overdue']) {
       renameSync(path.join(dir, `${id}.json`), path.join(dir, 'circuits', `${id}.json`));
@@ -214,7 +215,7 @@ describe('subfolders of a rules directory are read, never ignored', () => {
 
 describe('every command that runs rules or clocks takes --deadlines and refuses a bad file', () => {
   const badDeadlines = (): string => {
-    const dir = copyDir('rules/deadlines');
+    const dir = copyDir(PINNED_DEADLINES);
     const file = path.join(dir, 'survey-due.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"stop": "survey.doneAt"', '"stop": "survey.doneAtt"'));
     return dir;
@@ -245,7 +246,7 @@ describe('every command that runs rules or clocks takes --deadlines and refuses 
     const result = await run(['clocks', record, '--as-of', AS_OF, '--deadlines', badDeadlines()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/survey-due\.json:\d+:\d+ stop: "survey\.doneAtt" is not a field of the order/);
-    expect((await run(['clocks', record, '--as-of', AS_OF, '--deadlines', 'rules/deadlines'])).code).toBe(0);
+    expect((await run(['clocks', record, '--as-of', AS_OF, '--deadlines', PINNED_DEADLINES])).code).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { memoryIo } from '../../src/cli/io.ts';
+import { PINNED_ALERTS } from '../shipped.ts';
 
 async function run(args: string[]): Promise<{ code: number; stderr: string }> {
   const io = memoryIo();
@@ -15,7 +16,7 @@ async function run(args: string[]): Promise<{ code: number; stderr: string }> {
 /** A copy of rules/alerts with survey-late.json's text changed. */
 function rulesWith(change: (text: string) => string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'docpack-rules-'));
-  cpSync('rules/alerts', dir, { recursive: true });
+  cpSync(PINNED_ALERTS, dir, { recursive: true });
   const file = path.join(dir, 'survey-late.json');
   writeFileSync(file, change(readFileSync(file, 'utf8')));
   return dir;

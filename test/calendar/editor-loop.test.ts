@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calendarYearFromPackage, packageInfo, readPackageYear } from '../../scripts/import-calendar.ts';
 import { formatCalendarJson } from '../../src/calendar/format.ts';
+import { useShippedRules } from '../shipped.ts';
+
+// This file is about the shipped rules/ (and a copy of the repository), not the frozen copy the other tests use.
+useShippedRules();
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const copy = mkdtempSync(join(tmpdir(), 'docpack-editor-calendar-'));

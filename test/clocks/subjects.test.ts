@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import type { ClockState } from '../../src/clocks/types.ts';
+import { PINNED_DEADLINES } from '../shipped.ts';
 
 const AS_OF = '2026-11-25T09:00:00+08:00';
 
 function deadlines(files: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'docpack-deadlines-'));
-  cpSync('rules/deadlines', dir, { recursive: true });
+  cpSync(PINNED_DEADLINES, dir, { recursive: true });
   for (const [name, value] of Object.entries(files)) writeFileSync(path.join(dir, name), JSON.stringify(value, null, 2));
   return dir;
 }

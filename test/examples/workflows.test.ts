@@ -11,6 +11,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runGithubWorkflow, runGitlabPipeline, treeDigest, type CiStore, type JobRun } from './ci-runner.ts';
+import { useShippedRules } from '../shipped.ts';
+
+// This file is about the shipped rules/ (and a copy of the repository), not the frozen copy the other tests use.
+useShippedRules();
 
 const repoRoot = process.cwd();
 const examples = path.join(repoRoot, 'examples/ci');
