@@ -2,6 +2,7 @@
 // fresh by test/setup/dist.ts). A run that falls back to the sources through tsx means dist/ is stale: that
 // fails here, loudly, instead of making the suite slow without saying why.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 
 export interface CliRun {
@@ -22,4 +23,12 @@ export function runCli(args: readonly string[], options: SpawnSyncOptions & { bi
     throw new Error(`${bin} ran the sources through tsx: dist/ is older than src/ (test/setup/dist.ts builds it before the tests; was src/ changed during the run?)\n${stderr}`);
   }
   return { status: run.status, stdout: String(run.stdout), stderr };
+}
+
+/**
+ * Copies this checkout's dist/ into a copy of the repository, after its sources were copied: the copy's
+ * bin/docpack.js (and its test run's global setup) then find a build at least as new as its src/.
+ */
+export function copyBuild(copy: string): void {
+  cpSync(path.join(REPO, 'dist'), path.join(copy, 'dist'), { recursive: true });
 }
