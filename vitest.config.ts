@@ -1,17 +1,27 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The tests run against a frozen copy of the rules (test/pinned/rules): a team that edits rules/ must
 // never need to edit test/ to keep npm test green. The shipped rules are tested by their own cases
-// (rules/alerts/*.test.json), rules lint and the sample's expected findings, which opt out of the copy.
+// (rules/alerts/*.test.json), rules lint and the sample's expected findings, which opt out of the copy
+// (test/shipped.ts). Set here too, so that the global set-up (the office pack) reads the same copy.
 const pinned = fileURLToPath(new URL('./test/pinned', import.meta.url));
+process.env.DOCPACK_DATA = pinned;
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // dist/ fresh for the tests that run the CLI as a process; the office round trip started in the background.
+    globalSetup: ['test/setup/dist.ts', 'test/office/setup.ts'],
     setupFiles: ['test/setup/fast-check.ts'],
     env: { DOCPACK_DATA: pinned },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    reporters: ['default', './test/setup/skips-reporter.ts'],
+    // Vitest's default is one file at a time on 2 cores; much of the suite waits on child processes
+    // (the CLI, npm, soffice), so two files at a time use both cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Budgets for a loaded 2-core machine; the slow end-to-end tests give their own.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
   },
 });

@@ -327,7 +327,8 @@ function idOf(value: unknown): string | undefined {
 /** Orders problems by position so a reader can walk the file from top to bottom. */
 export function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort(
-    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message),
+    // Messages by code unit, never localeCompare: the order (and so stderr and --json) must not depend on LANG/LC_ALL.
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
   );
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OPERATORS, compileCondition, type Facts } from '../../src/alerts/conditions.ts';
 import { evaluateWithEngine } from '../../src/alerts/reference.ts';
 import type { RuleCondition } from '../../src/alerts/types.ts';
+import { runs } from '../support/runs.ts';
 
 // Random facts and random conditions over every supported operator: the compiled evaluator must
 // give exactly json-rules-engine's result, including when one of them throws.
@@ -57,7 +58,7 @@ describe('compiled conditions vs json-rules-engine', () => {
         if (engine === 'error') expect([true, false, 'error']).toContain(compiled);
         else expect(compiled).toBe(engine);
       }),
-      { numRuns: Number(process.env.DIFF_RUNS ?? 1500) },
+      { numRuns: Number(process.env.DIFF_RUNS ?? runs(1500, 300)) },
     );
   });
 
@@ -76,7 +77,7 @@ describe('compiled conditions vs json-rules-engine', () => {
         expect(compiled(facts), key).toBe((await evaluateWithEngine(tree, facts)).result);
         expect(compiled(facts), key).toBe(true);
       }),
-      { numRuns: Number(process.env.DIFF_RUNS ?? 1000) },
+      { numRuns: Number(process.env.DIFF_RUNS ?? runs(1000, 200)) },
     );
   });
 

@@ -9,6 +9,7 @@ import type { ClockDef, ClockState } from '../../src/clocks/types.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import { makeCircuit, makeFault, makeOrder, makeRecord, withOrder } from './records.ts';
 import { pinnedCalendarDir } from '../calendar/pinned.ts';
+import { runs } from '../support/runs.ts';
 
 let calendar: WorkingCalendar;
 let defs: ClockDef[];
@@ -448,7 +449,7 @@ describe('properties over the 2025-2026 calendar', () => {
         expect(ranks.every((rank) => rank >= 0)).toBe(true);
         for (let i = 1; i < ranks.length; i++) expect(ranks[i]!).toBeGreaterThanOrEqual(ranks[i - 1]!);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200, 100) },
     );
   });
 });

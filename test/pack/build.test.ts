@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -143,33 +142,7 @@ describe('docpack build', () => {
   });
 });
 
-describe('the sample pack in a real client', () => {
-  const soffice = (() => {
-    try {
-      execFileSync('which', ['soffice'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
-  it.skipIf(!soffice)('every document converts with LibreOffice and reads back its Chinese text', async () => {
-    const out = tempDir();
-    await build(['fixtures/projects', '--out', out]);
-    const pack = path.join(out, '2026-11-25');
-    const files = manifestOf(out).files.filter((file) => /\.(docx|xlsx)$/.test(file.path)).map((file) => path.join(pack, file.path));
-    const pdfDir = tempDir();
-    execFileSync('soffice', [`-env:UserInstallation=file://${tempDir()}`, '--headless', '--convert-to', 'pdf', '--outdir', pdfDir, ...files], { stdio: 'ignore', timeout: 600_000 });
-    for (const file of files) {
-      const pdf = path.join(pdfDir, path.basename(file).replace(/\.(docx|xlsx)$/, '.pdf'));
-      expect(existsSync(pdf), `${file} did not convert`).toBe(true);
-    }
-    const text = (name: string): string => execFileSync('pdftotext', ['-layout', path.join(pdfDir, name), '-'], { encoding: 'utf8' });
-    expect(text('周报.pdf')).toContain('政企客户项目周报');
-    expect(text('电路预警清单.pdf')).toContain('GD-ZH-INT-20261110-01');
-    expect(text('预警升级汇总.pdf')).toContain('serious-fault-key-customer');
-  }, 900_000);
-});
+// Every document of the sample pack through LibreOffice: test/pack/documents-office.test.ts (one conversion for the suite).
 
 describe('concurrency and shards', () => {
   it('gives byte-identical packs whatever the concurrency (worker threads)', async () => {

@@ -1,17 +1,13 @@
 // Every document type of the sample pack, as a coordinator reads it: built with `docpack build`,
 // converted by LibreOffice, read back with pdftotext (issue 14: documents a coordinator can send).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
+import { officeAvailability, officeOutput, type OfficeOutput } from '../office/office.ts';
 
-const has = (command: string): boolean => spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
-const office = has('soffice') && has('pdftotext');
-if (!office) console.warn('SKIPPED test/pack/documents-office.test.ts: soffice or pdftotext is not installed');
+const office = officeAvailability('test/pack/documents-office.test.ts');
 
 /** One document of each type, from the projects that show what the issue asks. */
 const DOCUMENTS = {
@@ -29,32 +25,34 @@ const DOCUMENTS = {
 } as const;
 type Name = keyof typeof DOCUMENTS;
 
-const dir = mkdtempSync(path.join(tmpdir(), 'docpack-office-'));
+let converted: OfficeOutput;
 const pages = new Map<Name, string[]>();
 let summary = '';
 
+/** The PDF of one document of the pack. */
+const pdfOf = (name: Name): string => converted.pdf(converted.status.pack[DOCUMENTS[name]] ?? `missing ${DOCUMENTS[name]}`);
 const textOf = (name: Name): string => (pages.get(name) ?? []).join('\f');
 const record = (id: string): ProjectRecord => JSON.parse(readFileSync(`fixtures/projects/${id}.json`, 'utf8')) as ProjectRecord;
 
-describe.skipIf(!office)('the sample pack in LibreOffice', () => {
+describe.runIf(office.run)('the sample pack in LibreOffice', () => {
+  // The pack is built and every document converted once for the suite (test/office/prepare.ts).
   beforeAll(async () => {
-    const io = memoryIo();
-    const code = await main(['build', 'fixtures/projects', '--out', dir, '--as-of', '2026-11-25T09:00:00+08:00'], io);
-    expect(code, io.stderr.join('\n')).toBe(0);
-    const pack = path.join(dir, '2026-11-25');
-    summary = readFileSync(path.join(pack, 'summary.md'), 'utf8');
-    const names = Object.keys(DOCUMENTS) as Name[];
-    // ASCII names: soffice's handling of non-ASCII command-line names depends on the locale.
-    const files = names.map((name) => {
-      const file = path.join(dir, `${name}${path.extname(DOCUMENTS[name])}`);
-      copyFileSync(path.join(pack, DOCUMENTS[name]), file);
-      return file;
-    });
-    execFileSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...files], { stdio: 'pipe', timeout: 240_000 });
+    converted = await officeOutput();
+    summary = readFileSync(path.join(converted.pack, 'summary.md'), 'utf8');
     // Reading order (no -layout): a table's cells come one after another, as a reader takes them.
-    for (const name of names) pages.set(name, execFileSync('pdftotext', [path.join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' }).split('\f'));
-  }, 300_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    for (const name of Object.keys(DOCUMENTS) as Name[]) pages.set(name, execFileSync('pdftotext', [pdfOf(name), '-'], { encoding: 'utf8' }).split('\f'));
+  }, 600_000);
+
+  it('every document of the pack converts with LibreOffice and reads back its Chinese text', () => {
+    const manifest = JSON.parse(readFileSync(path.join(converted.pack, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+    const documents = manifest.files.filter((file) => /\.(docx|xlsx)$/.test(file.path));
+    expect(documents.length).toBeGreaterThan(40);
+    for (const file of documents) expect(existsSync(converted.pdf(converted.status.pack[file.path] ?? 'none')), `${file.path} did not convert`).toBe(true);
+    const text = (file: string): string => execFileSync('pdftotext', ['-layout', converted.pdf(converted.status.pack[file] ?? 'none'), '-'], { encoding: 'utf8' });
+    expect(text('portfolio/周报.docx')).toContain('政企客户项目周报');
+    expect(text('portfolio/电路预警清单.xlsx')).toContain('GD-ZH-INT-20261110-01');
+    expect(text('portfolio/预警升级汇总.xlsx')).toContain('serious-fault-key-customer');
+  });
 
   it('counts agree across summary.md, 周报 and 预警升级汇总, which shows status and closing time', () => {
     const [, open, escalations] = /(\d+) open findings \((\d+) escalations\)/.exec(summary) ?? [];
@@ -96,7 +94,7 @@ describe.skipIf(!office)('the sample pack in LibreOffice', () => {
   it('no column narrower than its longest word: id pieces, phone numbers and dates stay whole', () => {
     // An id may wrap after a '-' (the layout allows it); a piece between them never breaks. The
     // -layout text keeps each line's hyphen, where reading order joins a wrapped id's lines.
-    const layout = (name: Name): string => execFileSync('pdftotext', ['-layout', path.join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' });
+    const layout = (name: Name): string => execFileSync('pdftotext', ['-layout', pdfOf(name), '-'], { encoding: 'utf8' });
     const fin = record('P2026-FIN-002');
     const med = record('P2026-MED-009');
     for (const name of ['plan', 'weekly'] as const) {

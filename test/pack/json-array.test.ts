@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readJsonArrayItems } from '../../src/pack/json-array.ts';
 import { PackOutput } from '../../src/pack/output.ts';
+import { runs } from '../support/runs.ts';
 
 const item = fc.dictionary(
   fc.string({ maxLength: 6 }),
@@ -25,7 +26,7 @@ describe('reading back the arrays writeJsonArray writes', () => {
         expect([...readJsonArrayItems(file, key)]).toEqual(items);
         out.abandon();
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150, 50) },
     );
   });
 

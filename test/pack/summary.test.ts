@@ -7,6 +7,7 @@ import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { loadLabels } from '../../src/render/labels.ts';
 import { emptyTally, markdownCell, renderSummary } from '../../src/pack/summary.ts';
+import { runs } from '../support/runs.ts';
 
 const HOSTILE = [
   'a\rb',
@@ -94,7 +95,7 @@ describe('summary.md from record text', () => {
           expect(textOf(row.children[1]!).replace(/\u2060/g, '')).toBe(name.replace(/[\r\n]/g, ' ').trim());
         });
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300, 100) },
     );
   });
 

@@ -18,6 +18,7 @@ import { docxText } from '../../src/render/word/extract-text.ts';
 import { isoWeekOf, dayOf } from '../../src/clocks/instant.ts';
 import { formatTime, parseAsOf, timeToEpochMs } from '../../src/time.ts';
 import { DateTime } from 'luxon';
+import { runs } from '../support/runs.ts';
 
 const FIXTURES = path.resolve('fixtures/projects');
 const fixtureFiles = readdirSync(FIXTURES).filter((name) => name.endsWith('.json')).sort();
@@ -257,7 +258,7 @@ describe('the record as known at the as-of', () => {
         const record = fixture(name);
         expect(recordAsKnownAt(record, asOfMs)).toEqual(removeLaterEventsByHand(record, asOfMs));
       }),
-      { numRuns: 400 },
+      { numRuns: runs(400, 100) },
     );
   });
 });

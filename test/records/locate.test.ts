@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapePointerSegment } from '../../src/errors.ts';
 import { SourceMap, locatePlaces, placeKey, type PlaceWanted } from '../../src/records/json-text.ts';
+import { runs } from '../support/runs.ts';
 
 /** Every pointer of a value, and for objects each member name as a key place. */
 function placesOf(value: unknown, pointer = '', into: PlaceWanted[] = []): PlaceWanted[] {
@@ -27,7 +28,7 @@ describe('locatePlaces (one pass, no syntax tree)', () => {
         const found = locatePlaces(text, places);
         for (const place of places) expect(found.get(placeKey(place)), JSON.stringify(place)).toEqual(map.locate(place.pointer, place.key));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300, 100) },
     );
   });
 });

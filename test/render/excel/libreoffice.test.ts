@@ -1,66 +1,23 @@
 // A real client opens what we write: LibreOffice converts every workbook to CSV (each sheet, cells as
 // shown) and to PDF, and the test reads the text back. Skipped, saying so, only when soffice is missing.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+// A real client opens what we write: LibreOffice converts every workbook to CSV (each sheet, cells as
+// shown) and to PDF, and the test reads the text back. The workbooks are written and converted with the rest
+// of the suite's documents (test/office/prepare.ts); skipped, loudly, only where soffice is missing, never in CI.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectRecord } from '../../../src/records/types.gen.ts';
-import { fixtures, render, ruleFindings, specNamed } from './helpers.ts';
-import { FINDINGS } from './findings.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { officeAvailability, officeOutput, type OfficeOutput } from '../../office/office.ts';
 
-const hasSoffice = spawnSync('soffice', ['--version'], { encoding: 'utf8' }).status === 0;
-const hasPdftotext = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' }).status === 0;
-if (!hasSoffice) console.warn('SKIPPED test/render/excel/libreoffice.test.ts: soffice (LibreOffice) is not installed; install libreoffice-calc to run the office round trip');
+const office = officeAvailability('test/render/excel/libreoffice.test.ts');
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'docpack-lo-'));
-const profile = `file://${path.join(os.tmpdir(), `lo-${process.pid}-${randomBytes(4).toString('hex')}`)}`;
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(new URL(profile), { recursive: true, force: true });
-});
+let converted: OfficeOutput;
+const csv = (base: string, sheet: string): string => converted.csv(`excel-${base}`, sheet);
 
-function soffice(args: string[]): void {
-  execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--norestore', ...args], { cwd: dir, stdio: 'pipe', timeout: 120_000 });
-}
-
-/** Every sheet to CSV, UTF-8, cells as shown (token 9), all sheets (token 12 = -1). */
-const CSV_FILTER = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1';
-
-function csv(base: string, sheet: string): string {
-  return readFileSync(path.join(dir, 'csv', `${base}-${sheet}.csv`), 'utf8');
-}
-
-describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
-  let records: ProjectRecord[];
-
+describe.runIf(office.run)('LibreOffice opens every workbook', () => {
   beforeAll(async () => {
-    records = await fixtures();
-    const pre011 = records.find((record) => record.id === 'P2026-PRE-011')!;
-    // A long problem table (several printed pages) with hostile text in it.
-    const long = structuredClone(pre011);
-    long.problems = Array.from({ length: 120 }, (_, index) => ({
-      ...pre011.problems![index % pre011.problems!.length]!,
-      id: `PB-LONG-${String(index).padStart(3, '0')}`,
-      description: index === 0 ? '=1+1' : index === 1 ? '@SUM(1,2)' : index === 2 ? 'a_x0041_b & <c> _x000d_' : pre011.problems![index % pre011.problems!.length]!.description,
-    }));
-    const files: [string, Buffer][] = [
-      ['problem-table', await render(specNamed('problem-table'), [pre011], { subtitle: `${pre011.id} ${pre011.name}` })],
-      ['problem-long', await render(specNamed('problem-table'), [long], { subtitle: `${long.id} ${long.name}` })],
-      // The same through the streaming writer (portfolio workbooks use it): the same cells and pages.
-      ['problem-long-stream', await render(specNamed('problem-table'), [long], { subtitle: `${long.id} ${long.name}`, mode: 'stream' })],
-      ['circuit-warnings', await render(specNamed('circuit-warnings'), records, { findings: ruleFindings(records) })],
-      ['resource-register', await render(specNamed('resource-register'), records, { findings: ruleFindings(records) })],
-      ['warning-summary', await render(specNamed('warning-summary'), records, { findings: FINDINGS })],
-    ];
-    for (const [name, data] of files) writeFileSync(path.join(dir, `${name}.xlsx`), data);
-    mkdirSync(path.join(dir, 'csv'));
-    mkdirSync(path.join(dir, 'pdf'));
-    const xlsx = files.map(([name]) => `${name}.xlsx`);
-    soffice(['--convert-to', CSV_FILTER, '--outdir', 'csv', ...xlsx]);
-    soffice(['--convert-to', 'pdf', '--outdir', 'pdf', ...xlsx]);
-  }, 240_000);
+    converted = await officeOutput();
+  }, 600_000);
 
   it('reads the problem table: Chinese headers, dates as dates, numbers, labels', () => {
     const text = csv('problem-table', '问题治理表');
@@ -92,26 +49,27 @@ describe.skipIf(!hasSoffice)('LibreOffice opens every workbook', () => {
     expect(csv('warning-summary', '汇总')).toContain('严重程度,数量\n提示,0\n一般,1\n重要,2\n严重,1\n合计,4');
   });
 
-  it.skipIf(!hasPdftotext)('prints A4 landscape pages with the header row repeated and page numbers', () => {
-    const pdfs = readdirSync(path.join(dir, 'pdf')).sort();
+  it('prints A4 landscape pages with the header row repeated and page numbers', () => {
+    const dir = converted.dir;
+    const pdfs = readdirSync(path.join(dir, 'pdf')).filter((name) => name.startsWith('excel-')).map((name) => name.slice('excel-'.length)).sort();
     expect(pdfs).toEqual(['circuit-warnings.pdf', 'problem-long-stream.pdf', 'problem-long.pdf', 'problem-table.pdf', 'resource-register.pdf', 'warning-summary.pdf']);
     const pageCounts: number[] = [];
     for (const name of ['problem-long', 'problem-long-stream']) {
-      const info = execFileSync('pdfinfo', [path.join(dir, 'pdf', `${name}.pdf`)], { encoding: 'utf8' });
+      const info = execFileSync('pdfinfo', [converted.pdf(`excel-${name}`)], { encoding: 'utf8' });
       const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
       pageCounts.push(pages);
       expect(pages).toBeGreaterThan(2);
       // A4 landscape: 842 x 595 points.
       expect(info).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)/);
       for (let page = 1; page <= pages; page++) {
-        const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', path.join(dir, 'pdf', `${name}.pdf`), '-'], { encoding: 'utf8' });
+        const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', converted.pdf(`excel-${name}`), '-'], { encoding: 'utf8' });
         expect(text, `${name} page ${page}`).toContain('问题描述');
         expect(text, `${name} page ${page}`).toContain(`第 ${page} 页，共 ${pages} 页`);
         expect(text, `${name} page ${page}`).toContain('截至 2026-11-25 09:00');
       }
     }
     expect(pageCounts[1]).toBe(pageCounts[0]);
-    const first = execFileSync('pdftotext', ['-layout', path.join(dir, 'pdf', 'problem-table.pdf'), '-'], { encoding: 'utf8' });
+    const first = execFileSync('pdftotext', ['-layout', converted.pdf('excel-problem-table'), '-'], { encoding: 'utf8' });
     expect(first).toContain('问题治理表 P2026-PRE-011');
     expect(first).toContain('PB-PRE-011-01');
   });

@@ -8,6 +8,7 @@ import { SortedRows, compareSortValues, sortLimits, type SortValue } from '../..
 import type { CellValue } from '../../../src/render/excel/values.ts';
 import { FINDINGS } from './findings.ts';
 import { fixtures, inputFor, specs } from './helpers.ts';
+import { runs } from '../../support/runs.ts';
 
 const cell: fc.Arbitrary<CellValue> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 8 }),
@@ -62,7 +63,7 @@ describe('sorted rows', () => {
           expect(scratchDirs().length).toBe(before);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200, 50) },
     );
   });
 

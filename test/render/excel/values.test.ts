@@ -6,6 +6,7 @@ import { secondCheckState } from '../../../src/render/excel/sources.ts';
 import { cellWidth, compileCondition, compileValue, displayWidth, excelDate, toCell } from '../../../src/render/excel/values.ts';
 import type { ResourceCheck } from '../../../src/records/types.gen.ts';
 import { AS_OF, calendar, labels } from './helpers.ts';
+import { runs } from '../../support/runs.ts';
 
 const env = { asOf: AS_OF, calendar, labels };
 const value = (spec: ValueSpec, row: Record<string, unknown>): unknown => compileValue(spec, env)(row);
@@ -122,14 +123,14 @@ describe('cell values', () => {
     expect(displayWidth('ｱ')).toBe(1);
     expect(displayWidth('Ａ')).toBe(2);
     const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('\n', '中文', '한국어', '𠀀', '\uD800', '\uDC00', 'ｱ', '\r\n')), { maxLength: 8 }).map((parts) => parts.join(''));
-    fc.assert(fc.property(text, (value) => displayWidth(value) === reference(value)), { numRuns: 3000 });
+    fc.assert(fc.property(text, (value) => displayWidth(value) === reference(value)), { numRuns: runs(3000, 1000) });
   });
 
   it('cleans text only where it has something to clean', () => {
     const plain = 'no CR or control characters 中文 𠀀';
     expect(toCell(column('text'), plain, labels)).toBe(plain);
     const reference = (value: string): string => value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (value) => toCell(column('text'), value, labels) === reference(value)), { numRuns: 3000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (value) => toCell(column('text'), value, labels) === reference(value)), { numRuns: runs(3000, 1000) });
   });
 
   it('derives the second-check state of a resource check (§2.1.2 item 5)', () => {

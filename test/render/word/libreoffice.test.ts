@@ -1,40 +1,25 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { readRecord, renderAll } from './support.ts';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { officeAvailability, officeOutput, type OfficeOutput } from '../../office/office.ts';
+import { readRecord } from './support.ts';
 
-function has(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
-}
+const office = officeAvailability('test/render/word/libreoffice.test.ts');
 
-const soffice = has('soffice');
-const pdftotext = has('pdftotext');
-if (!soffice || !pdftotext) {
-  console.warn('skipping the LibreOffice round trip: soffice or pdftotext is not installed (apt-get install libreoffice-writer poppler-utils)');
-}
+describe.runIf(office.run)('LibreOffice opens what we write', () => {
+  let converted: OfficeOutput;
+  // The documents are rendered and converted with the rest of the suite's (test/office/prepare.ts).
+  beforeAll(async () => {
+    converted = await officeOutput();
+  }, 600_000);
 
-describe.skipIf(!soffice || !pdftotext)('LibreOffice opens what we write', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'docpack-lo-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('converts one document of each kind to PDF with its Chinese text, header and page numbers', async () => {
+  it('converts one document of each kind to PDF with its Chinese text, header and page numbers', () => {
     // P2026-FIN-002 has all four kinds: 项目需求书, 项目实施安排, 实施方案, 周进度报告.
     const record = readRecord('fixtures/projects/P2026-FIN-002.json');
-    const documents = await renderAll(record);
+    const documents = converted.status.word;
     expect(documents.map((document) => document.fileName.split(/[-.]/)[0]).sort()).toEqual(['周进度报告', '实施方案', '项目实施安排', '项目需求书']);
-    const files = documents.map((document, index) => {
-      // ASCII names: soffice's command line handling of non-ASCII names depends on the locale.
-      const file = path.join(dir, `doc${index}.docx`);
-      writeFileSync(file, document.bytes);
-      return file;
-    });
-    // A profile of our own, so parallel runs and a user's open LibreOffice do not collide.
-    const profile = `file://${path.join(dir, 'profile')}`;
-    execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...files], { stdio: 'pipe', timeout: 120_000 });
-    documents.forEach((document, index) => {
-      const pdf = path.join(dir, `doc${index}.pdf`);
+    documents.forEach((document) => {
+      const pdf = converted.pdf(document.name);
       const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
       const compact = text.replace(/\s+/g, '');
       expect(compact, document.fileName).toContain(record.name);

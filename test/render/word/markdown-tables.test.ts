@@ -4,6 +4,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown } from '../../../src/render/word/markdown.ts';
+import { runs } from '../../support/runs.ts';
 
 // The fast path for GFM tables must give exactly micromark's tree, or step aside.
 const reference = (markdown: string): unknown => fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
@@ -37,7 +38,7 @@ describe('Markdown tables fast path', () => {
         expect(withoutPositions(parseMarkdown(markdown))).toEqual(withoutPositions(reference(markdown)));
         expect((parseMarkdown(markdown).position)).toEqual((reference(markdown) as { position: unknown }).position);
       }),
-      { numRuns: 600 },
+      { numRuns: runs(600, 100) },
     );
   });
 });

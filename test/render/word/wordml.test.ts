@@ -6,6 +6,7 @@ import { buildDocument, packBlocks, packCounts, packDocument, type DocumentMeta,
 import { BULLET_REFERENCE, ORDERED_REFERENCE, docxBlocks, markdownBlocks, type BlockSpec, type MarkdownBlocks, type RunSpec } from '../../../src/render/word/markdown.ts';
 import { instanceMeta } from '../../../src/render/word/render.ts';
 import { AS_OF, documentOptions, fixtureFiles, readRecord, renderer } from './support.ts';
+import { runs as propertyRuns } from '../../support/runs.ts';
 
 // The fast path writes the blocks' XML itself; docx's builders and Formatter are the reference.
 // Both must give the same bytes, package and all.
@@ -130,7 +131,7 @@ describe('Word blocks written as text, against docx', () => {
         const actual = await packBlocks(parsed, properties);
         expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), firstDifference(actual, expected)).toBe(0);
       }),
-      { numRuns: Number(process.env.WORDML_RUNS ?? 300) },
+      { numRuns: Number(process.env.WORDML_RUNS ?? propertyRuns(300, 60)) },
     );
   });
 });

@@ -1,0 +1,90 @@
+// Every package that src/, test/, scripts/, bench/ and bin/ import is declared in package.json, so a test
+// never passes only because a dependency of a dependency happens to be installed (hoisted). src/ and bin/
+// (what the installed package runs) may use only `dependencies`; node: built-ins are always fine.
+import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: Record<string, unknown> };
+const runtime = new Set(Object.keys(manifest.dependencies));
+const declared = new Set([...runtime, ...Object.keys(manifest.devDependencies)]);
+// A transitive package whose version package.json pins with `overrides` (jsonpath-plus) is declared there:
+// a test may read it to check that the pin holds.
+const overridden = new Set(Object.keys(manifest.overrides ?? {}));
+const builtins = new Set(builtinModules);
+// Files that run only in a checkout, where devDependencies are installed: the sources through tsx when
+// dist/ is stale (the installed package never takes that branch), and what the build leaves out of dist/.
+const buildExcluded = new Set((JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as { exclude?: string[] }).exclude ?? []);
+const CHECKOUT_ONLY: Record<string, string[]> = { 'bin/docpack.js': ['tsx'], 'src/pack/worker.mjs': ['tsx'] };
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.(ts|mts|js|mjs|cjs)$/.test(entry.name) && !entry.parentPath.includes('node_modules'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** Every module specifier of a file: static imports and exports, import(), require() and import.meta.resolve(). */
+export function specifiers(file: string, text: string): { specifier: string; line: number; typeOnly: boolean }[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: { specifier: string; line: number; typeOnly: boolean }[] = [];
+  const add = (node: ts.Node | undefined, typeOnly = false): void => {
+    if (node && ts.isStringLiteralLike(node)) found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) add(node.moduleSpecifier, node.importClause?.isTypeOnly === true);
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier) add(node.moduleSpecifier, node.isTypeOnly);
+    else if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const dynamic = callee.kind === ts.SyntaxKind.ImportKeyword;
+      const required = ts.isIdentifier(callee) && callee.text === 'require';
+      const resolved = ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && callee.expression.getText(source) === 'import.meta';
+      const requireResolve = ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && /require$/.test(callee.expression.getText(source));
+      if (dynamic || required || resolved || requireResolve) add(node.arguments[0]);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal, true);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** The package a bare specifier names ("@scope/name/sub" → "@scope/name"), or undefined for relative paths and built-ins. */
+export function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#')) return undefined;
+  if (specifier.startsWith('node:') || builtins.has(specifier.split('/')[0] ?? '')) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+describe('declared dependencies', () => {
+  it('reads every kind of import (the parser itself)', () => {
+    const text = "import a from 'exceljs';\nimport type { B } from '@scope/pkg/sub';\nexport * from './local.ts';\nconst c = await import('luxon');\nconst d = require('node:fs');\nconst e = import.meta.resolve('tsx/esm/api');\ntype F = import('ajv').default;\n";
+    expect(specifiers('x.ts', text).map((item) => `${item.line}:${packageOf(item.specifier) ?? '-'}${item.typeOnly ? ' (type)' : ''}`)).toEqual(['1:exceljs', '2:@scope/pkg (type)', '3:-', '4:luxon', '5:-', '6:tsx', '7:ajv (type)']);
+  });
+
+  const groups: { dirs: string[]; allowed: Set<string>; what: string }[] = [
+    { dirs: ['src', 'bin'], allowed: runtime, what: 'dependencies (the installed package has no devDependencies)' },
+    { dirs: ['test', 'scripts', 'bench', '.'], allowed: declared, what: 'dependencies or devDependencies' },
+  ];
+  for (const { dirs, allowed, what } of groups) {
+    it(`${dirs.join(', ')} import only ${what}`, () => {
+      const files = dirs.flatMap((dir) => (dir === '.' ? readdirSync('.').filter((name) => /\.(ts|mjs|js)$/.test(name)) : sourceFiles(dir)));
+      expect(files.length).toBeGreaterThan(dirs.includes('src') ? 30 : 5);
+      const undeclared: string[] = [];
+      for (const file of files) {
+        const devOnly = buildExcluded.has(file);
+        for (const { specifier, line, typeOnly } of specifiers(file, readFileSync(file, 'utf8'))) {
+          const name = packageOf(specifier);
+          if (!name) continue;
+          // A type-only import is erased by the compiler: its types may come from @types/<name>, a devDependency.
+          const names = typeOnly ? [name, `@types/${name.replace(/^@([^/]+)\//, '$1__')}`] : [name];
+          const ok = names.some((candidate) => allowed.has(candidate) || ((typeOnly || devOnly || CHECKOUT_ONLY[file]?.includes(candidate)) && declared.has(candidate)) || overridden.has(candidate));
+          if (!ok) undeclared.push(`${file}:${line} imports "${specifier}": ${names.join(' or ')} is not in package.json ${what}`);
+        }
+      }
+      expect(undeclared).toEqual([]);
+    });
+  }
+});
