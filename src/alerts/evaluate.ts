@@ -6,7 +6,7 @@ import { parseSubjectPattern, singular, type PatternStep } from '../clocks/subje
 import { dayOf, endOfDay, formatDay, formatInstant, parseDay, startOfDay } from '../clocks/instant.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 import { existedSince } from '../records/as-of.ts';
 import type { Level, Order, ProjectRecord } from '../records/types.gen.ts';
 import { schedulePlan } from '../clocks/plan-schedule.ts';

@@ -1,4 +1,4 @@
-import { label, type Labels } from '../render/labels.ts';
+import { label, type Labels } from '../labels.ts';
 import { formatInstant } from '../clocks/instant.ts';
 import { timeToEpochMs } from '../time.ts';
 import type { Facts } from './conditions.ts';

@@ -3,7 +3,7 @@ import { compileRules } from '../alerts/evaluate.ts';
 import { defaultAlertsDir, loadRuleFiles } from '../alerts/load.ts';
 import { loadRoles } from '../alerts/roles.ts';
 import type { CheckContext } from '../alerts/pipeline.ts';
-import { loadLabels } from '../render/labels.ts';
+import { loadLabels } from '../labels.ts';
 import { nowInShanghai, parseAsOf } from '../time.ts';
 import { UsageError } from './usage-error.ts';
 import type { DateTime } from 'luxon';

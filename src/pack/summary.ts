@@ -3,7 +3,7 @@ import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { dayOf, formatDay, formatInstant } from '../clocks/instant.ts';
 import { formatProblem, type Problem } from '../errors.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 
 /** An open escalation as summary.md lists it. */
 export interface SlimFinding {

@@ -5,7 +5,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { loadLabels } from '../../src/render/labels.ts';
+import { loadLabels } from '../../src/labels.ts';
 import { emptyTally, markdownCell, renderSummary } from '../../src/pack/summary.ts';
 
 const HOSTILE = [

@@ -12,7 +12,7 @@ import { DocpackError, formatProblem, type Problem } from '../../errors.ts';
 import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
-import { loadLabels, type Labels } from '../../render/labels.ts';
+import { loadLabels, type Labels } from '../../labels.ts';
 import { renderWorkbookToFile } from '../../render/excel/render.ts';
 import { buildRowSources, ROW_SOURCES, type BuiltSources, type FindingInput } from '../../render/excel/sources.ts';
 import { readSheetSpecs, selectSpecs, type LoadedSpec } from '../../render/excel/spec.ts';

@@ -8,7 +8,7 @@ import type { ClockDef, ClockState } from '../../clocks/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import type { Order, Person, ProjectRecord, ResourceCheck } from '../../records/types.gen.ts';
 import { timeToEpochMs } from '../../time.ts';
-import { label, type Labels } from '../labels.ts';
+import { label, type Labels } from '../../labels.ts';
 import type { SourceShape } from './spec.ts';
 import type { RowContext } from './values.ts';
 

@@ -6,7 +6,7 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
 import { digits, tryParseIsoDate } from '../../calendar/dates.ts';
 import { timeToEpochMs, ZONE } from '../../time.ts';
-import { label, type Labels } from '../labels.ts';
+import { label, type Labels } from '../../labels.ts';
 import { xmlSafe } from '../xml-safe.ts';
 import type { ColumnSpec, ColumnType, Condition, ValueSpec } from './spec.ts';
 

@@ -9,7 +9,7 @@ import { loadCheckContext } from '../../../src/cli/context.ts';
 import { loadClockDefs } from '../../../src/clocks/load.ts';
 import { loadRecords } from '../../../src/records/load.ts';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
-import { loadLabels } from '../../../src/render/labels.ts';
+import { loadLabels } from '../../../src/labels.ts';
 import { renderWorkbook, type RenderInput } from '../../../src/render/excel/render.ts';
 import { buildRowSources, ROW_SOURCES, type FindingInput } from '../../../src/render/excel/sources.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../../../src/render/excel/spec.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
-import { loadLabels } from '../../../src/render/labels.ts';
+import { loadLabels } from '../../../src/labels.ts';
 import { escapeMarkdown } from '../../../src/render/word/escape.ts';
 import { docxText } from '../../../src/render/word/extract-text.ts';
 import { convertMarkdown } from '../../../src/render/word/markdown.ts';
