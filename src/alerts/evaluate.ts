@@ -3,7 +3,7 @@ import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
 import { comparePointers, latestClockStates } from '../clocks/compute.ts';
 import { parseSubjectPattern, singular, type PatternStep } from '../clocks/subjects.ts';
-import { dayOf, endOfDay, formatDay, formatInstant, parseDay, startOfDay } from '../clocks/instant.ts';
+import { dayOf, endOfDay, formatDay, formatInstant, parseDay, startOfDay } from '../time.ts';
 import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import type { Labels } from '../labels.ts';

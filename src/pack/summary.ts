@@ -1,7 +1,7 @@
 import type { Finding } from '../alerts/types.ts';
 import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
-import { dayOf, formatDay, formatInstant } from '../clocks/instant.ts';
+import { dayOf, formatDay, formatInstant } from '../time.ts';
 import { formatProblem, type Problem } from '../errors.ts';
 import type { Labels } from '../labels.ts';
 

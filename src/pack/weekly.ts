@@ -8,7 +8,7 @@ import { DocpackError } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import { loadSheetSpecs } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
-import type { IsoWeek } from '../render/word/documents.ts';
+import type { IsoWeek } from '../time.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { recordAsKnownAt } from '../records/as-of.ts';

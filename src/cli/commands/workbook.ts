@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseIsoWeek, weekOf, type IsoWeek } from '../../render/word/documents.ts';
+import { parseIsoWeek, weekOf, type IsoWeek } from '../../time.ts';
 import type { DateTime } from 'luxon';
 import { loadCalendar } from '../../calendar/calendar.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';

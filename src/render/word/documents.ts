@@ -4,7 +4,7 @@ import { schedulePlan } from '../../clocks/plan-schedule.ts';
 import type { ClockState } from '../../clocks/types.ts';
 import { DocpackError } from '../../errors.ts';
 import type { Circuit, Order, ProjectRecord } from '../../records/types.gen.ts';
-import { ZONE, formatTime, parseTime, timeToEpochMs } from '../../time.ts';
+import { ZONE, formatTime, parseIsoWeek, parseTime, timeToEpochMs, weekOf, type IsoWeek } from '../../time.ts';
 import { toIsoDate } from './helpers.ts';
 import { plainView, recordView, viewOf, type ViewObject } from './view.ts';
 
@@ -49,29 +49,6 @@ export interface DocumentKind {
   /** What the record needs for this document, for error messages. */
   needs: string;
   instances(record: ProjectRecord, options: DocumentOptions): DocumentInstance[];
-}
-
-/** The ISO week `2026-W48` as its Monday..Sunday dates. */
-export interface IsoWeek {
-  id: string;
-  year: number;
-  number: number;
-  start: string;
-  end: string;
-}
-
-export function parseIsoWeek(text: string): IsoWeek {
-  const match = /^(\d{4})-W(\d{2})$/.exec(text);
-  const monday = match ? DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: ZONE }) : null;
-  if (!match || !monday?.isValid || monday.weekNumber !== Number(match[2])) {
-    throw new DocpackError({ code: 'bad-week', message: `${JSON.stringify(text)} is not an ISO week`, hint: 'write e.g. 2026-W48' });
-  }
-  return { id: text, year: Number(match[1]), number: Number(match[2]), start: monday.toISODate() ?? '', end: monday.plus({ days: 6 }).toISODate() ?? '' };
-}
-
-export function weekOf(time: DateTime): IsoWeek {
-  const local = time.setZone(ZONE);
-  return parseIsoWeek(`${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`);
 }
 
 function docView(title: string, record: ProjectRecord, options: DocumentOptions, extra: Record<string, unknown> = {}): ViewObject {

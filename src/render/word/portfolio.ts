@@ -3,7 +3,8 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import type { ClockState } from '../../clocks/types.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE, formatTime } from '../../time.ts';
-import { parseIsoWeek, weekOf, weeklyReport, type DocumentInstance, type DocumentKind, type IsoWeek, type ReportFinding } from './documents.ts';
+import { weeklyReport, type DocumentInstance, type DocumentKind, type ReportFinding } from './documents.ts';
+import { parseIsoWeek, weekOf, type IsoWeek } from '../../time.ts';
 import { plainView, type ViewObject } from './view.ts';
 
 /** A circuit that enters the warning pool in the week after the report's week (§2.2.5). */
