@@ -165,7 +165,7 @@ async function measure(mode: Mode, rows: number, level?: number): Promise<Measur
       await floor(rows, file);
     } else {
       const [{ renderWorkbookToFile }, { loadCalendar }, { loadLabels }, { parseAsOf }] = await Promise.all([
-        import('../../src/render/excel/render.ts'),
+        import('../../src/pack/workbooks.ts'),
         import('../../src/calendar/calendar.ts'),
         import('../../src/labels.ts'),
         import('../../src/time.ts'),

@@ -1,34 +1,20 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import type { Finding } from '../../alerts/types.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
-import { schedulePlan } from '../../clocks/plan-schedule.ts';
 import type { ClockState } from '../../clocks/types.ts';
-import { DocpackError } from '../../errors.ts';
-import type { Circuit, Order, ProjectRecord } from '../../records/types.gen.ts';
-import { ZONE, formatTime, parseIsoWeek, parseTime, timeToEpochMs, weekOf, type IsoWeek } from '../../time.ts';
+import type { ProjectFacts } from '../../facts/facts.ts';
+import type { ProjectRecord } from '../../records/types.gen.ts';
+import { ZONE, formatTime, parseTime } from '../../time.ts';
 import { toIsoDate } from './helpers.ts';
 import { plainView, recordView, viewOf, type ViewObject } from './view.ts';
-
-/** A finding as the weekly report shows it; the alerts stage's Finding has this shape. */
-export interface ReportFinding {
-  ruleId: string;
-  type: 'warning' | 'escalation';
-  severity: string;
-  level: string;
-  subject: { pointer: string; label: string };
-  due?: string | null;
-  message: string;
-  title?: string;
-}
 
 export interface DocumentOptions {
   asOf: DateTime;
   calendar: WorkingCalendar;
-  /** ISO week of the weekly report, e.g. 2026-W48; default: the week of asOf. */
-  week?: string;
-  /** Open findings of the project for the weekly report. */
-  findings?: readonly ReportFinding[];
-  /** The project's clock states (the weekly report reads each week's report deadline from them). */
-  clocks?: readonly ClockState[];
+  /** The facts stage's product for the record: plan schedules, the week's orders and their report clocks, circuit states. */
+  facts: ProjectFacts;
+  /** The open findings the documents show (the weekly report, the plan's lateness note). */
+  findings: readonly Finding[];
 }
 
 /** One document to render: its template, file name and the data the template sees. */
@@ -124,7 +110,7 @@ export const implementationArrangement: DocumentKind = {
 };
 
 /** A finding as templates see it. */
-function findingView(finding: ReportFinding): Record<string, unknown> {
+function findingView(finding: Finding): Record<string, unknown> {
   return {
     ruleId: finding.ruleId,
     title: finding.title ?? null,
@@ -145,12 +131,15 @@ export const implementationPlan: DocumentKind = {
   instances(record, options) {
     const title = '实施方案';
     return (record.orders ?? []).flatMap((order, orderIndex) => {
-      if (!order.plan) return [];
-      const planSchedule = schedulePlan(order.plan, options.calendar);
+      const planned = options.facts.plans.get(orderIndex);
+      if (!order.plan || !planned) return [];
+      // A plan that cannot be scheduled (a day past the calendar's years) fails its document alone.
+      if ('error' in planned) throw planned.error;
+      const planSchedule = planned.schedule;
       const schedule = planSchedule.segments.map((segment) => ({ ...segment, follows: segment.follows.map((index) => String(index + 1)) }));
       const chained = planSchedule.segments.every((segment) => (segment.index === 0 ? segment.follows.length === 0 : segment.follows.length === 1 && segment.follows[0] === segment.index - 1));
       const orderPointer = `/orders/${orderIndex}`;
-      const orderFindings = (options.findings ?? [])
+      const orderFindings = options.findings
         .filter((finding) => finding.subject.pointer === orderPointer || finding.subject.pointer.startsWith(`${orderPointer}/`))
         .map(findingView);
       const owners = [...new Set(schedule.map((segment) => segment.owner).filter((owner): owner is string => owner !== null))];
@@ -181,21 +170,6 @@ export const implementationPlan: DocumentKind = {
   },
 };
 
-export type CircuitState = 'completed' | 'in-progress' | 'overdue';
-
-/** The day a circuit is due: the new completion date of a warning the unit filed (§2.2.5), else its required completion. */
-export function effectiveCompletion(circuit: Circuit): string {
-  return circuit.warningFiled?.newCompletion ?? circuit.requiredCompletion;
-}
-
-/** Completed when completedAt is at or before the as-of; overdue when not and its due day (an extension included) has passed. */
-export function circuitState(circuit: Circuit, asOf: DateTime): CircuitState {
-  const asOfMs = asOf.toMillis();
-  if (circuit.completedAt !== undefined && timeToEpochMs(circuit.completedAt) <= asOfMs) return 'completed';
-  const today = asOf.setZone(ZONE).toISODate() ?? '';
-  return today > effectiveCompletion(circuit) ? 'overdue' : 'in-progress';
-}
-
 /**
  * Where the week's report of an order stands (§2.2.4), from the weekly-progress-report clock of
  * that week: submitted, missing (past its due), not-due (the week's due is still ahead), or
@@ -209,36 +183,23 @@ function weekReportStatus(hasReport: boolean, clock: ClockState | undefined): { 
   return { status: 'not-due', due };
 }
 
-function activeInWeek(order: Order, week: IsoWeek, asOf: DateTime): boolean {
-  if ((order.progressReports ?? []).some((report) => report.week === week.id)) return true;
-  const weekStart = DateTime.fromISO(week.start, { zone: ZONE }).toMillis();
-  return order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= Math.min(weekStart, asOf.toMillis()));
-}
-
 export const weeklyReport: DocumentKind = {
   name: '周进度报告',
   alias: 'weekly-report',
   template: 'weekly-report.md.hbs',
   needs: 'an order that is under way in the week (a circuit not completed before it, or a progress report of that week)',
   instances(record, options) {
-    const week = options.week ? parseIsoWeek(options.week) : weekOf(options.asOf);
-    const orders = (record.orders ?? []).filter((order) => activeInWeek(order, week, options.asOf));
-    if (orders.length === 0) return [];
+    const { week, weekOrders } = options.facts;
+    if (weekOrders.length === 0) return [];
     const title = '周进度报告';
     const counts = { completed: 0, 'in-progress': 0, overdue: 0 };
-    const orderViews = orders.map((order) => {
-      const orderIndex = (record.orders ?? []).indexOf(order);
-      const report = (order.progressReports ?? []).find((candidate) => candidate.week === week.id);
-      // The latest report up to this week: what a reader has when this week's is not in yet.
-      const latest = (order.progressReports ?? []).filter((candidate) => candidate.week <= week.id).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)).at(-1);
-      const clock = (options.clocks ?? []).find((state) => state.clock === 'weekly-progress-report' && state.subject === `/orders/${orderIndex}` && state.occurrence === week.id);
+    const orderViews = weekOrders.map(({ order, orderIndex, report, latestReport: latest, clock, reportsRequired }) => {
       const { status: reportStatus, due: reportDue } = weekReportStatus(report !== undefined, clock);
-      const circuits = order.circuits.map((circuit) => {
-        const state = circuitState(circuit, options.asOf);
+      const circuits = order.circuits.map((circuit, circuitIndex) => {
+        const state = options.facts.circuits.get(`/orders/${orderIndex}/circuits/${circuitIndex}`)?.state ?? 'in-progress';
         counts[state] += 1;
         return { ...(viewOf(circuit, 'circuit') as ViewObject), state, extendedTo: circuit.warningFiled?.newCompletion ?? null };
       });
-      const reportsRequired = order.circuits.some((circuit) => circuit.progressReportsRequired);
       return {
         ...(viewOf(order, 'order') as ViewObject),
         report: report ? viewOf(report, 'progressReport') : null,
@@ -249,7 +210,7 @@ export const weeklyReport: DocumentKind = {
         circuits,
       };
     });
-    const findings = (options.findings ?? []).map(findingView);
+    const findings = options.findings.map(findingView);
     return [
       {
         kind: this,

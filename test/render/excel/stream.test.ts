@@ -13,14 +13,15 @@ import fc from 'fast-check';
 import JSZip from 'jszip';
 import { SaxesParser } from 'saxes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { timeToEpochMs } from '../../../src/time.ts';
+import { parseIsoWeek, timeToEpochMs } from '../../../src/time.ts';
 import { buildRowSources } from '../../../src/render/excel/sources.ts';
-import { renderWorkbook, renderWorkbookToFile, type RenderInput, type WriterMode } from '../../../src/render/excel/render.ts';
+import { renderWorkbookToFile } from '../../../src/pack/workbooks.ts';
+import { renderWorkbook, type RenderInput, type WriterMode } from '../../../src/render/excel/render.ts';
 import type { CellStyle } from '../../../src/render/excel/book.ts';
 import type { WorkbookSpec } from '../../../src/render/excel/spec.ts';
 import { columnLetter, dateSerial, StyleSheet, xmlAttribute, xmlText, XlsxStreamWriter } from '../../../src/render/excel/xlsx-stream.ts';
 import { FINDINGS } from './findings.ts';
-import { AS_OF, calendar, clockDefs, fixtures, inputFor, labels, readBack, sheetText, specNamed } from './helpers.ts';
+import { AS_OF, calendar, factsOf, fixtures, inputFor, labels, readBack, sheetText, specNamed } from './helpers.ts';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'docpack-stream-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -287,9 +288,9 @@ describe('the streaming writer gives what ExcelJS gives, read back with ExcelJS'
     await expectSameWorkbook(inputFor(specNamed('resource-register'), records));
     await expectSameWorkbook(inputFor(specNamed('warning-summary'), records, { findings: FINDINGS }));
     await expectSameWorkbook(inputFor(specNamed('warning-summary'), records, { findings: [] }));
-    const week = { id: '2026-W48', start: '2026-11-23', end: '2026-11-29' };
-    const weekly = buildRowSources({ records, asOf: AS_OF, calendar, clockDefs, labels, week });
-    const { book } = await expectSameWorkbook({ spec: specNamed('weekly-report').spec, sources: weekly.sources, asOf: AS_OF, calendar, labels, subtitle: week.id });
+    const week = parseIsoWeek('2026-W48');
+    const weekly = buildRowSources({ projects: factsOf(records, [], week), labels });
+    const { book } = await expectSameWorkbook({ spec: specNamed('weekly-report').spec, sources: weekly, asOf: AS_OF, calendar, labels, subtitle: week.id });
     expect(book.worksheets[0]!.rowCount).toBeGreaterThan(1);
   });
 
