@@ -42,7 +42,7 @@ function summaryOf(names: string[], messages: string[]): string {
   const tally = emptyTally();
   tally.open = messages.length;
   tally.escalationsOpen = messages.length;
-  tally.escalations = messages.map((message, index) => ({ project: `P-${index}`, label: names[index % names.length] ?? '', ruleId: 'survey-late', level: 'province', due: null, message }));
+  tally.escalations = messages.map((message, index) => ({ project: `P-${index}`, subject: { label: names[index % names.length] ?? '' }, ruleId: 'survey-late', level: 'province', due: null, message }));
   return renderSummary({
     asOf: '2026-11-25T09:00:00+08:00',
     projects: names.map((name, index) => ({ id: `P-${index}`, name, documents: 1, open: 0 })),
