@@ -63,6 +63,12 @@ export interface WeekOrder {
   clock: ClockState | undefined;
   /** Whether any circuit of the order files progress reports. */
   reportsRequired: boolean;
+  /**
+   * Where the week's report stands (§2.2.4), from the order's weekly-progress-report clock of the week:
+   * submitted, missing (past its due), not-due (the due is still ahead), or not-required (no clock: the
+   * order's circuits file no reports, or it reports as the customer requires).
+   */
+  status: 'submitted' | 'missing' | 'not-due' | 'not-required';
 }
 
 /** The one product of the facts stage for one project. */
@@ -242,9 +248,15 @@ function weekOrders(record: ProjectRecord, clocks: readonly ClockState[], week: 
     if (!report && !underWay) continue;
     const latestReport = reports.filter((candidate) => candidate.week <= week.id).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)).at(-1);
     const clock = clocks.find((state) => state.clock === 'weekly-progress-report' && state.subject === `/orders/${orderIndex}` && state.occurrence === week.id);
-    orders.push({ order, orderIndex, report, latestReport, clock, reportsRequired: order.circuits.some((circuit) => circuit.progressReportsRequired) });
+    orders.push({ order, orderIndex, report, latestReport, clock, reportsRequired: order.circuits.some((circuit) => circuit.progressReportsRequired), status: weekReportStatus(report !== undefined, clock) });
   }
   return orders;
+}
+
+function weekReportStatus(hasReport: boolean, clock: ClockState | undefined): WeekOrder['status'] {
+  if (hasReport) return 'submitted';
+  if (!clock || clock.state === 'not-applicable' || clock.state === 'stopped') return 'not-required';
+  return clock.state === 'breached' ? 'missing' : 'not-due';
 }
 
 /** Circuits whose warning-pool entry (the circuit-warning-pool clock's due) falls in the ISO week after `week` (§2.2.5). */

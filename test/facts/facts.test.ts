@@ -10,6 +10,8 @@ import { main } from '../../src/cli/main.ts';
 import { loadCheckContext } from '../../src/facts/context.ts';
 import { projectFacts } from '../../src/facts/facts.ts';
 import { loadRecords } from '../../src/records/load.ts';
+import { buildRowSources } from '../../src/render/excel/sources.ts';
+import { weeklyReport } from '../../src/render/word/documents.ts';
 import { parseAsOf, parseIsoWeek } from '../../src/time.ts';
 import type ExcelJS from 'exceljs';
 import { readBack } from '../render/excel/helpers.ts';
@@ -81,5 +83,29 @@ describe('derived facts follow the rule and clock files', () => {
       return records.flatMap((record) => projectFacts(record, context, { week, findings: [] }).poolNextWeek.map((entry) => `${entry.circuitId} ${entry.entersAt}`)).sort();
     };
     expect(entries(rules)).not.toEqual(entries());
+  });
+});
+
+describe('one definition of a week\'s report status', () => {
+  it('the 周报 sheet and the Word 周进度报告 say the same of every order, from the weekly-progress-report clock', async () => {
+    const asOf = parseAsOf(AS_OF)!;
+    const context = loadCheckContext(asOf);
+    const records = (await loadRecords(['fixtures/projects'])).records.map((entry) => entry.record);
+    let compared = 0;
+    const statuses = new Set<string>();
+    for (const weekId of ['2026-W46', '2026-W47', '2026-W48']) {
+      for (const record of records) {
+        const facts = projectFacts(record, context, { week: parseIsoWeek(weekId), findings: [] });
+        const sheet = [...buildRowSources({ projects: [facts], labels: context.labels }).weeklyProgress!].map((row) => [(row.order as { id: string }).id, (row.facts as { status: string }).status]);
+        const [document] = weeklyReport.instances(facts.record, { asOf, calendar: context.calendar, facts, findings: [] });
+        const word = ((document?.context.orders ?? []) as { id: string; reportStatus: string }[]).map((order) => [order.id, order.reportStatus]);
+        expect(sheet, `${record.id} ${weekId}`).toEqual(word);
+        compared += sheet.length;
+        for (const [, status] of sheet) statuses.add(status as string);
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+    // Before, the sheet said 未提交 (missing) for P2026-RET-010's order in W47, whose report the clock did not ask for.
+    expect([...statuses].sort()).toEqual(['missing', 'not-due', 'not-required', 'submitted']);
   });
 });

@@ -123,13 +123,13 @@ export function buildRowSources(input: SourceInput): RowSources {
       const numbered = (lines: readonly string[]): string => lines.map((line, index) => `${index + 1}. ${line}`).join('\n');
       for (const facts of projects) {
         const project: ProjectRecord = facts.record;
-        for (const { order, report, reportsRequired } of facts.weekOrders) {
+        for (const { order, report, status } of facts.weekOrders) {
           yield {
             project,
             order,
             report,
             facts: {
-              status: report ? 'submitted' : reportsRequired ? 'missing' : 'not-required',
+              status,
               thisWeek: report ? numbered(report.thisWeek) : undefined,
               nextWeek: report ? numbered(report.nextWeek) : undefined,
               warnings: report ? numbered(report.warnings.map((warning) => (warning.circuitId ? `${warning.circuitId}：${warning.text}` : warning.text))) : undefined,

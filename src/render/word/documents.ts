@@ -1,7 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Finding } from '../../alerts/types.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
-import type { ClockState } from '../../clocks/types.ts';
 import type { ProjectFacts } from '../../facts/facts.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE, formatTime, parseTime } from '../../time.ts';
@@ -170,19 +169,6 @@ export const implementationPlan: DocumentKind = {
   },
 };
 
-/**
- * Where the week's report of an order stands (§2.2.4), from the weekly-progress-report clock of
- * that week: submitted, missing (past its due), not-due (the week's due is still ahead), or
- * not-required (no clock: the order's circuits file no reports, or it reports as the customer requires).
- */
-function weekReportStatus(hasReport: boolean, clock: ClockState | undefined): { status: 'submitted' | 'missing' | 'not-due' | 'not-required'; due: string | null } {
-  const due = clock?.due ?? null;
-  if (hasReport) return { status: 'submitted', due };
-  if (!clock || clock.state === 'not-applicable' || clock.state === 'stopped') return { status: 'not-required', due };
-  if (clock.state === 'breached') return { status: 'missing', due };
-  return { status: 'not-due', due };
-}
-
 export const weeklyReport: DocumentKind = {
   name: '周进度报告',
   alias: 'weekly-report',
@@ -193,8 +179,8 @@ export const weeklyReport: DocumentKind = {
     if (weekOrders.length === 0) return [];
     const title = '周进度报告';
     const counts = { completed: 0, 'in-progress': 0, overdue: 0 };
-    const orderViews = weekOrders.map(({ order, orderIndex, report, latestReport: latest, clock, reportsRequired }) => {
-      const { status: reportStatus, due: reportDue } = weekReportStatus(report !== undefined, clock);
+    const orderViews = weekOrders.map(({ order, orderIndex, report, latestReport: latest, clock, reportsRequired, status: reportStatus }) => {
+      const reportDue = clock?.due ?? null;
       const circuits = order.circuits.map((circuit, circuitIndex) => {
         const state = options.facts.circuits.get(`/orders/${orderIndex}/circuits/${circuitIndex}`)?.state ?? 'in-progress';
         counts[state] += 1;
