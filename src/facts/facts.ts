@@ -85,7 +85,7 @@ export interface ProjectFacts {
   numbers: ReadonlyMap<Finding, string>;
   /** Open findings by subject pointer, then rule id (the first of each rule): what sheets read as findings.<rule>. */
   openFindings: ReadonlyMap<string, Readonly<Record<string, Finding>>>;
-  /** Clocks that could not be computed and rule problems, once each. */
+  /** Clocks that could not be computed and rule problems, one per subject and kind. */
   problems: readonly Problem[];
   circuits: ReadonlyMap<string, CircuitFacts>;
   resourceChecks: ReadonlyMap<string, ResourceCheckFacts>;
@@ -143,10 +143,11 @@ export function projectFacts(full: ProjectRecord, context: CheckContext, options
   };
 }
 
+/** One problem per subject and kind: three clocks of a circuit that all need a missing calendar year are one problem. */
 function unique(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((problem) => {
-    const key = `${problem.pointer ?? problem.field ?? ''}\u0000${problem.code}\u0000${problem.message}`;
+    const key = `${problem.file ?? ''}\u0000${problem.pointer ?? problem.field ?? ''}\u0000${problem.code}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
