@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { memoryIo } from '../src/cli/io.ts';
-import { parseDateTime } from '../src/clocks/instant.ts';
+import { parseDateTime } from '../src/time.ts';
 import { checkRecordText } from '../src/records/load.ts';
 import { isIsoDate, isLocalDateTime, parseAsOf } from '../src/time.ts';
 import { readFileSync } from 'node:fs';

@@ -165,9 +165,9 @@ async function measure(mode: Mode, rows: number, level?: number): Promise<Measur
       await floor(rows, file);
     } else {
       const [{ renderWorkbookToFile }, { loadCalendar }, { loadLabels }, { parseAsOf }] = await Promise.all([
-        import('../../src/render/excel/render.ts'),
+        import('../../src/pack/workbooks.ts'),
         import('../../src/calendar/calendar.ts'),
-        import('../../src/render/labels.ts'),
+        import('../../src/labels.ts'),
         import('../../src/time.ts'),
       ]);
       const source = { [Symbol.iterator]: function* () { for (let i = 0; i < rows; i++) yield syntheticRow(i); } };

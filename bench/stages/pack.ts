@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadCheckContext } from '../../src/cli/context.ts';
+import { loadCheckContext } from '../../src/facts/context.ts';
 import { buildPack } from '../../src/pack/build.ts';
 import { loadPackSpec } from '../../src/pack/spec.ts';
 import { parseAsOf } from '../../src/time.ts';

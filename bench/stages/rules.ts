@@ -7,7 +7,7 @@ import type { WorkingCalendar } from '../../src/calendar/types.ts';
 import { computeClocks } from '../../src/clocks/compute.ts';
 import { loadClockDefs } from '../../src/clocks/load.ts';
 import type { ClockState } from '../../src/clocks/types.ts';
-import { loadLabels } from '../../src/render/labels.ts';
+import { loadLabels } from '../../src/labels.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import { timeToEpochMs } from '../../src/time.ts';
 import type { StageResult } from '../types.ts';

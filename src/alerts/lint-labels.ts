@@ -1,7 +1,7 @@
 // Labels are data (templates/labels.json): a message that prints a value through |label:<group>
 // must find every value the record schema allows in that group, or a finding fails to render.
 import type { Problem } from '../errors.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 import { recordSchema, resolveSchema, walkSchema, type SchemaNode } from '../records/schema-paths.ts';
 import { subjectSchemas } from './lint.ts';
 

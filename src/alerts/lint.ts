@@ -2,7 +2,7 @@ import type { ClockDef, ClockState, SubjectKind } from '../clocks/types.ts';
 import { CLOCK_STATUSES } from '../clocks/types.ts';
 import { SUBJECT_KIND_PATTERNS as CLOCK_SUBJECT_PATTERNS, parseSubjectPattern, singular, subjectPattern } from '../clocks/subjects.ts';
 import type { Problem } from '../errors.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 import {
   constantFits,
   describeValueType,

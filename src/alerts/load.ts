@@ -6,7 +6,7 @@ import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStru
 import { createAjv, describeSchemaErrors } from '../records/schema.ts';
 import { defaultDeadlinesDir, readClockDefs } from '../clocks/load.ts';
 import type { ClockDef } from '../clocks/types.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 import { listRuleFiles } from '../rule-files.ts';
 import { dataPath, packageFile } from '../package-files.ts';
 import { PATH_HINT, isOperator, parsePath } from './conditions.ts';

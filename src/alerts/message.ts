@@ -1,5 +1,5 @@
-import { label, type Labels } from '../render/labels.ts';
-import { formatInstant } from '../clocks/instant.ts';
+import { label, type Labels } from '../labels.ts';
+import { formatInstant } from '../time.ts';
 import { timeToEpochMs } from '../time.ts';
 import type { Facts } from './conditions.ts';
 

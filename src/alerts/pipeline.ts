@@ -2,7 +2,7 @@ import type { WorkingCalendar } from '../calendar/types.ts';
 import { clockProblems, computeClocks } from '../clocks/compute.ts';
 import type { ClockDef, ClockState } from '../clocks/types.ts';
 import type { Problem } from '../errors.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 import { recordAsKnownAt } from '../records/as-of.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 import { compareFindings, evaluateAlerts, type RuleSet } from './evaluate.ts';

@@ -1,9 +1,3 @@
-import { loadCalendar } from '../calendar/calendar.ts';
-import { compileRules } from '../alerts/evaluate.ts';
-import { defaultAlertsDir, loadRuleFiles } from '../alerts/load.ts';
-import { loadRoles } from '../alerts/roles.ts';
-import type { CheckContext } from '../alerts/pipeline.ts';
-import { loadLabels } from '../render/labels.ts';
 import { nowInShanghai, parseAsOf } from '../time.ts';
 import { UsageError } from './usage-error.ts';
 import type { DateTime } from 'luxon';
@@ -11,6 +5,9 @@ import type { Command } from 'commander';
 import type { Problem } from '../errors.ts';
 import { ExitCode } from './exit-codes.ts';
 import { loadConfig, type DocpackConfig } from '../pack/config.ts';
+
+// The facts stage's loader, re-exported for the commands that import it from here.
+export { loadCheckContext, type RulesOptions } from '../facts/context.ts';
 
 /** The options withRuleDirs and withCalendarProvisional add to a command, as commander gives them. */
 export interface RuleDirFlags {
@@ -20,36 +17,12 @@ export interface RuleDirFlags {
   calendarProvisional?: boolean;
 }
 
-export interface RulesOptions {
-  calendarDir?: string;
-  /** Use provisional calendar years (--calendar-provisional or "calendarProvisional" in docpack.config.json). */
-  calendarProvisional?: boolean;
-  deadlinesDir?: string;
-  rulesDir?: string;
-}
-
 /** Reads --as-of: a time (offset optional, Asia/Shanghai by default) or a date; now when absent. */
 export function asOfOption(text: string | undefined): DateTime {
   if (text === undefined) return nowInShanghai();
   const parsed = parseAsOf(text);
   if (!parsed) throw new UsageError(`--as-of "${text}" is not a time (a real date from 1900 on, an offset from -12:00 to +14:00); write e.g. 2026-11-25T09:00:00+08:00 or 2026-11-25`);
   return parsed;
-}
-
-/**
- * Loads calendar, clocks, rules and labels once per command, through the loader of `rules lint`:
- * a rule or deadline file with any problem, lint included, throws a DocpackError with all of them (exit 2).
- */
-export function loadCheckContext(asOf: DateTime, options: RulesOptions = {}): CheckContext {
-  const labels = loadLabels();
-  const { rules, clocks } = loadRuleFiles({ rulesDir: options.rulesDir, deadlinesDir: options.deadlinesDir, labels });
-  return {
-    calendar: loadCalendar(options.calendarDir, { provisional: options.calendarProvisional === true }),
-    clockDefs: clocks,
-    ruleSet: compileRules(rules, loadRoles(options.rulesDir ?? defaultAlertsDir())),
-    labels,
-    asOfMs: asOf.toMillis(),
-  };
 }
 
 /** --rules, --deadlines and --calendar-dir: every command that runs the rules lets users try edited copies. */

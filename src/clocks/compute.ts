@@ -18,7 +18,7 @@ import {
   parseDay,
   startOfDay,
   weekdayOf,
-} from './instant.ts';
+} from '../time.ts';
 import {
   compileCondition,
   compilePath,

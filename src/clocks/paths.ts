@@ -1,7 +1,7 @@
 // Paths and conditions of a clock definition, compiled once into closures so that evaluating a
 // clock for a subject is a few property reads, never a parse of the definition.
 import { DocpackError } from '../errors.ts';
-import { MINUTE_MS, endOfDay, parseDateTime, parseDay, startOfDay } from './instant.ts';
+import { MINUTE_MS, endOfDay, parseDateTime, parseDay, startOfDay } from '../time.ts';
 import type { BurstDef, Condition, Scalar, TimeSource } from './types.ts';
 
 /** What a clock's paths can see: the subject, its parent order (circuits) and the whole record. */

@@ -5,26 +5,23 @@ import type { DateTime } from 'luxon';
 import { Piscina } from 'piscina';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
-import type { RulesOptions } from '../cli/context.ts';
-import { computeClocks } from '../clocks/compute.ts';
+import type { RulesOptions } from '../facts/context.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
-import { findDocumentKind, parseIsoWeek, weekOf, type IsoWeek } from '../render/word/documents.ts';
-import { portfolioWeeklyInstance, type PoolEntry } from '../render/word/portfolio.ts';
+import { findDocumentKind } from '../render/word/documents.ts';
+import { parseIsoWeek, weekOf, type IsoWeek } from '../time.ts';
+import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
+import { projectFacts, type PoolEntry, type ProjectFacts } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceStyles } from '../render/word/docx.ts';
-import { recordAsKnownAt } from '../records/as-of.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
-import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { documentFileName, readFindings, renderProject, type ProjectJob, type ProjectResult } from './project.ts';
 import type { PackSpec } from './spec.ts';
 import { calendarHorizonWarnings, mergeTallies, renderSummary, type FindingTally } from './summary.ts';
-
-export { poolEntriesNextWeek } from './project.ts';
 
 export interface Shard {
   /** 1-based index of this slice. */
@@ -294,13 +291,17 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
   }
 }
 
-/** The records of the run, read again on every pass: a portfolio never holds them all. */
-function recordsOf(files: readonly string[], asOfMs: number): Iterable<ProjectRecord> {
+/**
+ * The facts of every project of the run, computed again on every pass from the project's record
+ * and the findings its render left in the scratch file (the rules do not run again): a portfolio
+ * never holds them all.
+ */
+export function portfolioFacts(staging: string, results: readonly Pick<ProjectResult, 'id' | 'file'>[], context: CheckContext, week: IsoWeek): Iterable<ProjectFacts> {
   return {
     *[Symbol.iterator]() {
-      for (const file of files) {
-        const loaded = loadRecordFile(file);
-        if (loaded.record) yield recordAsKnownAt(loaded.record, asOfMs);
+      for (const result of results) {
+        const loaded = loadRecordFile(result.file);
+        if (loaded.record) yield projectFacts(loaded.record, context, { week, findings: readFindings(staging, result.id) });
       }
     },
   };
@@ -324,37 +325,28 @@ export async function writePortfolio(
 ): Promise<Problem[]> {
   const { asOf, context } = options;
   const problems: Problem[] = [];
-  const files = results.map((result) => result.file);
-  const sources = [...files].sort();
-  const records = recordsOf(files, context.asOfMs);
-  const findings = spilledFindings(out.staging, results);
+  const sources = results.map((result) => result.file).sort();
+  const projects = portfolioFacts(out.staging, results, context, week);
   const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
   for (const entry of options.pack.portfolio) {
     if (entry.kind === 'excel') {
       const spec = specs.get(entry.template) as LoadedSpec;
-      const built = buildRowSources({ records, asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings, week });
-      const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels });
+      const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects, labels: context.labels }), asOf, calendar: context.calendar, labels: context.labels });
       // Clock problems of the records were reported, with their files, when each project was rendered.
       problems.push(...rendered.report.problems);
       out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources);
     } else {
       const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
-      const projects = {
+      const withFindings = {
         *[Symbol.iterator]() {
-          for (const result of results) {
-            const loaded = loadRecordFile(result.file);
-            if (!loaded.record) continue;
-            const open = readFindings(out.staging, result.id)
-              .filter((finding) => finding.closedAt === null)
-              .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
-            // The record as known at the as-of; each order's weekly report deadline of the week (due, or missed) comes from the clocks.
-            const record = recordAsKnownAt(loaded.record, context.asOfMs);
-            const clocks = computeClocks(record, context.clockDefs, context.calendar, asOf);
-            yield { record, findings: open, clocks };
+          for (const facts of projects) {
+            // The open findings, and whether each opened during the week.
+            const open = facts.findings.filter((finding) => finding.closedAt === null).map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
+            yield { facts, findings: open };
           }
         },
       };
-      const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
+      const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects: withFindings, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
       const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined });
       const document = await word.renderPortfolio(instance, asOf, '政企客户项目');
       out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);

@@ -9,7 +9,7 @@ import { DocpackError, type Problem } from '../errors.ts';
 import { SourceMap } from '../records/json-text.ts';
 import { ROW_SOURCES } from '../render/excel/sources.ts';
 import { readSheetSpecs } from '../render/excel/spec.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 import { DOCUMENT_KINDS, findDocumentKind } from '../render/word/documents.ts';
 import { loadPackSpec } from './spec.ts';
 

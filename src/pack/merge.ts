@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import { DocpackError } from '../errors.ts';
-import { parseIsoWeek } from '../render/word/documents.ts';
+import { parseIsoWeek } from '../time.ts';
 import { parseAsOf, formatTime } from '../time.ts';
 import { finishPack, writePortfolio, type BuildResult, type ShardInfo } from './build.ts';
 import { PackOutput, writePackFile, type ManifestEntry } from './output.ts';

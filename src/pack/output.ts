@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
 import { isSafeId } from '../records/safe-id.ts';
-import { withPath, writeFileAtomic } from '../write/atomic.ts';
+import { writeFileAtomic, writeFileAtomicStream } from '../write/atomic.ts';
 
 export interface ManifestEntry {
   /** Path inside the pack, with forward slashes, e.g. projects/P2026-GOV-001/项目需求书.docx */
@@ -99,33 +99,26 @@ export class PackOutput {
    */
   writeJsonArray(relativePath: string, head: Record<string, string | number | boolean>, key: string, items: Iterable<unknown>, template: string, sources: string[]): number {
     const target = path.join(this.staging, ...relativePath.split('/'));
-    mkdirSync(path.dirname(target), { recursive: true });
-    const temporary = `${target}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w');
     const hash = createHash('sha256');
     let bytes = 0;
-    const put = (text: string): void => {
-      const chunk = Buffer.from(text, 'utf8');
-      writeSync(fd, chunk);
-      hash.update(chunk);
-      bytes += chunk.byteLength;
-    };
-    let count = 0;
-    try {
+    const count = writeFileAtomicStream(target, (write) => {
+      const put = (text: string): void => {
+        const chunk = Buffer.from(text, 'utf8');
+        write(chunk);
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+      };
+      let written = 0;
       put('{\n');
       for (const [name, value] of Object.entries(head)) put(`  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`);
       put(`  ${JSON.stringify(key)}: [`);
       for (const item of items) {
-        put(`${count === 0 ? '' : ','}\n${JSON.stringify(item, null, 2).replace(/^/gm, '    ')}`);
-        count += 1;
+        put(`${written === 0 ? '' : ','}\n${JSON.stringify(item, null, 2).replace(/^/gm, '    ')}`);
+        written += 1;
       }
-      put(count === 0 ? ']\n}\n' : '\n  ]\n}\n');
-    } catch (error) {
-      throw withPath(error, target);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, target);
+      put(written === 0 ? ']\n}\n' : '\n  ]\n}\n');
+      return written;
+    });
     this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
     return count;
   }

@@ -1,20 +1,17 @@
-import { checkRecord, type CheckContext } from '../alerts/pipeline.ts';
+import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
-import { loadCheckContext, type RulesOptions } from '../cli/context.ts';
+import { loadCheckContext, type RulesOptions } from '../facts/context.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
-import { findDocumentKind, parseIsoWeek } from '../render/word/documents.ts';
+import { findDocumentKind } from '../render/word/documents.ts';
+import { parseIsoWeek, type IsoWeek } from '../time.ts';
 import { readReferenceStyles } from '../render/word/docx.ts';
-import type { PoolEntry } from '../render/word/portfolio.ts';
+import { projectFacts, type PoolEntry } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { loadRecordFile } from '../records/load.ts';
-import type { ProjectRecord } from '../records/types.gen.ts';
-import { parseAsOf } from '../time.ts';
-import type { ClockState } from '../clocks/types.ts';
-import { timeToEpochMs } from '../time.ts';
-import type { IsoWeek } from '../render/word/documents.ts';
+import { parseAsOf, timeToEpochMs } from '../time.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../write/atomic.ts';
@@ -98,21 +95,6 @@ export function documentFileName(name: string): string {
   return name;
 }
 
-/** Circuits whose warning-pool entry falls in the ISO week after `week` (§2.2.5). */
-export function poolEntriesNextWeek(record: ProjectRecord, clocks: readonly ClockState[], week: IsoWeek): PoolEntry[] {
-  const start = timeToEpochMs(`${week.end}T00:00:00+08:00`) + 86_400_000;
-  const end = start + 7 * 86_400_000;
-  const entries: PoolEntry[] = [];
-  for (const state of clocks) {
-    if (state.clock !== 'circuit-warning-pool' || state.dueMs === null || state.due === null) continue;
-    if (state.state !== 'running' && state.state !== 'not-started' && state.state !== 'due-soon') continue;
-    if (state.dueMs < start || state.dueMs >= end) continue;
-    const circuit = record.orders?.flatMap((order) => order.circuits).find((candidate) => candidate.id === state.label);
-    entries.push({ project: record.id, circuitId: state.label, requiredCompletion: circuit?.requiredCompletion ?? '', entersAt: state.due });
-  }
-  return entries;
-}
-
 /**
  * Renders one project: reads its record again, runs clocks and alerts, writes the documents the
  * pack definition gives it. A document that cannot be rendered fails alone, as a problem.
@@ -124,59 +106,48 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
   if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
   const loaded = loadRecordFile(job.file);
   if (!loaded.record) throw new Error(`${job.file} changed while the pack was being built`);
-  const check = checkRecord(loaded.record, context);
-  // From here on, the record as known at the as-of: later events have not happened yet.
-  const record = check.record;
+  const week = parseIsoWeek(job.week);
+  // The facts stage, once: the record as known at the as-of, its clocks, findings and derived facts.
+  const facts = projectFacts(loaded.record, context, { week });
+  const { record } = facts;
   const dir = `projects/${safeSegment(record.id)}`;
-  // Name the record in every problem, once: clock problems otherwise carry only a field path.
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  const report = (found: readonly Problem[]): void => {
-    for (const problem of found) {
-      const named = { ...problem, file: problem.file ?? job.file };
-      const key = `${named.file}\u0000${named.pointer ?? named.field ?? ''}\u0000${named.code}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      problems.push(named);
-    }
-  };
-  report(check.problems);
-  const open = check.findings.filter((finding) => finding.closedAt === null);
+  // Name the record in every problem: clock problems otherwise carry only a field path.
+  const problems: Problem[] = facts.problems.map((problem) => ({ ...problem, file: problem.file ?? job.file }));
+  const open = facts.findings.filter((finding) => finding.closedAt === null);
   const documents: ManifestEntry[] = [];
   for (const entry of entriesFor(job.pack, record)) {
     try {
       if (entry.kind === 'word') {
         const kind = findDocumentKind(entry.template);
         if (!kind) continue;
-        for (const document of await env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, week: job.week, findings: open, clocks: check.clocks })) {
+        for (const document of await env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, facts, findings: open })) {
           documents.push(writePackFile(job.staging, `${dir}/${documentFileName(document.fileName)}`, document.bytes, document.template, [job.file]));
         }
       } else {
         const spec = env.specs.get(entry.template);
         if (!spec) continue;
-        const built = buildRowSources({ records: [record], asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings: check.findings });
-        const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` });
-        report([...built.problems, ...rendered.report.problems]);
+        const sources = buildRowSources({ projects: [facts], labels: context.labels });
+        const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` });
+        problems.push(...rendered.report.problems.map((problem) => ({ ...problem, file: problem.file ?? job.file })));
         documents.push(writePackFile(job.staging, `${dir}/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, [job.file]));
       }
     } catch (error) {
       if (!(error instanceof DocpackError)) throw error;
       // One document that cannot be rendered (e.g. a plan past the calendar's years) fails alone.
-      report([{ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file }]);
+      problems.push({ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file });
     }
   }
   // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
-  writeScratchFindings(job.staging, record.id, check.findings);
-  const week = parseIsoWeek(job.week);
+  writeScratchFindings(job.staging, record.id, facts.findings);
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   return {
     file: job.file,
     id: record.id,
     name: record.name,
     documents,
-    tally: tallyFindings(check.findings),
+    tally: tallyFindings(facts.findings),
     newThisWeek: open.filter((finding) => finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs).length,
-    poolNextWeek: poolEntriesNextWeek(record, check.clocks, week),
+    poolNextWeek: [...facts.poolNextWeek],
     problems,
   };
 }

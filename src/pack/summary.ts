@@ -1,19 +1,12 @@
 import type { Finding } from '../alerts/types.ts';
 import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
-import { dayOf, formatDay, formatInstant } from '../clocks/instant.ts';
+import { dayOf, formatDay, formatInstant } from '../time.ts';
 import { formatProblem, type Problem } from '../errors.ts';
-import type { Labels } from '../render/labels.ts';
+import type { Labels } from '../labels.ts';
 
-/** An open escalation as summary.md lists it. */
-export interface SlimFinding {
-  project: string;
-  label: string;
-  ruleId: string;
-  level: string;
-  due: string | null;
-  message: string;
-}
+/** An open escalation as summary.md lists it: the parts of the finding it shows, kept instead of the finding on big runs. */
+export type SlimFinding = Pick<Finding, 'project' | 'ruleId' | 'level' | 'due' | 'message'> & { subject: Pick<Finding['subject'], 'label'> };
 
 /** Counts of open findings, kept instead of the findings themselves on big runs. */
 export interface FindingTally {
@@ -50,7 +43,7 @@ export function tallyFindings(findings: Iterable<Finding>, tally: FindingTally =
     if (finding.type !== 'escalation') continue;
     tally.escalationsOpen += 1;
     if (tally.escalations.length < cap) {
-      tally.escalations.push({ project: finding.project, label: finding.subject.label, ruleId: finding.ruleId, level: finding.level, due: finding.due, message: finding.message });
+      tally.escalations.push({ project: finding.project, subject: { label: finding.subject.label }, ruleId: finding.ruleId, level: finding.level, due: finding.due, message: finding.message });
     }
   }
   return tally;
@@ -198,7 +191,7 @@ export function renderSummary(input: SummaryInput): string {
   if (tally.escalationsOpen > 0) {
     lines.push('## 升级 Escalations', '', '| 项目 | 对象 | 规则 | 级别 | 截止 | 说明 |', '| --- | --- | --- | --- | --- | --- |');
     for (const finding of tally.escalations) {
-      lines.push(`| ${cell(finding.project)} | ${cell(finding.label)} | ${finding.ruleId} | ${level(finding.level)} | ${finding.due ? finding.due.slice(0, 16).replace('T', ' ') : '—'} | ${cell(finding.message)} |`);
+      lines.push(`| ${cell(finding.project)} | ${cell(finding.subject.label)} | ${finding.ruleId} | ${level(finding.level)} | ${finding.due ? finding.due.slice(0, 16).replace('T', ' ') : '—'} | ${cell(finding.message)} |`);
     }
     if (tally.escalationsOpen > tally.escalations.length) lines.push('', `…and ${tally.escalationsOpen - tally.escalations.length} more escalations: see findings.json and portfolio/预警升级汇总.xlsx.`);
     lines.push('');

@@ -1,21 +1,19 @@
 import path from 'node:path';
 import type { DateTime } from 'luxon';
-import { computeClocks } from '../clocks/compute.ts';
-import { checkRecord, type CheckContext } from '../alerts/pipeline.ts';
+import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import type { Problem } from '../errors.ts';
 import { DocpackError } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import { loadSheetSpecs } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
-import type { IsoWeek } from '../render/word/documents.ts';
+import type { IsoWeek } from '../time.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
-import { recordAsKnownAt } from '../records/as-of.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords } from '../records/load.ts';
-import type { ProjectRecord } from '../records/types.gen.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
-import { poolEntriesNextWeek, refuseEmptyRun } from './build.ts';
+import { portfolioFacts, refuseEmptyRun } from './build.ts';
+import { projectFacts, type PoolEntry } from '../facts/facts.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { readFindings, writeScratchFindings } from './project.ts';
 import { emptyTally, renderSummary, tallyFindings, type FindingTally } from './summary.ts';
@@ -54,7 +52,7 @@ interface WeeklyProject {
   name: string;
   file: string;
   open: number;
-  pool: ReturnType<typeof poolEntriesNextWeek>;
+  pool: readonly PoolEntry[];
 }
 
 /**
@@ -81,25 +79,19 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     for (const { file } of valid) {
       const record = loadRecordFile(file).record;
       if (!record) continue;
-      const check = checkRecord(record, context);
-      problems.push(...check.problems.map((problem) => ({ ...problem, file: problem.file ?? file })));
-      const open: WeeklyFinding[] = check.findings
+      const facts = projectFacts(record, context, { week });
+      problems.push(...facts.problems.map((problem) => ({ ...problem, file: problem.file ?? file })));
+      const open: WeeklyFinding[] = facts.findings
         .filter((finding) => finding.closedAt === null)
         .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
       tallyFindings(open, tally);
       newFindings += open.filter((finding) => finding.isNew).length;
       writeScratchFindings(out.staging, record.id, open);
-      projects.push({ id: record.id, name: record.name, file, open: open.length, pool: poolEntriesNextWeek(check.record, check.clocks, week) });
+      projects.push({ id: record.id, name: record.name, file, open: open.length, pool: facts.poolNextWeek });
     }
     const findingsOf = (project: WeeklyProject): WeeklyFinding[] => readFindings(out.staging, project.id) as WeeklyFinding[];
-    const records: Iterable<ProjectRecord> = {
-      *[Symbol.iterator]() {
-        for (const project of projects) {
-          const record = loadRecordFile(project.file).record;
-          if (record) yield recordAsKnownAt(record, context.asOfMs);
-        }
-      },
-    };
+    // The facts of each project again on every pass, with the open findings of its scratch file.
+    const facts = portfolioFacts(out.staging, projects, context, week);
     const findings: Iterable<WeeklyFinding> = {
       *[Symbol.iterator]() {
         for (const project of projects) yield* findingsOf(project);
@@ -109,13 +101,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles });
     const withFindings = {
       *[Symbol.iterator]() {
-        for (const project of projects) {
-          const record = loadRecordFile(project.file).record;
-          if (record) {
-            const known = recordAsKnownAt(record, context.asOfMs);
-            yield { record: known, findings: findingsOf(project), clocks: computeClocks(known, context.clockDefs, context.calendar, asOf) };
-          }
-        }
+        for (const project of facts) yield { facts: project, findings: project.findings as readonly WeeklyFinding[] };
       },
     };
     const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects: withFindings, projectCount: projects.length, poolNextWeek: projects.flatMap((project) => project.pool) });
@@ -124,9 +110,8 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
 
     const spec = loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).find((candidate) => candidate.name === 'weekly-report');
     if (!spec) throw new DocpackError({ code: 'unknown-template', message: 'no templates/excel/weekly-report.xlsx.json', hint: 'restore the weekly report spec' });
-    const built = buildRowSources({ records, asOf, calendar: context.calendar, clockDefs: context.clockDefs, labels: context.labels, findings, week });
-    const workbook = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: built.sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: week.id });
-    problems.push(...built.problems, ...workbook.report.problems);
+    const workbook = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: facts, labels: context.labels }), asOf, calendar: context.calendar, labels: context.labels, subtitle: week.id });
+    problems.push(...workbook.report.problems);
     out.write(`周报-${week.id}.xlsx`, workbook.data, spec.file, sources);
 
     out.writeJsonArray('findings.json', { asOf: formatTime(asOf), week: week.id }, 'findings', findings, 'docpack report weekly', sources);

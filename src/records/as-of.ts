@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { formatDay, dayOf } from '../clocks/instant.ts';
-import { timeToEpochMs } from '../time.ts';
+import { dayOf, formatDay, timeToEpochMs } from '../time.ts';
 import { recordSchemaPath } from './schema.ts';
 import type { ProjectRecord } from './types.gen.ts';
 

@@ -3,8 +3,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { closest, distance } from 'fastest-levenshtein';
 import { escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
-import { isIsoDate, isLocalDateTime, daysInMonth } from '../time.ts';
-import { MIN_YEAR } from '../calendar/dates.ts';
+import { MIN_YEAR, daysInMonth, isIsoDate, isLocalDateTime } from '../time.ts';
 import type { ProjectRecord } from './types.gen.ts';
 import { unsafeIdHint } from './safe-id.ts';
 import { ASOF_KEYWORD, KEY_KEYWORD, REF_KEYWORD } from './as-of-keyword.ts';

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { addMonths, dayOf, endOfDay, formatDay, formatDue, formatInstant, isoWeekOf, parseDateTime, parseDay, startOfDay } from '../../src/clocks/instant.ts';
+import { addMonths, dayOf, endOfDay, formatDay, formatDue, formatInstant, isoWeekOf, parseDateTime, parseDay, startOfDay } from '../../src/time.ts';
 import { ZONE, formatTime, parseTime } from '../../src/time.ts';
 
 // 1992-2099: China has had no daylight saving time since 1991.

@@ -222,8 +222,11 @@ describe('concurrency and shards', () => {
     expect(built.code).toBe(2);
     expect(existsSync(path.join(full, '2026-11-25', 'projects', 'P2026-MFG-012'))).toBe(true);
     const summary = readFileSync(path.join(full, '2026-11-25', 'summary.md'), 'utf8');
-    expect(summary).toContain('1 problem (below)');
+    // The circuit whose completion deadline could not be computed is listed in 电路预警清单 (any clock of
+    // the circuit in error, not two clock ids named in code), and its 剩余工作日 cell cannot be computed either.
+    expect(summary).toContain('2 problems (below)');
     expect(summary).toMatch(/## 问题 Problems[\s\S]*P2026-MFG-012\.json orders\[0\]\.circuits\[0\]: clock circuit-completion[^\n]*2027 is needed/);
+    expect(summary).toMatch(/circuit-warnings\.xlsx\.json: sheet "电路预警清单", project P2026-MFG-012: [^\n]*2027 is needed/);
     const shards = [1, 2].map(() => tempDir());
     for (const [index, dir] of shards.entries()) await build([records, '--out', dir, '--shard', `${index + 1}/2`]);
     const merged = tempDir();

@@ -5,7 +5,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { loadLabels } from '../../src/render/labels.ts';
+import { loadLabels } from '../../src/labels.ts';
 import { emptyTally, markdownCell, renderSummary } from '../../src/pack/summary.ts';
 import { runs } from '../support/runs.ts';
 
@@ -43,7 +43,7 @@ function summaryOf(names: string[], messages: string[]): string {
   const tally = emptyTally();
   tally.open = messages.length;
   tally.escalationsOpen = messages.length;
-  tally.escalations = messages.map((message, index) => ({ project: `P-${index}`, label: names[index % names.length] ?? '', ruleId: 'survey-late', level: 'province', due: null, message }));
+  tally.escalations = messages.map((message, index) => ({ project: `P-${index}`, subject: { label: names[index % names.length] ?? '' }, ruleId: 'survey-late', level: 'province', due: null, message }));
   return renderSummary({
     asOf: '2026-11-25T09:00:00+08:00',
     projects: names.map((name, index) => ({ id: `P-${index}`, name, documents: 1, open: 0 })),

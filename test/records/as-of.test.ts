@@ -15,7 +15,7 @@ import { loadRecordFile } from '../../src/records/load.ts';
 import { recordSchemaPath } from '../../src/records/schema.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import { docxText } from '../../src/render/word/extract-text.ts';
-import { isoWeekOf, dayOf } from '../../src/clocks/instant.ts';
+import { isoWeekOf, dayOf } from '../../src/time.ts';
 import { formatTime, parseAsOf, timeToEpochMs } from '../../src/time.ts';
 import { DateTime } from 'luxon';
 import { runs } from '../support/runs.ts';

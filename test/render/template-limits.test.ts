@@ -1,7 +1,7 @@
 // Template strictness: lookup is as strict as paths, and print headers stay within Excel's limit.
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../src/errors.ts';
-import { loadLabels } from '../../src/render/labels.ts';
+import { loadLabels } from '../../src/labels.ts';
 import { EXCEL_HEADER_MAX, headerCode, renderWorkbook, type WriterMode } from '../../src/render/excel/render.ts';
 import { compileTemplate, createTemplateEnv } from '../../src/render/word/template.ts';
 import { plainView, recordView } from '../../src/render/word/view.ts';

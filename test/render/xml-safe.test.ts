@@ -64,7 +64,7 @@ describe('the XML sanitiser', () => {
     await fc.assert(
       fc.asyncProperty(HOSTILE_TEXT, async (text) => {
         const record = hostileRecord(text);
-        const documents = await renderer().renderRecord(record, DOCUMENT_KINDS, documentOptions());
+        const documents = await renderer().renderRecord(record, DOCUMENT_KINDS, documentOptions(record));
         expect(documents.length).toBeGreaterThan(0);
         for (const document of documents) expect(xmlErrors(document.bytes), document.fileName).toEqual([]);
       }),
@@ -88,7 +88,7 @@ describe('the XML sanitiser', () => {
   it('the portfolio 周报 of such a record is well-formed', async () => {
     const record = hostileRecord('周报\uFFFE\uFFFF\uD800');
     const { portfolioWeeklyInstance } = await import('../../src/render/word/portfolio.ts');
-    const instance = portfolioWeeklyInstance({ asOf: AS_OF, calendar: documentOptions().calendar, week: '2026-W48', projects: [{ record, findings: [] }], projectCount: 1, poolNextWeek: [] });
+    const instance = portfolioWeeklyInstance({ asOf: AS_OF, calendar: documentOptions(record).calendar, week: '2026-W48', projects: [{ facts: documentOptions(record, { week: '2026-W48' }).facts, findings: [] }], projectCount: 1, poolNextWeek: [] });
     const document = await renderer().renderPortfolio(instance, AS_OF, '政企客户项目组合');
     expect(xmlErrors(document.bytes)).toEqual([]);
   });

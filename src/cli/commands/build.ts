@@ -6,7 +6,7 @@ import { buildPack, parseShard, type BuildResult } from '../../pack/build.ts';
 import { tallyReaches } from '../../pack/summary.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
-import { parseIsoWeek } from '../../render/word/documents.ts';
+import { parseIsoWeek } from '../../time.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';

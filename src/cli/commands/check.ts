@@ -6,7 +6,7 @@ import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
 import { loadRecordFile, scanRecords } from '../../records/load.ts';
 import { calendarHorizonWarnings, emptyTally, tallyFindings, tallyReaches, type FindingTally } from '../../pack/summary.ts';
-import { label, loadLabels, type Labels } from '../../render/labels.ts';
+import { label, loadLabels, type Labels } from '../../labels.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';

@@ -9,7 +9,7 @@ import { formatProblem } from '../../errors.ts';
 import { recordAsKnownAt } from '../../records/as-of.ts';
 import { loadRecords } from '../../records/load.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
-import { label, type Labels } from '../../render/labels.ts';
+import { label, type Labels } from '../../labels.ts';
 import { formatTime } from '../../time.ts';
 import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs, type RuleDirFlags } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';

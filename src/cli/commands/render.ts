@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { checkRecord } from '../../alerts/pipeline.ts';
+import { projectFacts } from '../../facts/facts.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
-import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } from '../../render/word/documents.ts';
+import { DOCUMENT_KINDS, findDocumentKind, type DocumentKind } from '../../render/word/documents.ts';
+import { parseIsoWeek, weekOf } from '../../time.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { WordRenderer } from '../../render/word/render.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
@@ -73,10 +74,10 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
         const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
         for (const { file, record: full } of loaded.records) {
           // The record as known at --as-of; the weekly report lists its open warnings and escalations.
-          const check = checkRecord(full, context);
-          const record = check.record;
-          const findings = check.findings.filter((finding) => finding.closedAt === null);
-          const documentOptions = { asOf, calendar, week: options.week, findings, clocks: check.clocks };
+          const facts = projectFacts(full, context, { week: options.week !== undefined ? parseIsoWeek(options.week) : weekOf(asOf) });
+          const { record } = facts;
+          const findings = facts.findings.filter((finding) => finding.closedAt === null);
+          const documentOptions = { asOf, calendar, facts, findings };
           const applicable = kinds.filter((kind) => kind.instances(record, documentOptions).length > 0);
           if (kinds.length === 1 && applicable.length === 0) {
             const kind = kinds[0] as DocumentKind;

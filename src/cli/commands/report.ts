@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { buildWeeklyReport } from '../../pack/weekly.ts';
-import { parseIsoWeek, weekOf } from '../../render/word/documents.ts';
+import { parseIsoWeek, weekOf } from '../../time.ts';
 import { readReferenceStyles } from '../../render/word/docx.ts';
 import { ZONE, nowInShanghai } from '../../time.ts';
 import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';

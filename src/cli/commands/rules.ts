@@ -10,7 +10,7 @@ import { runRuleTests } from '../../alerts/testing.ts';
 import { lintCalendars, lintPackSpec, lintSheetSpecs } from '../../pack/lint.ts';
 import { defaultPackPath } from '../../pack/spec.ts';
 import { formatProblem } from '../../errors.ts';
-import { loadLabels } from '../../render/labels.ts';
+import { loadLabels } from '../../labels.ts';
 import { withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';

@@ -5,15 +5,11 @@
 // sheet is added, because the streaming writer writes them at once; validations, conditional
 // formats and the autofilter when the sheet is finished. Each sheet is read twice: a measuring pass
 // (widths, summary counts), then the writing pass.
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
 import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
-import { writeFileAtomic, withPath } from '../../write/atomic.ts';
-import type { Labels } from '../labels.ts';
+import type { Labels } from '../../labels.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
@@ -21,7 +17,7 @@ import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
 import { columnLetter, XlsxStreamWriter } from './xlsx-stream.ts';
 import { SortedRows, compareSortValues, type SortValue } from './sorted-rows.ts';
-import { fixZipTimes, fixZipTimesInFile, zipTimeOf } from './zip.ts';
+import { fixZipTimes, zipTimeOf } from './zip.ts';
 
 export { columnLetter };
 
@@ -584,7 +580,8 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
   return { rows, problems: log.list() };
 }
 
-function defaultMode(input: RenderInput): WriterMode {
+/** The writer a workbook gets unless `mode` says: ExcelJS in memory for a project's, the stream writer for a portfolio's. */
+export function defaultMode(input: RenderInput): WriterMode {
   return input.mode ?? (input.spec.scope === 'portfolio' ? 'stream' : 'memory');
 }
 
@@ -597,8 +594,8 @@ async function renderInMemory(input: RenderInput): Promise<{ data: Buffer; repor
   return { data: fixZipTimes(data, zipTimeOf(input.asOf)), report };
 }
 
-/** Streams the workbook into `sink`; the zip entry times are fixed by the caller. */
-async function renderStream(input: RenderInput, sink: (chunk: Uint8Array) => void): Promise<RenderReport> {
+/** Streams the workbook into `sink` (stream mode); the zip entry times are fixed by the caller (fixZipTimesInFile). */
+export async function renderStream(input: RenderInput, sink: (chunk: Uint8Array) => void): Promise<RenderReport> {
   const book = new XlsxStreamWriter(sink, input.deflateLevel);
   try {
     const report = await fill(book, input, input.yieldEvery ?? 200);
@@ -616,35 +613,4 @@ export async function renderWorkbook(input: RenderInput): Promise<{ data: Buffer
   const chunks: Uint8Array[] = [];
   const report = await renderStream(input, (chunk) => chunks.push(chunk));
   return { data: fixZipTimes(Buffer.concat(chunks), zipTimeOf(input.asOf)), report };
-}
-
-/**
- * Renders the workbook to `file` atomically. Memory mode: writeFileAtomic. Stream mode: the same
- * pattern without holding the bytes — stream into a temporary file next to the target, fix its zip
- * entry times in place, then rename it over the target.
- */
-export async function renderWorkbookToFile(input: RenderInput, file: string): Promise<RenderReport> {
-  if (defaultMode(input) === 'memory') {
-    const rendered = await renderInMemory(input);
-    writeFileAtomic(file, rendered.data);
-    return rendered.report;
-  }
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined = openSync(temporary, 'w');
-  try {
-    const out = fd;
-    const report = await renderStream(input, (chunk) => {
-      for (let at = 0; at < chunk.length; ) at += writeSync(out, chunk, at);
-    });
-    closeSync(fd);
-    fd = undefined;
-    fixZipTimesInFile(temporary, zipTimeOf(input.asOf));
-    renameSync(temporary, file);
-    return report;
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw withPath(error, file);
-  }
 }

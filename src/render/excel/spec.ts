@@ -7,7 +7,7 @@ import { closest } from 'fastest-levenshtein';
 import { DocpackError, pointerToField, type Problem } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import { SourceMap } from '../../records/json-text.ts';
-import type { Labels } from '../labels.ts';
+import type { Labels } from '../../labels.ts';
 
 import type { Condition as ClockCondition, Scalar } from '../../clocks/types.ts';
 

@@ -4,9 +4,8 @@
 import { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
-import { digits, tryParseIsoDate } from '../../calendar/dates.ts';
-import { timeToEpochMs, ZONE } from '../../time.ts';
-import { label, type Labels } from '../labels.ts';
+import { timeToEpochMs, tryParseIsoDate, ZONE } from '../../time.ts';
+import { label, type Labels } from '../../labels.ts';
 import { xmlSafe } from '../xml-safe.ts';
 import type { ColumnSpec, ColumnType, Condition, ValueSpec } from './spec.ts';
 
@@ -73,44 +72,13 @@ export function compileCondition(condition: Condition): (row: RowContext) => boo
 export function civilDate(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   if (value.length === 10) return tryParseIsoDate(value) === undefined ? undefined : value;
-  const ms = epochMs(value);
+  const ms = timeToEpochMs(value);
   return Number.isNaN(ms) ? undefined : new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** Days since 1970-01-01 of a date known to be valid YYYY-MM-DD. */
 function dayNumber(date: string): number {
   return tryParseIsoDate(date)!;
-}
-
-const HOUR_MS = 3_600_000;
-
-/**
- * timeToEpochMs, with a fast path (no regular expression, no slicing) for the form records use:
- * YYYY-MM-DDTHH:MM:SS with Z, ±HH:MM or no offset (read at +08:00). Anything else goes to timeToEpochMs.
- */
-export function epochMs(text: string): number {
-  const length = text.length;
-  if ((length === 19 || length === 20 || length === 25) && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58) {
-    const day = tryParseIsoDate(text.slice(0, 10));
-    const hour = digits(text, 11, 2);
-    const minute = digits(text, 14, 2);
-    const second = digits(text, 17, 2);
-    if (day !== undefined && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
-      const wall = day * DAY_MS + hour * HOUR_MS + minute * 60_000 + second * 1000;
-      if (length === 19) return wall - SHANGHAI_OFFSET_MS;
-      if (length === 20) {
-        if (text.charCodeAt(19) === 90 /* Z */) return wall;
-      } else {
-        const sign = text.charCodeAt(19);
-        const offsetHours = digits(text, 20, 2);
-        const offsetMinutes = digits(text, 23, 2);
-        if ((sign === 43 || sign === 45) && text.charCodeAt(22) === 58 && offsetHours >= 0 && offsetMinutes >= 0) {
-          return wall - (sign === 45 ? -1 : 1) * (offsetHours * HOUR_MS + offsetMinutes * 60_000);
-        }
-      }
-    }
-  }
-  return timeToEpochMs(text);
 }
 
 function expressionError(message: string, hint?: string): DocpackError {
@@ -169,7 +137,7 @@ export function compileValue(value: ValueSpec, env: ValueEnv): (row: RowContext)
       if (typeof raw === 'string' && raw.length === 10 && tryParseIsoDate(raw) !== undefined) {
         return DateTime.fromISO(raw, { zone: ZONE }).plus({ months }).toISODate();
       }
-      const ms = typeof raw === 'string' ? epochMs(raw) : Number.NaN;
+      const ms = typeof raw === 'string' ? timeToEpochMs(raw) : Number.NaN;
       if (Number.isNaN(ms)) throw expressionError(`"${path}" is ${JSON.stringify(raw)}, not a date or time`);
       return DateTime.fromMillis(ms, { zone: ZONE }).plus({ months }).toISO({ suppressMilliseconds: true });
     };
@@ -236,7 +204,7 @@ export function excelDate(value: unknown, withTime: boolean): Date | undefined {
     const day = tryParseIsoDate(value);
     return day === undefined ? undefined : new Date(day * DAY_MS);
   }
-  const ms = epochMs(value);
+  const ms = timeToEpochMs(value);
   if (Number.isNaN(ms)) return undefined;
   const wall = ms + SHANGHAI_OFFSET_MS;
   return new Date(withTime ? Math.floor(wall / 1000) * 1000 : Math.floor(wall / DAY_MS) * DAY_MS);

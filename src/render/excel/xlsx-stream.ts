@@ -8,7 +8,7 @@
 import type { Book, BookProperties, BookSheet, CellStyle, HighlightFormat, RowOptions, SheetEnd, SheetSetup } from './book.ts';
 import { BORDER_COLOUR, PAPER_SIZES, literalText } from './book.ts';
 import type { CellValue } from './values.ts';
-import { xmlSafe } from '../xml-safe.ts';
+import { xmlAttribute, xmlText } from '../xml-safe.ts';
 import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from './zip.ts';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
@@ -18,23 +18,7 @@ const PACKAGE_RELS_NS = 'http://schemas.openxmlformats.org/package/2006/relation
 const REL_TYPE = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument';
 
-/** Anything that needs a look: the common case (plain text) is one test and no copy. */
-const TEXT_SPECIAL = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
-const entity = (char: string): string => ENTITIES[char]!;
-
-/** Element text: & < > escaped, CR kept as &#13;, characters XML cannot carry replaced by U+FFFD. */
-export function xmlText(text: string): string {
-  if (!TEXT_SPECIAL.test(text)) return text;
-  return xmlSafe(text).replace(/[&<>\r]/g, entity);
-}
-
-/** Attribute value (in double quotes): as xmlText, and " tab LF CR as references, which attribute normalisation would otherwise turn into spaces. */
-export function xmlAttribute(text: string): string {
-  if (!ATTRIBUTE_SPECIAL.test(text)) return text;
-  return xmlSafe(text).replace(/[&<>"\t\n\r]/g, entity);
-}
+export { xmlAttribute, xmlText };
 
 /** Excel column letters of a 1-based index: 1 → A, 27 → AA. */
 export function columnLetter(index: number): string {

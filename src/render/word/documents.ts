@@ -1,34 +1,19 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import type { Finding } from '../../alerts/types.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
-import { schedulePlan } from '../../clocks/plan-schedule.ts';
-import type { ClockState } from '../../clocks/types.ts';
-import { DocpackError } from '../../errors.ts';
-import type { Circuit, Order, ProjectRecord } from '../../records/types.gen.ts';
-import { ZONE, formatTime, parseTime, timeToEpochMs } from '../../time.ts';
+import type { ProjectFacts } from '../../facts/facts.ts';
+import type { ProjectRecord } from '../../records/types.gen.ts';
+import { ZONE, formatTime, parseTime } from '../../time.ts';
 import { toIsoDate } from './helpers.ts';
 import { plainView, recordView, viewOf, type ViewObject } from './view.ts';
-
-/** A finding as the weekly report shows it; the alerts stage's Finding has this shape. */
-export interface ReportFinding {
-  ruleId: string;
-  type: 'warning' | 'escalation';
-  severity: string;
-  level: string;
-  subject: { pointer: string; label: string };
-  due?: string | null;
-  message: string;
-  title?: string;
-}
 
 export interface DocumentOptions {
   asOf: DateTime;
   calendar: WorkingCalendar;
-  /** ISO week of the weekly report, e.g. 2026-W48; default: the week of asOf. */
-  week?: string;
-  /** Open findings of the project for the weekly report. */
-  findings?: readonly ReportFinding[];
-  /** The project's clock states (the weekly report reads each week's report deadline from them). */
-  clocks?: readonly ClockState[];
+  /** The facts stage's product for the record: plan schedules, the week's orders and their report clocks, circuit states. */
+  facts: ProjectFacts;
+  /** The open findings the documents show (the weekly report, the plan's lateness note). */
+  findings: readonly Finding[];
 }
 
 /** One document to render: its template, file name and the data the template sees. */
@@ -49,29 +34,6 @@ export interface DocumentKind {
   /** What the record needs for this document, for error messages. */
   needs: string;
   instances(record: ProjectRecord, options: DocumentOptions): DocumentInstance[];
-}
-
-/** The ISO week `2026-W48` as its Monday..Sunday dates. */
-export interface IsoWeek {
-  id: string;
-  year: number;
-  number: number;
-  start: string;
-  end: string;
-}
-
-export function parseIsoWeek(text: string): IsoWeek {
-  const match = /^(\d{4})-W(\d{2})$/.exec(text);
-  const monday = match ? DateTime.fromObject({ weekYear: Number(match[1]), weekNumber: Number(match[2]), weekday: 1 }, { zone: ZONE }) : null;
-  if (!match || !monday?.isValid || monday.weekNumber !== Number(match[2])) {
-    throw new DocpackError({ code: 'bad-week', message: `${JSON.stringify(text)} is not an ISO week`, hint: 'write e.g. 2026-W48' });
-  }
-  return { id: text, year: Number(match[1]), number: Number(match[2]), start: monday.toISODate() ?? '', end: monday.plus({ days: 6 }).toISODate() ?? '' };
-}
-
-export function weekOf(time: DateTime): IsoWeek {
-  const local = time.setZone(ZONE);
-  return parseIsoWeek(`${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`);
 }
 
 function docView(title: string, record: ProjectRecord, options: DocumentOptions, extra: Record<string, unknown> = {}): ViewObject {
@@ -147,7 +109,7 @@ export const implementationArrangement: DocumentKind = {
 };
 
 /** A finding as templates see it. */
-function findingView(finding: ReportFinding): Record<string, unknown> {
+function findingView(finding: Finding): Record<string, unknown> {
   return {
     ruleId: finding.ruleId,
     title: finding.title ?? null,
@@ -168,12 +130,15 @@ export const implementationPlan: DocumentKind = {
   instances(record, options) {
     const title = '实施方案';
     return (record.orders ?? []).flatMap((order, orderIndex) => {
-      if (!order.plan) return [];
-      const planSchedule = schedulePlan(order.plan, options.calendar);
+      const planned = options.facts.plans.get(orderIndex);
+      if (!order.plan || !planned) return [];
+      // A plan that cannot be scheduled (a day past the calendar's years) fails its document alone.
+      if ('error' in planned) throw planned.error;
+      const planSchedule = planned.schedule;
       const schedule = planSchedule.segments.map((segment) => ({ ...segment, follows: segment.follows.map((index) => String(index + 1)) }));
       const chained = planSchedule.segments.every((segment) => (segment.index === 0 ? segment.follows.length === 0 : segment.follows.length === 1 && segment.follows[0] === segment.index - 1));
       const orderPointer = `/orders/${orderIndex}`;
-      const orderFindings = (options.findings ?? [])
+      const orderFindings = options.findings
         .filter((finding) => finding.subject.pointer === orderPointer || finding.subject.pointer.startsWith(`${orderPointer}/`))
         .map(findingView);
       const owners = [...new Set(schedule.map((segment) => segment.owner).filter((owner): owner is string => owner !== null))];
@@ -204,64 +169,23 @@ export const implementationPlan: DocumentKind = {
   },
 };
 
-export type CircuitState = 'completed' | 'in-progress' | 'overdue';
-
-/** The day a circuit is due: the new completion date of a warning the unit filed (§2.2.5), else its required completion. */
-export function effectiveCompletion(circuit: Circuit): string {
-  return circuit.warningFiled?.newCompletion ?? circuit.requiredCompletion;
-}
-
-/** Completed when completedAt is at or before the as-of; overdue when not and its due day (an extension included) has passed. */
-export function circuitState(circuit: Circuit, asOf: DateTime): CircuitState {
-  const asOfMs = asOf.toMillis();
-  if (circuit.completedAt !== undefined && timeToEpochMs(circuit.completedAt) <= asOfMs) return 'completed';
-  const today = asOf.setZone(ZONE).toISODate() ?? '';
-  return today > effectiveCompletion(circuit) ? 'overdue' : 'in-progress';
-}
-
-/**
- * Where the week's report of an order stands (§2.2.4), from the weekly-progress-report clock of
- * that week: submitted, missing (past its due), not-due (the week's due is still ahead), or
- * not-required (no clock: the order's circuits file no reports, or it reports as the customer requires).
- */
-function weekReportStatus(hasReport: boolean, clock: ClockState | undefined): { status: 'submitted' | 'missing' | 'not-due' | 'not-required'; due: string | null } {
-  const due = clock?.due ?? null;
-  if (hasReport) return { status: 'submitted', due };
-  if (!clock || clock.state === 'not-applicable' || clock.state === 'stopped') return { status: 'not-required', due };
-  if (clock.state === 'breached') return { status: 'missing', due };
-  return { status: 'not-due', due };
-}
-
-function activeInWeek(order: Order, week: IsoWeek, asOf: DateTime): boolean {
-  if ((order.progressReports ?? []).some((report) => report.week === week.id)) return true;
-  const weekStart = DateTime.fromISO(week.start, { zone: ZONE }).toMillis();
-  return order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= Math.min(weekStart, asOf.toMillis()));
-}
-
 export const weeklyReport: DocumentKind = {
   name: '周进度报告',
   alias: 'weekly-report',
   template: 'weekly-report.md.hbs',
   needs: 'an order that is under way in the week (a circuit not completed before it, or a progress report of that week)',
   instances(record, options) {
-    const week = options.week ? parseIsoWeek(options.week) : weekOf(options.asOf);
-    const orders = (record.orders ?? []).filter((order) => activeInWeek(order, week, options.asOf));
-    if (orders.length === 0) return [];
+    const { week, weekOrders } = options.facts;
+    if (weekOrders.length === 0) return [];
     const title = '周进度报告';
     const counts = { completed: 0, 'in-progress': 0, overdue: 0 };
-    const orderViews = orders.map((order) => {
-      const orderIndex = (record.orders ?? []).indexOf(order);
-      const report = (order.progressReports ?? []).find((candidate) => candidate.week === week.id);
-      // The latest report up to this week: what a reader has when this week's is not in yet.
-      const latest = (order.progressReports ?? []).filter((candidate) => candidate.week <= week.id).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)).at(-1);
-      const clock = (options.clocks ?? []).find((state) => state.clock === 'weekly-progress-report' && state.subject === `/orders/${orderIndex}` && state.occurrence === week.id);
-      const { status: reportStatus, due: reportDue } = weekReportStatus(report !== undefined, clock);
-      const circuits = order.circuits.map((circuit) => {
-        const state = circuitState(circuit, options.asOf);
+    const orderViews = weekOrders.map(({ order, orderIndex, report, latestReport: latest, clock, reportsRequired, status: reportStatus }) => {
+      const reportDue = clock?.due ?? null;
+      const circuits = order.circuits.map((circuit, circuitIndex) => {
+        const state = options.facts.circuits.get(`/orders/${orderIndex}/circuits/${circuitIndex}`)?.state ?? 'in-progress';
         counts[state] += 1;
         return { ...(viewOf(circuit, 'circuit') as ViewObject), state, extendedTo: circuit.warningFiled?.newCompletion ?? null };
       });
-      const reportsRequired = order.circuits.some((circuit) => circuit.progressReportsRequired);
       return {
         ...(viewOf(order, 'order') as ViewObject),
         report: report ? viewOf(report, 'progressReport') : null,
@@ -272,7 +196,7 @@ export const weeklyReport: DocumentKind = {
         circuits,
       };
     });
-    const findings = (options.findings ?? []).map(findingView);
+    const findings = options.findings.map(findingView);
     return [
       {
         kind: this,

@@ -2,7 +2,7 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
 import { isIsoDate, parseTime } from '../../time.ts';
-import { label as labelOf, type Labels } from '../labels.ts';
+import { label as labelOf, type Labels } from '../../labels.ts';
 import { escapeMarkdown } from './escape.ts';
 
 /** What an empty value prints as, by default, in every formatting helper. */

@@ -1,26 +1,18 @@
 import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
-import type { ClockState } from '../../clocks/types.ts';
-import type { ProjectRecord } from '../../records/types.gen.ts';
-import { ZONE, formatTime } from '../../time.ts';
-import { parseIsoWeek, weekOf, weeklyReport, type DocumentInstance, type DocumentKind, type IsoWeek, type ReportFinding } from './documents.ts';
+import type { Finding } from '../../alerts/types.ts';
+import type { PoolEntry, ProjectFacts } from '../../facts/facts.ts';
+import { ZONE, formatTime, parseIsoWeek, weekOf, type IsoWeek } from '../../time.ts';
+import { weeklyReport, type DocumentInstance, type DocumentKind } from './documents.ts';
 import { plainView, type ViewObject } from './view.ts';
 
-/** A circuit that enters the warning pool in the week after the report's week (§2.2.5). */
-export interface PoolEntry {
-  project: string;
-  circuitId: string;
-  requiredCompletion: string;
-  /** When it enters the pool, e.g. 2026-12-01T00:00:00+08:00. */
-  entersAt: string;
-}
+export type { PoolEntry };
 
 export interface PortfolioProject {
-  record: ProjectRecord;
+  /** The facts stage's product for the project, computed for the report's week. */
+  facts: ProjectFacts;
   /** The project's open findings, and whether each opened during the week. */
-  findings: readonly (ReportFinding & { isNew: boolean })[];
-  /** The project's clock states: each order's weekly report deadline (due, or missed). */
-  clocks?: readonly ClockState[];
+  findings: readonly (Finding & { isNew: boolean })[];
 }
 
 export interface PortfolioOptions {
@@ -50,7 +42,7 @@ const LEVEL_RANK: Record<string, number> = { group: 3, province: 2, local: 1 };
 const SEVERITY_RANK: Record<string, number> = { critical: 4, major: 3, minor: 2, info: 1 };
 
 /** Escalations by severity, level, project and subject: a total order, so the list is deterministic. */
-function escalationOrder(a: ReportFinding & { project: string }, b: ReportFinding & { project: string }): number {
+function escalationOrder(a: Finding & { project: string }, b: Finding & { project: string }): number {
   return (
     (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0) ||
     (LEVEL_RANK[b.level] ?? 0) - (LEVEL_RANK[a.level] ?? 0) ||
@@ -72,12 +64,13 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
   const detailed = projectCount <= DETAIL_LIMIT;
   const projects: ViewObject[] = [];
   const overview: { id: string; name: string; customer: string; open: number; escalations: number; fresh: number; reports: string }[] = [];
-  const escalationList: (ReportFinding & { project: string })[] = [];
+  const escalationList: (Finding & { project: string })[] = [];
   let openFindings = 0;
   let newFindings = 0;
   let escalations = 0;
   let reported = 0;
-  for (const { record, findings, clocks } of options.projects) {
+  for (const { facts, findings } of options.projects) {
+    const { record } = facts;
     const projectEscalations = findings.filter((finding) => finding.type === 'escalation');
     const fresh = findings.filter((finding) => finding.isNew).length;
     openFindings += findings.length;
@@ -94,7 +87,7 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
       continue;
     }
     // Reuse the project weekly report's view: the same orders, circuits and report of the week.
-    const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, week: week.id, findings, clocks });
+    const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, facts, findings });
     if (!instance && findings.length === 0) continue;
     reported += 1;
     projects.push(

@@ -6,7 +6,7 @@ import { DocpackError } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE } from '../../time.ts';
-import { loadLabels, type Labels } from '../labels.ts';
+import { loadLabels, type Labels } from '../../labels.ts';
 import { xmlSafe } from '../xml-safe.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
 import { packBlocks } from './docx.ts';

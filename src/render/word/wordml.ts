@@ -1,5 +1,6 @@
 import { FONTS, CELL_MARGIN, TEXT_WIDTH } from './layout.ts';
 import type { BlockSpec, ParagraphSpec, RunSpec, TableSpec } from './markdown.ts';
+import { xmlTextAsDocx as escapeXml } from '../xml-safe.ts';
 
 /**
  * WordprocessingML for block descriptions, written as text: the same bytes docx's Formatter and
@@ -53,14 +54,8 @@ export function listsInOrder(blocks: readonly BlockSpec[], into: string[] = []):
   return into;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&apos;', '<': '&lt;', '>': '&gt;' };
-// docx escapes these five and drops the control characters XML 1.0 does not allow.
-// eslint-disable-next-line no-control-regex
-const ESCAPED = /[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g;
-
-export function escapeXml(value: string): string {
-  return value.replace(ESCAPED, (char) => ESCAPES[char] ?? '');
-}
+// The one XML escaper (render/xml-safe.ts), in docx's form; docx.ts imports it from here.
+export { escapeXml };
 
 function onOff(name: string, value: boolean | undefined): string {
   if (value === undefined) return '';

@@ -6,19 +6,20 @@ import ExcelJS from 'exceljs';
 import { checkRecord } from '../../../src/alerts/pipeline.ts';
 import { loadCalendar } from '../../../src/calendar/calendar.ts';
 import { loadCheckContext } from '../../../src/cli/context.ts';
-import { loadClockDefs } from '../../../src/clocks/load.ts';
 import { loadRecords } from '../../../src/records/load.ts';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
-import { loadLabels } from '../../../src/render/labels.ts';
+import { loadLabels } from '../../../src/labels.ts';
 import { renderWorkbook, type RenderInput } from '../../../src/render/excel/render.ts';
-import { buildRowSources, ROW_SOURCES, type FindingInput } from '../../../src/render/excel/sources.ts';
+import { buildRowSources, ROW_SOURCES } from '../../../src/render/excel/sources.ts';
+import type { Finding } from '../../../src/alerts/types.ts';
+import { findingsByProject, projectFacts, type ProjectFacts } from '../../../src/facts/facts.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../../../src/render/excel/spec.ts';
-import { parseAsOf } from '../../../src/time.ts';
+import { parseAsOf, weekOf, type IsoWeek } from '../../../src/time.ts';
 
 export const AS_OF = parseAsOf('2026-11-25T09:00:00+08:00')!;
 export const labels = loadLabels();
 export const calendar = loadCalendar();
-export const clockDefs = loadClockDefs();
+export const context = loadCheckContext(AS_OF);
 export const specs: LoadedSpec[] = loadSheetSpecs({ labels, sources: ROW_SOURCES });
 
 export function specNamed(name: string): LoadedSpec {
@@ -38,18 +39,29 @@ export async function fixtures(): Promise<ProjectRecord[]> {
 }
 
 /** The findings the rules raise for these records, in record order, as build gives them to the sheets. */
-export function ruleFindings(records: readonly ProjectRecord[]): FindingInput[] {
-  const context = loadCheckContext(AS_OF);
+export function ruleFindings(records: readonly ProjectRecord[]): Finding[] {
   return records.flatMap((record) => checkRecord(record, context).findings);
 }
 
-export function inputFor(spec: LoadedSpec, records: readonly ProjectRecord[], extra: Partial<RenderInput> & { findings?: FindingInput[] } = {}): RenderInput {
-  const { findings, ...rest } = extra;
-  const built = buildRowSources({ records, asOf: AS_OF, calendar, clockDefs, labels, findings });
-  return { spec: spec.spec, specFile: spec.file, sources: built.sources, asOf: AS_OF, calendar, labels, ...rest };
+/**
+ * The facts stage's product for these records, with the findings given (none when not given: the
+ * golden texts render the sample without the alert rules). A finding of a project not among the
+ * records is an error here, so a test cannot lose one silently.
+ */
+export function factsOf(records: readonly ProjectRecord[], findings: readonly Finding[] = [], week: IsoWeek = weekOf(AS_OF)): ProjectFacts[] {
+  const byProject = findingsByProject(findings);
+  const facts = records.map((record) => projectFacts(record, context, { week, findings: byProject.get(record.id) ?? [] }));
+  for (const id of byProject.keys()) if (!records.some((record) => record.id === id)) throw new Error(`findings of ${id}, which is not among the records`);
+  return facts;
 }
 
-export async function render(spec: LoadedSpec, records: readonly ProjectRecord[], extra: Partial<RenderInput> & { findings?: FindingInput[] } = {}): Promise<Buffer> {
+export function inputFor(spec: LoadedSpec, records: readonly ProjectRecord[], extra: Partial<RenderInput> & { findings?: Finding[] } = {}): RenderInput {
+  const { findings, ...rest } = extra;
+  const sources = buildRowSources({ projects: factsOf(records, findings), labels });
+  return { spec: spec.spec, specFile: spec.file, sources, asOf: AS_OF, calendar, labels, ...rest };
+}
+
+export async function render(spec: LoadedSpec, records: readonly ProjectRecord[], extra: Partial<RenderInput> & { findings?: Finding[] } = {}): Promise<Buffer> {
   const { data, report } = await renderWorkbook(inputFor(spec, records, extra));
   if (report.problems.length > 0) throw new Error(`render problems: ${JSON.stringify(report.problems)}`);
   return data;

@@ -7,8 +7,9 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
-import { renderWorkbook, renderWorkbookToFile, type WriterMode } from '../../../src/render/excel/render.ts';
-import type { FindingInput } from '../../../src/render/excel/sources.ts';
+import { renderWorkbookToFile } from '../../../src/pack/workbooks.ts';
+import { renderWorkbook, type WriterMode } from '../../../src/render/excel/render.ts';
+import type { Finding } from '../../../src/alerts/types.ts';
 import type { WorkbookSpec } from '../../../src/render/excel/spec.ts';
 import { displayWidth } from '../../../src/render/excel/values.ts';
 import { fixZipTimes, zipTimeOf } from '../../../src/render/excel/zip.ts';
@@ -254,8 +255,9 @@ describe('writing files', () => {
 
   it('leaves neither the target nor a temporary file when rendering fails', async () => {
     const file = path.join(scratch, 'failed', 'out.xlsx');
-    const bad = [{ id: 7 }] as unknown as FindingInput[];
-    await expect(renderWorkbookToFile(inputFor(specNamed('warning-summary'), await fixtures(), { findings: bad }), file)).rejects.toThrow(/not of the expected shape/);
+    const input = inputFor(specNamed('warning-summary'), await fixtures());
+    const failing = { [Symbol.iterator]: function* (): Generator<never> { throw new Error('a row source failed'); } };
+    await expect(renderWorkbookToFile({ ...input, sources: { ...input.sources, findings: failing } }, file)).rejects.toThrow(/a row source failed/);
     expect(readdirSync(path.dirname(file))).toEqual([]);
   });
 });

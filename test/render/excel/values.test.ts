@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
 import type { ColumnSpec, ValueSpec } from '../../../src/render/excel/spec.ts';
-import { secondCheckState } from '../../../src/render/excel/sources.ts';
+import { secondCheckState } from '../../../src/facts/facts.ts';
 import { cellWidth, compileCondition, compileValue, displayWidth, excelDate, toCell } from '../../../src/render/excel/values.ts';
 import type { ResourceCheck } from '../../../src/records/types.gen.ts';
 import { AS_OF, calendar, labels } from './helpers.ts';

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectRecord } from '../../../src/records/types.gen.ts';
 import { columnLetter } from '../../../src/render/excel/render.ts';
-import type { FindingInput } from '../../../src/render/excel/sources.ts';
+import type { Finding } from '../../../src/alerts/types.ts';
 import { FINDINGS } from './findings.ts';
 import type { LoadedSpec, SheetSpec } from '../../../src/render/excel/spec.ts';
 import { DEFAULT_FORMATS, labelGroup } from '../../../src/render/excel/values.ts';
@@ -21,7 +21,7 @@ let all: ProjectRecord[];
 let pinned: ProjectRecord[];
 const workbooks = new Map<string, ExcelJS.Workbook>();
 
-async function workbook(name: string, records: readonly ProjectRecord[], findings?: FindingInput[]): Promise<ExcelJS.Workbook> {
+async function workbook(name: string, records: readonly ProjectRecord[], findings?: Finding[]): Promise<ExcelJS.Workbook> {
   const key = `${name} ${records.map((record) => record.id).join(',')} ${findings ? findings.length : '-'}`;
   let found = workbooks.get(key);
   const spec = specNamed(name);
@@ -252,7 +252,7 @@ describe('预警升级汇总 Warning and Escalation Summary (portfolio, from fin
 
   it('with findings: open ones first with status and closing time, counts of the open ones by type, level, severity, rule and project', async () => {
     // One more finding, closed (a restored fault): listed last, not counted.
-    const closed: FindingInput = { ...FINDINGS[1]!, id: 'F-0005', closedAt: '2026-11-08T14:55:00+08:00', subject: { pointer: '/afterSale/faults/1', label: 'FLT-DG-002' } };
+    const closed: Finding = { ...FINDINGS[1]!, id: 'F-0005', closedAt: '2026-11-08T14:55:00+08:00', subject: { pointer: '/afterSale/faults/1', label: 'FLT-DG-002' } };
     const findings = [...FINDINGS, closed];
     const book = await workbook('warning-summary', pinned, findings);
     const list = sheetOf(book, '预警升级明细');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { docxText } from '../../../src/render/word/extract-text.ts';
 import { readRecord, renderAll } from './support.ts';
+import { finding as hand } from '../excel/findings.ts';
 
 const textOf = async (file: string, name: string, overrides: Parameters<typeof renderAll>[1] = {}): Promise<string> => {
   const documents = await renderAll(readRecord(file), overrides);
@@ -30,7 +31,7 @@ describe('实施方案', () => {
 
   it('says at the top when the plan ends after a required completion, from the rule\'s finding', async () => {
     const message = '定单 ORD-ZH-20261102-0391 的实施方案计划于 2026-12-01 完成，晚于电路 GD-ZH-MSTP-20261103-05 的要求完成时间 2026-11-20。';
-    const finding = { ruleId: 'plan-ends-after-required-completion', type: 'warning' as const, severity: 'major', level: 'local', subject: { pointer: '/orders/0', label: 'ORD-ZH-20261102-0391' }, due: null, message };
+    const finding = hand({ ruleId: 'plan-ends-after-required-completion', type: 'warning', severity: 'major', level: 'local', subject: { pointer: '/orders/0', label: 'ORD-ZH-20261102-0391' }, due: null, message });
     const late = await textOf('fixtures/projects/P2026-MFG-012.json', '实施方案-ORD-ZH-20261102-0391', { findings: [finding] });
     const top = late.slice(0, late.indexOf('| 定单编号 |'));
     expect(top).toContain(`计划完成晚于要求完成时间：${message}`);

@@ -24,7 +24,7 @@ describe('determinism', () => {
   it('gives byte-identical .docx files for the same record and as-of, also after other documents', async () => {
     const first = await renderAll(record);
     await renderAll(readRecord('fixtures/projects/P2026-GOV-001.json'));
-    const fresh = await new WordRenderer({ calendar }).renderRecord(record, DOCUMENT_KINDS, documentOptions({ clocks: computeClocks(record, loadClockDefs(), calendar, AS_OF) }));
+    const fresh = await new WordRenderer({ calendar }).renderRecord(record, DOCUMENT_KINDS, documentOptions(record));
     expect(first.length).toBe(4);
     expect(fresh.map((document) => document.fileName)).toEqual(first.map((document) => document.fileName));
     fresh.forEach((document, index) => expect(Buffer.from(document.bytes).equals(Buffer.from(first[index]!.bytes)), document.fileName).toBe(true));
@@ -81,7 +81,7 @@ describe('--reference-doc', () => {
     const file = path.join(dir, 'reference.docx');
     writeFileSync(file, await Packer.toBuffer(reference));
     const referenceStyles = readReferenceStyles(file);
-    const [book] = await new WordRenderer({ calendar, referenceStyles }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions());
+    const [book] = await new WordRenderer({ calendar, referenceStyles }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions(record));
     const styles = part(book!.bytes, 'word/styles.xml');
     expect(styles).toMatch(/w:styleId="Heading1"[\s\S]*?w:eastAsia="FangSong"[\s\S]*?<\/w:style>/);
     expect(styles).toContain('C00000');
@@ -106,7 +106,7 @@ describe('--reference-doc', () => {
     expect(matched).toContain('w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:link w:val="10"/>');
     expect(matched).toContain('w:styleId="10"><w:name w:val="标题 1 字符"/><w:link w:val="Heading1"/>');
     expect(matched).toContain('w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>');
-    const [book] = await new WordRenderer({ calendar, referenceStyles: matched }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions());
+    const [book] = await new WordRenderer({ calendar, referenceStyles: matched }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions(record));
     const styles = part(book!.bytes, 'word/styles.xml');
     expect(styles).toMatch(/w:styleId="Heading1"[\s\S]*?C00000/);
     // Ours are not added again next to the renamed ones.

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
-import { loadLabels } from '../../../src/render/labels.ts';
+import { loadLabels } from '../../../src/labels.ts';
 import { escapeMarkdown } from '../../../src/render/word/escape.ts';
 import { docxText } from '../../../src/render/word/extract-text.ts';
 import { convertMarkdown } from '../../../src/render/word/markdown.ts';
 import { compileTemplate, createTemplateEnv } from '../../../src/render/word/template.ts';
 import { plainView, recordView } from '../../../src/render/word/view.ts';
 import { calendar, readRecord, renderAll } from './support.ts';
+import { finding as hand } from '../excel/findings.ts';
 
 const env = createTemplateEnv({ labels: loadLabels(), calendar });
 const record = readRecord('fixtures/projects/P2026-GOV-001.json');
@@ -143,15 +144,15 @@ describe('weekly report findings', () => {
     const without = await renderAll(fin);
     expect(docxText(without.find((document) => document.fileName.startsWith('周进度报告'))!.bytes)).toContain('无未关闭的预警与升级。');
     const findings = [
-      {
+      hand({
         ruleId: 'circuit-warning-pool',
-        type: 'escalation' as const,
+        type: 'escalation',
         severity: 'major',
         level: 'province',
         subject: { pointer: '/orders/0/circuits/1', label: '电路 GD-GZ-OTN-20261026-02' },
         due: '2026-12-15',
         message: '未报进度的电路进入预警池 | 已升级至省公司',
-      },
+      }),
     ];
     const withFindings = await renderAll(fin, { findings });
     const text = docxText(withFindings.find((document) => document.fileName.startsWith('周进度报告'))!.bytes);

@@ -86,7 +86,7 @@ describe('Word blocks written as text, against docx', () => {
     for (const file of fixtureFiles()) {
       const record = readRecord(file);
       for (const kind of DOCUMENT_KINDS) {
-        for (const instance of kind.instances(record, documentOptions())) {
+        for (const instance of kind.instances(record, documentOptions(record))) {
           const parsed = markdownBlocks(renderer().markdown(instance), { template: kind.template });
           const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF), asOf: AS_OF };
           const expected = await throughDocx(parsed, meta);
@@ -112,7 +112,7 @@ describe('Word blocks written as text, against docx', () => {
     const source: StyleSource = { referenceStyles: compiled.get('word/styles.xml') as string };
     const record = readRecord(fixtureFiles()[0] as string);
     for (const kind of DOCUMENT_KINDS) {
-      for (const instance of kind.instances(record, documentOptions())) {
+      for (const instance of kind.instances(record, documentOptions(record))) {
         const parsed = markdownBlocks(renderer().markdown(instance), { template: kind.template });
         const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF), asOf: AS_OF };
         const actual = await packBlocks(parsed, meta, source);

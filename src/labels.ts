@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DocpackError } from '../errors.ts';
-import { dataPath } from '../package-files.ts';
+import { DocpackError } from './errors.ts';
+import { dataPath } from './package-files.ts';
 
 export type Labels = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
