@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, escapePointerSegment, pointerToField } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
-import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { describeSchemaErrors } from '../records/schema.ts';
+import { schemaValidator } from '../validators.ts';
 import { dataPath } from '../package-files.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
 import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
@@ -74,7 +75,6 @@ export interface CreateCalendarOptions {
   ignoredProvisional?: readonly number[];
 }
 
-const SCHEMA_URL = new URL('../../rules/calendars/calendar.schema.json', import.meta.url);
 export const DEFAULT_CALENDAR_DIR_LABEL = 'rules/calendars';
 const DEFAULT_DIR_LABEL = DEFAULT_CALENDAR_DIR_LABEL;
 const YEAR_FILE = /^(\d{4})\.json$/;
@@ -93,10 +93,8 @@ export function defaultCalendarDir(): string {
 /** What the user is told to pass to use provisional years. */
 export const PROVISIONAL_OPT_IN = '--calendar-provisional (or "calendarProvisional": true in docpack.config.json)';
 
-let compiledSchema: ValidateFunction | undefined;
 function calendarSchema(): ValidateFunction {
-  if (!compiledSchema) compiledSchema = createAjv().compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
-  return compiledSchema;
+  return schemaValidator('calendar');
 }
 
 /** Adds the line and column of the problem's pointer, when the file's text is known. */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { DocpackError } from '../errors.ts';
-import { dataPath, packageFile } from '../package-files.ts';
+import { dataPath } from '../package-files.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
-import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { describeSchemaErrors } from '../records/schema.ts';
+import { schemaValidator } from '../validators.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 
 export interface PackEntry {
@@ -36,8 +37,7 @@ export function loadPackSpec(file: string = defaultPackPath()): PackSpec {
   } catch (error) {
     throw new DocpackError({ file, ...describeSyntaxError(text, error) });
   }
-  const schema = JSON.parse(readFileSync(packageFile('templates/pack.schema.json'), 'utf8')) as object;
-  const validate = createAjv().compile(schema);
+  const validate = schemaValidator('pack');
   if (!validate(value)) {
     const [first] = describeSchemaErrors(validate.errors ?? []);
     const sourceMap = new SourceMap(text);

@@ -2,11 +2,12 @@
 // authority (every file is checked against it); these types mirror it by hand, as clocks/types.ts does.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from 'fastest-levenshtein';
 import { DocpackError, pointerToField, type Problem } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import { SourceMap } from '../../records/json-text.ts';
+import { schemaValidator } from '../../validators.ts';
 import type { Labels } from '../labels.ts';
 
 import type { Condition as ClockCondition, Scalar } from '../../clocks/types.ts';
@@ -100,7 +101,6 @@ export interface SourceShape {
 }
 
 const SPEC_SUFFIX = '.xlsx.json';
-const SCHEMA_URL = new URL('../../../templates/excel/sheet-spec.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'templates/excel';
 
 /** templates/excel of the working directory when it has one, else the package's. */
@@ -108,13 +108,8 @@ export function defaultSpecDir(): string {
   return dataPath('templates/excel');
 }
 
-let compiled: ValidateFunction | undefined;
 function specSchema(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
-  }
-  return compiled;
+  return schemaValidator('sheet-spec');
 }
 
 export interface SpecCheckContext {
