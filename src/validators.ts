@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { packageFile } from './package-files.ts';
 import { isIsoDate, isLocalDateTime } from './time.ts';
@@ -32,7 +33,7 @@ export const SCHEMA_NAMES = Object.keys(SCHEMA_FILES) as SchemaName[];
 const OPTIONS: Options = { allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true };
 
 /** The formats our schemas use besides ajv-formats' email; the generated code gets them passed in. */
-const FORMATS = { date: isIsoDate, 'local-date-time': isLocalDateTime } as const;
+export const FORMATS = { date: isIsoDate, 'local-date-time': isLocalDateTime } as const;
 
 /** Changes whenever the generated code would: the schema's text, the options, this generator's version. */
 const GENERATOR = 'docpack-validators/1';
@@ -65,7 +66,8 @@ export function schemaText(name: SchemaName): string {
 /** Whether this module runs compiled (dist/validators.js) rather than from the sources. */
 const compiled = import.meta.url.endsWith('.js');
 
-interface GeneratedValidator {
+/** What a generated dist/validators/<name>.cjs exports. */
+export interface GeneratedValidator {
   digest: string;
   create: (formats: typeof FORMATS) => ValidateFunction;
 }
@@ -85,13 +87,10 @@ export function schemaValidator<T = unknown>(name: SchemaName): ValidateFunction
 }
 
 function precompiled(name: SchemaName, text: string): ValidateFunction | undefined {
-  const file = new URL(`validators/${name}.cjs`, import.meta.url);
-  const why = !existsSync(file)
-    ? 'the build has no compiled validator for it'
-    : (require(file.pathname) as GeneratedValidator).digest !== schemaDigest(text)
-      ? 'it changed after the last build'
-      : undefined;
-  if (why === undefined) return (require(file.pathname) as GeneratedValidator).create(FORMATS);
+  const file = fileURLToPath(new URL(`validators/${name}.cjs`, import.meta.url));
+  const generated = existsSync(file) ? (require(file) as GeneratedValidator) : undefined;
+  const why = !generated ? 'the build has no compiled validator for it' : generated.digest !== schemaDigest(text) ? 'it changed after the last build' : undefined;
+  if (generated && why === undefined) return generated.create(FORMATS);
   // Correct either way, only slower: said once per schema so that a stale build does not go unnoticed.
   process.stderr.write(`docpack: ${SCHEMA_FILES[name]}: ${why}; compiling it at start (npm run build makes it fast again)\n`);
   return undefined;
