@@ -1,7 +1,7 @@
 /* Generated from rules/alerts/alert.schema.json by `npm run gen:types`. Do not edit by hand. */
 
 /**
- * This interface was referenced by `AlertRule`'s JSON-Schema
+ * This interface was referenced by `AlertRuleFile`'s JSON-Schema
  * via the `definition` "condition".
  */
 export type RuleCondition =
@@ -71,7 +71,7 @@ export type RuleCondition =
 /**
  * One warning or escalation rule: json-rules-engine conditions plus docpack's metadata. File name = id + .json; cases for `docpack rules test` go in <id>.test.json beside it.
  */
-export interface AlertRule {
+export interface AlertRuleFile {
   $schema?: string;
   /**
    * Stable id, kebab-case, equal to the file name. It appears in every finding: never reuse one for a different meaning.
@@ -127,7 +127,7 @@ export interface AlertRule {
   message: string;
 }
 /**
- * This interface was referenced by `AlertRule`'s JSON-Schema
+ * This interface was referenced by `AlertRuleFile`'s JSON-Schema
  * via the `definition` "topCondition".
  */
 export interface TopCondition {
@@ -138,7 +138,7 @@ export interface TopCondition {
   priority?: number;
 }
 /**
- * This interface was referenced by `AlertRule`'s JSON-Schema
+ * This interface was referenced by `AlertRuleFile`'s JSON-Schema
  * via the `definition` "factRef".
  */
 export interface FactRef {

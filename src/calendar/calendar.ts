@@ -9,42 +9,12 @@ import { schemaValidator } from '../validators.ts';
 import { dataPath } from '../package-files.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
 import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
+import type { CalendarYear } from './calendar-file.gen.ts';
 
-/** One holiday of one year, as rules/calendars/<year>.json writes it (see calendar.schema.json). */
-export interface CalendarHoliday {
-  /** As the State Council notice names it, e.g. 国庆节, or 国庆节、中秋节 when they are taken together. */
-  name: string;
-  nameEn: string;
-  /** Days off, weekends inside the holiday included. */
-  days: IsoDate[];
-  /** Saturdays and Sundays worked in exchange (调休上班). */
-  makeupWorkdays: IsoDate[];
-  /** Free text for reviewers (a provisional holiday says how it was computed). */
-  note?: string;
-}
-
+/** The contents of rules/calendars/<year>.json, its holidays and source: generated from calendar.schema.json. */
+export type { CalendarHoliday, CalendarYear } from './calendar-file.gen.ts';
 /** Where a year's dates come from: the notice (official years) or the law (provisional years). */
-export interface CalendarSource {
-  /** The State Council notice: title, number and date. Required unless the year is provisional. */
-  notice?: string;
-  url?: string;
-  /** Set by scripts/import-calendar.ts (e.g. chinese-days@1.5.7); absent in a file written by hand. */
-  importedFrom?: string;
-  /** Provisional years: the law the days are computed from. */
-  law?: string;
-  /** Provisional years: the library that computed the lunar and solar-term dates. */
-  computedWith?: string;
-}
-
-/** The contents of rules/calendars/<year>.json; calendar.schema.json is the authority, this mirrors it. */
-export interface CalendarYear {
-  $schema?: string;
-  year: number;
-  /** true: computed from the law alone before the notice; used only when the user opts in. */
-  provisional?: boolean;
-  source: CalendarSource;
-  holidays: CalendarHoliday[];
-}
+export type CalendarSource = CalendarYear['source'];
 
 /** A year file as read from the calendar folder. */
 export interface CalendarFile {

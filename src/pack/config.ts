@@ -5,19 +5,9 @@ import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { describeSchemaErrors } from '../records/schema.ts';
 import { schemaValidator } from '../validators.ts';
 
-export interface DocpackConfig {
-  inputs?: string[];
-  out?: string;
-  pack?: string;
-  failOn?: 'warning' | 'escalation';
-  concurrency?: number;
-  referenceDoc?: string;
-  rules?: string;
-  deadlines?: string;
-  calendar?: string;
-  /** Use provisional calendar years (--calendar-provisional). */
-  calendarProvisional?: boolean;
-}
+/** docpack.config.json (generated from src/schemas/config.schema.json). */
+export type { DocpackConfig } from './config.gen.ts';
+import type { DocpackConfig } from './config.gen.ts';
 
 export const CONFIG_FILE = 'docpack.config.json';
 

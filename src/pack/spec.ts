@@ -4,19 +4,11 @@ import { dataPath } from '../package-files.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { describeSchemaErrors } from '../records/schema.ts';
 import { schemaValidator } from '../validators.ts';
+import type { PackEntry, PackSpec } from './pack-spec.gen.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 
-export interface PackEntry {
-  kind: 'word' | 'excel';
-  template: string;
-  phases?: ProjectRecord['phase'][];
-  requires?: string[];
-}
-
-export interface PackSpec {
-  project: PackEntry[];
-  portfolio: PackEntry[];
-}
+/** templates/pack.json: which documents each project and the portfolio get (generated from pack.schema.json). */
+export type { PackEntry, PackSpec } from './pack-spec.gen.ts';
 
 /** templates/pack.json of the working directory when it has one, else the package's. */
 export function defaultPackPath(): string {

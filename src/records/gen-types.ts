@@ -52,7 +52,7 @@ export interface FormatTypes {
 }
 
 export const FORMAT_TYPES: readonly FormatTypes[] = [
-  { schema: 'rules/alerts/alert.schema.json', target: 'src/alerts/rule.gen.ts', root: 'AlertRule', names: { condition: 'RuleCondition', topCondition: 'TopCondition', factRef: 'FactRef' } },
+  { schema: 'rules/alerts/alert.schema.json', target: 'src/alerts/rule.gen.ts', root: 'AlertRuleFile', names: { condition: 'RuleCondition', topCondition: 'TopCondition', factRef: 'FactRef' } },
   {
     schema: 'rules/alerts/alert-test.schema.json',
     target: 'src/alerts/rule-test.gen.ts',
