@@ -166,6 +166,28 @@ export type TimeSource =
  */
 export type PathList = [Path, ...Path[]];
 /**
+ * Exactly one of workingDays (official Chinese calendar with 调休), calendarDays, months (month-end clamped), hours, minutes.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "duration".
+ */
+export type Duration =
+  | {
+      workingDays: Count;
+    }
+  | {
+      calendarDays: Count;
+    }
+  | {
+      months: Count;
+    }
+  | {
+      hours: Count;
+    }
+  | {
+      minutes: Count;
+    };
+/**
  * Rounds the computed due: exact (default for calendar days, months, hours, minutes), end-of-day (default for working days: 23:59:59), start-of-day (00:00:00, for moments such as entering a pool).
  *
  * This interface was referenced by `undefined`'s JSON-Schema
@@ -173,19 +195,6 @@ export type PathList = [Path, ...Path[]];
  */
 export type DueTime = 'exact' | 'end-of-day' | 'start-of-day';
 
-/**
- * Exactly one of workingDays (official Chinese calendar with 调休), calendarDays, months (month-end clamped), hours, minutes.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "duration".
- */
-export interface Duration {
-  workingDays?: Count;
-  calendarDays?: Count;
-  months?: Count;
-  hours?: Count;
-  minutes?: Count;
-}
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "variant".

@@ -75,7 +75,8 @@ export const FORMAT_TYPES: readonly FormatTypes[] = [
  * Rewrites what json-schema-to-typescript renders poorly, in a copy of the schema: a `$ref` to another
  * file becomes its given type, and an object whose `oneOf` branches only list `required` properties (the
  * alert conditions: all, any, not, or fact+operator+value) becomes a union of objects, each with its own
- * required properties and the ones no branch requires.
+ * required properties and the ones no branch requires; an object of at most one property (a duration)
+ * becomes a union of one-property objects; and `prefixItems` becomes a tuple.
  */
 function prepare(node: unknown, external: Record<string, string>): unknown {
   if (Array.isArray(node)) return node.map((item) => prepare(item, external));
@@ -89,12 +90,22 @@ function prepare(node: unknown, external: Record<string, string>): unknown {
   const out = Object.fromEntries(
     Object.entries(record).map(([key, value]) => [key, key === 'properties' || key === '$defs' ? prepareEach(value, external) : prepare(value, external)]),
   ) as Record<string, unknown>;
+  const branches = out.oneOf;
+  const properties = out.properties as Record<string, unknown> | undefined;
+  // Exactly one of several properties (a duration: workingDays, or calendarDays, or...): a union of them.
+  if (out.type === 'object' && out.maxProperties === 1 && properties && out.required === undefined && branches === undefined) {
+    const { properties: _properties, minProperties: _min, maxProperties: _max, ...rest } = out;
+    return { ...rest, oneOf: Object.entries(properties).map(([key, value]) => ({ type: 'object', additionalProperties: false, required: [key], properties: { [key]: value } })) };
+  }
+  // Draft 2020-12's tuples: json-schema-to-typescript reads draft-07's form (items as a list).
+  if (Array.isArray(out.prefixItems)) {
+    const { prefixItems, ...others } = out;
+    return { ...others, items: prefixItems, additionalItems: false };
+  }
   // Any value ({ "description": ... } only) and any object ({ "type": "object" } only): json-schema-to-typescript
   // would render both as {} under additionalProperties: false.
   if (Object.keys(out).every((key) => ANNOTATIONS.has(key))) return { ...out, tsType: 'unknown' };
   if (out.type === 'object' && Object.keys(out).every((key) => key === 'type' || ANNOTATIONS.has(key))) return { ...out, tsType: 'Record<string, unknown>' };
-  const branches = out.oneOf;
-  const properties = out.properties as Record<string, unknown> | undefined;
   if (
     Array.isArray(branches) &&
     properties &&

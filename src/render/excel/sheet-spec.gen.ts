@@ -93,7 +93,7 @@ export type ValueSpec =
        * @minItems 2
        * @maxItems 2
        */
-      addMonths: [unknown, unknown, ...unknown[]];
+      addMonths: [Path, number];
     }
   | {
       /**
