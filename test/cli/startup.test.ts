@@ -1,6 +1,7 @@
 // What a light command loads. `docpack --version`, `calendar add` and `check` of one record must start at
 // once (npm run bench measures how fast), so they may load only the packages listed here: an eager import of
 // docx, exceljs, handlebars, json-rules-engine, fast-glob or Ajv's compiler fails this test, not a timing.
+// `--help` loads every command module: each must leave its libraries to its action.
 // Run on the compiled JavaScript (dist/, with the validators the build generates), in a copy of the checkout:
 // the checkout's own dist/ when it is up to date, else a fresh build of the copy.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,8 @@ const ALLOWED: Record<string, { args: string[]; packages: string[] }> = {
   '--version': { args: ['--version'], packages: ['commander'] },
   'calendar add': { args: ['calendar', 'add', '2026-11-25', '3'], packages: ['commander', 'luxon', 'fastest-levenshtein', '@humanwhocodes/momoa', 'ajv/runtime', 'fast-deep-equal'] },
   check: { args: ['check', RECORD, '--as-of', AS_OF], packages: ['commander', 'luxon', 'fastest-levenshtein', '@humanwhocodes/momoa', 'ajv/runtime', 'fast-deep-equal'] },
+  // Help registers every command: none may load its libraries before it runs (fflate: the workbook writer's zip, small).
+  '--help': { args: ['--help'], packages: ['commander', 'luxon', 'fastest-levenshtein', '@humanwhocodes/momoa', 'fflate'] },
 };
 
 let root: string;
