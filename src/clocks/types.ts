@@ -1,5 +1,4 @@
 import type { Problem } from '../errors.ts';
-
 import type { ClockDef, Duration, TimeSource } from './deadline.gen.ts';
 
 /**
