@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { packageFile } from './package-files.ts';
 import { isIsoDate, isLocalDateTime } from './time.ts';
-import { ASOF_KEYWORD } from './records/as-of-keyword.ts';
+import { ASOF_KEYWORD, KEY_KEYWORD, REF_KEYWORD } from './records/as-of-keyword.ts';
 
 /** Every JSON file format docpack reads, by name, with its schema (relative to the package root). */
 export const SCHEMA_FILES = {
@@ -50,6 +50,9 @@ export function createAjv(extra: Options = {}): Ajv2020 {
   for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, check);
   // The record schema says per field how it reads at an as-of (records/as-of.ts); ajv checks the annotation's shape.
   ajv.addKeyword({ keyword: ASOF_KEYWORD.keyword, metaSchema: ASOF_KEYWORD.metaSchema });
+  // References between parts of the record (x-ref) and the names of id-less list elements (x-key), read by the alert rules.
+  ajv.addKeyword({ keyword: REF_KEYWORD.keyword, metaSchema: REF_KEYWORD.metaSchema });
+  ajv.addKeyword({ keyword: KEY_KEYWORD.keyword, metaSchema: KEY_KEYWORD.metaSchema });
   return ajv;
 }
 

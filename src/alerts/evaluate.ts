@@ -8,6 +8,7 @@ import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import type { Labels } from '../render/labels.ts';
 import { existedSince } from '../records/as-of.ts';
+import { elementKey, keyFieldsOf, referencesOf } from '../records/references.ts';
 import type { Level, Order, ProjectRecord } from '../records/types.gen.ts';
 import { schedulePlan } from '../clocks/plan-schedule.ts';
 import { timeToEpochMs } from '../time.ts';
@@ -26,6 +27,10 @@ export interface SubjectInstance {
   /** Ids (or 1-based positions) of those elements, outermost first: the stable key of the subject. */
   keys: string[];
   label: string;
+  /** For each element on the way, by the same names as `chain`: whether it is the last of its list (fact "last:<name>"). */
+  last: Record<string, boolean>;
+  /** The subject pattern it is an instance of ("orders[].circuits[]"). */
+  pattern: string;
 }
 
 type Step = PatternStep;
@@ -35,54 +40,71 @@ export const LEVELS: readonly Level[] = ['local', 'province', 'group'];
 /** One reading of subject patterns for clocks and rules. */
 export { parseSubjectPattern, singular };
 
-function elementKey(element: unknown, index: number): string {
-  const id = element !== null && typeof element === 'object' ? (element as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : `#${index + 1}`;
-}
-
 /** Expands a subject pattern ("orders[].circuits[]") over a record into its instances. */
 export function expandSubjects(record: ProjectRecord, pattern: string): SubjectInstance[] {
   const steps = parseSubjectPattern(pattern);
+  const keyFields = keyFieldsOf(pattern);
   const out: SubjectInstance[] = [];
-  const walk = (value: unknown, stepIndex: number, pointer: string, chain: Record<string, unknown>, keys: string[]): void => {
+  const walk = (value: unknown, stepIndex: number, pointer: string, chain: Record<string, unknown>, keys: string[], last: Record<string, boolean>): void => {
     if (stepIndex === steps.length) {
-      out.push({ pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id });
+      out.push({ pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id, last, pattern });
       return;
     }
     const step = steps[stepIndex] as Step;
     if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, step.key)) return;
     const child = (value as Record<string, unknown>)[step.key];
     const childPointer = `${pointer}/${step.key}`;
-    if (!step.iterate) return walk(child, stepIndex + 1, childPointer, chain, keys);
+    if (!step.iterate) return walk(child, stepIndex + 1, childPointer, chain, keys, last);
     if (!Array.isArray(child)) return;
+    const name = singular(step.key);
     child.forEach((element, index) => {
-      walk(element, stepIndex + 1, `${childPointer}/${index}`, { ...chain, [singular(step.key)]: element }, [...keys, elementKey(element, index)]);
+      walk(element, stepIndex + 1, `${childPointer}/${index}`, { ...chain, [name]: element }, [...keys, elementKey(element, index, keyFields[stepIndex])], { ...last, [name]: index === child.length - 1 });
     });
   };
-  walk(record, 0, '', {}, []);
+  walk(record, 0, '', {}, [], {});
   return out;
 }
 
 /** The instance at a pointer (for clock-subject rules): the same chain as the pattern would give. */
 export function subjectAt(record: ProjectRecord, pointer: string): SubjectInstance | undefined {
   const chain: Record<string, unknown> = {};
+  const last: Record<string, boolean> = {};
   const keys: string[] = [];
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/');
+  // The pattern of the pointer ("/orders/0/progressReports/2" -> "orders[].progressReports[]"), for the keys' x-key fields.
+  const pattern = patternOfPointer(segments);
+  const keyFields = keyFieldsOf(pattern);
   let value: unknown = record;
   let arrayKey = '';
-  for (const segment of pointer === '' ? [] : pointer.slice(1).split('/')) {
+  let step = 0;
+  for (const segment of segments) {
     if (value === null || typeof value !== 'object') return undefined;
     if (Array.isArray(value)) {
       const index = Number(segment);
-      value = value[index];
-      chain[singular(arrayKey)] = value;
-      keys.push(elementKey(value, index));
+      const list = value;
+      value = list[index];
+      const name = singular(arrayKey);
+      chain[name] = value;
+      last[name] = index === list.length - 1;
+      keys.push(elementKey(value, index, keyFields[step - 1]));
     } else {
       if (!Object.prototype.hasOwnProperty.call(value, segment)) return undefined;
       value = (value as Record<string, unknown>)[segment];
       arrayKey = segment;
+      step += 1;
     }
   }
-  return { pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id };
+  return { pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id, last, pattern };
+}
+
+/** The subject pattern a pointer is an instance of: "/orders/0/progressReports/2" -> "orders[].progressReports[]". */
+function patternOfPointer(segments: readonly string[]): string {
+  const parts: string[] = [];
+  for (const segment of segments) {
+    if (/^\d+$/.test(segment) && parts.length > 0) parts[parts.length - 1] += '[]';
+    else parts.push(segment);
+  }
+  return parts.join('.');
 }
 
 /** The innermost id; a position (#2) is qualified by its parent: "ORD-1 #2". */
@@ -153,7 +175,7 @@ export function buildFacts(
 ): Record<string, unknown> {
   const order = withPlanSchedule ? ((instance.chain.order ?? (instance.pointer.match(/^\/orders\/\d+$/) ? instance.value : undefined)) as Order | undefined) : undefined;
   const planSchedule = order ? planScheduleOf(order, input.calendar) : undefined;
-  return {
+  const facts: Record<string, unknown> = {
     ...clocksAtPointer,
     ...instance.chain,
     project: input.record,
@@ -163,6 +185,35 @@ export function buildFacts(
     ...(planSchedule && 'fact' in planSchedule ? { planSchedule: planSchedule.fact } : {}),
     params: {},
   };
+  for (const [name, isLast] of Object.entries(instance.last)) facts[`last:${name}`] = isLast;
+  // A field that names another part of the record (x-ref in the schema) gives that part as a fact: a warning's circuitId -> "circuit".
+  const subject = instance.value;
+  if (subject !== null && typeof subject === 'object') {
+    for (const reference of referencesOf(instance.pattern)) {
+      if (Object.prototype.hasOwnProperty.call(instance.chain, reference.fact)) continue;
+      const id = (subject as Record<string, unknown>)[reference.field];
+      if (typeof id === 'string') facts[reference.fact] = partsById(input.record, reference.target).get(id);
+    }
+  }
+  return facts;
+}
+
+const partsByIdCache = new WeakMap<object, Map<string, Map<string, unknown>>>();
+
+/** The parts of a record a pattern names, by id (built once per record and pattern). */
+function partsById(record: ProjectRecord, pattern: string): Map<string, unknown> {
+  let byPattern = partsByIdCache.get(record);
+  if (!byPattern) partsByIdCache.set(record, (byPattern = new Map()));
+  let byId = byPattern.get(pattern);
+  if (!byId) {
+    byId = new Map();
+    for (const instance of expandSubjects(record, pattern)) {
+      const id = (instance.value as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && !byId.has(id)) byId.set(id, instance.value);
+    }
+    byPattern.set(pattern, byId);
+  }
+  return byId;
 }
 
 /** The fact "planSchedule": when the order's implementation plan ends on the calendar (§2.2.3). */

@@ -18,6 +18,7 @@ import {
 import { PATH_HINT, parsePath } from './conditions.ts';
 import type { LoadedRule } from './load.ts';
 import { FILTERS, placeholders } from './message.ts';
+import { referencesOf, referenceTargetSchema } from '../records/references.ts';
 import type { PlanScheduleFact } from './evaluate.ts';
 import type { FactRef, RuleCondition } from './types.ts';
 
@@ -79,8 +80,10 @@ export interface LintInput {
 }
 
 /** The element a subject pattern iterates to, the facts its arrays define, or where the pattern goes wrong. */
-export function subjectSchemas(pattern: string): { subject?: SchemaNode; chain: Map<string, SchemaNode>; failed?: { offset: number; message: string; hint?: string } } {
+export function subjectSchemas(pattern: string): { subject?: SchemaNode; chain: Map<string, SchemaNode>; lists?: string[]; failed?: { offset: number; message: string; hint?: string } } {
   const chain = new Map<string, SchemaNode>();
+  /** The list elements on the way (the names of the facts "last:<name>"). */
+  const lists: string[] = [];
   let node: SchemaNode = recordSchema();
   let offset = 0;
   const done: string[] = [];
@@ -103,11 +106,17 @@ export function subjectSchemas(pattern: string): { subject?: SchemaNode; chain: 
     if (step.iterate) {
       node = resolveSchema(node).node.items as SchemaNode;
       chain.set(singular(step.key), node);
+      lists.push(singular(step.key));
     }
     done.push(`${step.key}${step.iterate ? '[]' : ''}`);
     offset += step.key.length + (step.iterate ? 2 : 0) + 1;
   }
-  return { subject: node, chain };
+  // A field naming another part of the record (x-ref) gives that part as a fact, unless the chain has the name.
+  for (const reference of referencesOf(pattern)) {
+    const target = referenceTargetSchema(reference);
+    if (target && !chain.has(reference.fact)) chain.set(reference.fact, target);
+  }
+  return { subject: node, chain, lists };
 }
 
 /** Offsets of the segments of a JSONPath (after "$"): where each name starts, for the column of a wrong one. */
@@ -145,14 +154,14 @@ export function lintRules(input: LintInput): Problem[] {
       }
       pattern = subjectPattern(clockFact.subject);
     }
-    const { subject, chain, failed } = subjectSchemas(pattern);
+    const { subject, chain, lists = [], failed } = subjectSchemas(pattern);
     if (!subject) {
       report({ pointer: '/subject', offset: failed?.offset ?? 0 }, 'unknown-subject', failed?.message ?? `subject "${pattern}" is not a part of the record schema`, failed?.hint);
       continue;
     }
     const params = rule.params ?? {};
     const hasPlan = chain.has('order') || pattern === 'orders[]';
-    const factNames = ['subject', 'project', 'params', 'asOf', ...(hasPlan ? ['planSchedule'] : []), ...chain.keys(), ...(clockFact ? ['clock'] : [])];
+    const factNames = ['subject', 'project', 'params', 'asOf', ...(hasPlan ? ['planSchedule'] : []), ...chain.keys(), ...lists.map((name) => `last:${name}`), ...(clockFact ? ['clock'] : [])];
     const clocksHere = [...clocks.values()].filter((clock) => subjectPattern(clock.subject) === pattern).map((clock) => clock.id);
 
     /** A clock state's field: its type, the variant narrowed to the clock's variant ids. */
@@ -184,6 +193,15 @@ export function lintRules(input: LintInput): Problem[] {
           hint: near ? `did you mean "${near}"?` : walked.choices.length > 0 ? `fields here: ${walked.choices.join(', ')}` : undefined,
           offset: offsets[walked.failedAt] ?? 0,
         };
+      }
+      if (fact.startsWith('last:')) {
+        const name = fact.slice('last:'.length);
+        if (!lists.includes(name)) {
+          const near = didYouMean(name, lists);
+          return { ok: false, message: `no list element "${name}" on the way to subject "${pattern}" for the fact "${fact}"`, hint: near ? `did you mean "last:${near}"?` : lists.length > 0 ? `facts: ${lists.map((list) => `last:${list}`).join(', ')}` : 'the subject is not in a list', offset: factOffset + 'last:'.length, inFact: true };
+        }
+        if (path.length > 0) return { ok: false, message: `"${fact}" is true or false: it has no fields`, hint: 'leave out "path"', offset: offsets[0] ?? 0 };
+        return { ok: true, type: { types: ['boolean'] } };
       }
       if (fact === 'params') {
         if (path.length === 0) return { ok: true, type: { types: ['object'] } };

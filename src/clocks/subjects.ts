@@ -1,6 +1,7 @@
 // What a deadline clock runs for: one of the named kinds (order, circuit, fault...) or any part of the
 // record written as a subject pattern, like an alert rule's subject: "afterSale.cutovers[]" (each
 // cutover notice), "afterSale.visits[]", "contract.executionSheet" (the one sheet, when present).
+import { elementKey, keyFieldsOf } from '../records/references.ts';
 import type { SubjectKind } from './types.ts';
 
 /** The named kinds and the part of the record each one is. */
@@ -56,14 +57,11 @@ export interface PatternSubject {
   order: unknown;
 }
 
-function elementKey(element: unknown, index: number): string {
-  const id = element !== null && typeof element === 'object' ? (element as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : `#${index + 1}`;
-}
 
 /** Every part of the record a pattern names, with pointers and labels as the alert rules give them. */
 export function expandPattern(record: { id: string }, pattern: string): PatternSubject[] {
   const steps = parseSubjectPattern(pattern);
+  const keyFields = keyFieldsOf(pattern);
   const out: PatternSubject[] = [];
   const walk = (value: unknown, index: number, pointer: string, keys: string[], order: unknown): void => {
     if (index === steps.length) {
@@ -82,7 +80,7 @@ export function expandPattern(record: { id: string }, pattern: string): PatternS
     }
     if (!Array.isArray(child)) return;
     child.forEach((element, position) => {
-      walk(element, index + 1, `${childPointer}/${position}`, [...keys, elementKey(element, position)], index === 0 && step.key === 'orders' ? element : order);
+      walk(element, index + 1, `${childPointer}/${position}`, [...keys, elementKey(element, position, keyFields[index])], index === 0 && step.key === 'orders' ? element : order);
     });
   };
   walk(record, 0, '', [], undefined);

@@ -44,3 +44,19 @@ export const ASOF_KEYWORD = {
     ],
   },
 } as const;
+
+/**
+ * The record schema's `x-ref` annotation: a field holding the id of another part of the record, named by
+ * its subject pattern ("orders[].circuits[]"). Alert rules read the part referred to as a fact named by
+ * the pattern's last list in the singular ("circuit"); see records/references.ts.
+ */
+export const REF_KEYWORD = {
+  keyword: 'x-ref',
+  metaSchema: { type: 'string', pattern: '^[A-Za-z]+(\\[\\])?(\\.[A-Za-z]+(\\[\\])?)*$', description: 'The subject pattern of the part of the record whose id this field holds.' },
+} as const;
+
+/** The record schema's `x-key` annotation on a list element without an id: the field that names it in findings ("week"). */
+export const KEY_KEYWORD = {
+  keyword: 'x-key',
+  metaSchema: { type: 'string', minLength: 1, description: 'The field of a list element that names it (in finding labels and keys) when the element has no "id".' },
+} as const;

@@ -78,6 +78,21 @@ export function checkSemantics(record: ProjectRecord): SchemaProblem[] {
         });
       } else weeks.set(report.week, reportIndex);
     });
+    // The last report is the latest (its 需预警内容 are the warnings in force): the list is kept in submission order.
+    (order.progressReports ?? []).forEach((report, reportIndex, reports) => {
+      const previous = reports[reportIndex - 1];
+      if (!previous) return;
+      const pointer = `${base}/progressReports/${reportIndex}/submittedAt`;
+      if (timeToEpochMs(report.submittedAt) < timeToEpochMs(previous.submittedAt)) {
+        problems.push({
+          code: 'time-order',
+          pointer,
+          field: fieldOf(pointer),
+          message: `the report of ${report.week} (submitted ${report.submittedAt}) comes after the report of ${previous.week} (submitted ${previous.submittedAt}) in the list but was submitted before it`,
+          hint: 'keep progressReports in the order they were submitted (the last one is read as the latest report)',
+        });
+      }
+    });
     if (order.plan) {
       for (const problem of planDependencyProblems(order.plan)) {
         const pointer = `${base}/plan/segments/${problem.index}/after${problem.afterIndex === undefined ? '' : `/${problem.afterIndex}`}`;

@@ -462,7 +462,7 @@ export interface Order {
    */
   circuits: Circuit[];
   /**
-   * Step 4 周进度报告.
+   * Step 4 周进度报告, in the order they were submitted (the last one is the latest: its 需预警内容 are the warnings in force).
    *
    * @maxItems 1000
    */

@@ -82,6 +82,14 @@ describe('docpack check refuses a misspelt rule file (exit 2, file:line:column a
     await expectRefused('circuit-overdue', (rule) => void (rule.message = `电路 {{circut.id}} ${rule.message}`), 'circut.id}}', 'did you mean "circuit"?');
   });
 
+  it('the facts of a progress report warning: last:<list element> and the circuit its circuitId names (x-ref)', async () => {
+    await expectRefused('progress-report-warning', (rule) => void (rule.conditions.all[0].fact = 'last:progressReprt'), 'progressReprt"', 'did you mean "last:progressReport"?');
+    await expectRefused('progress-report-warning', (rule) => void (rule.conditions.all[0].path = '$.week'), 'week"', 'leave out "path"');
+    await expectRefused('progress-report-warning', (rule) => void (rule.conditions.all[1].path = '$.completedAtt'), 'completedAtt"', 'did you mean "completedAt"?');
+    // "circuit" is a fact only where a field refers to a circuit: not for a problem.
+    await expectRefused('problem-overdue', (rule) => void (rule.conditions.all[1].fact = 'circuit'), 'circuit"', 'facts here: subject, project, params, asOf, problem, last:problem, clock:<clock id>');
+  });
+
   it('"breachd" is not a value of the clock state', async () => {
     await expectRefused('survey-late', (rule) => void (rule.conditions.all[0].value = 'breachd'), '"breachd"', 'did you mean "breached"?');
   });

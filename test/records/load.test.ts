@@ -41,6 +41,17 @@ describe('checkRecordText', () => {
     });
   });
 
+  it('refuses progress reports out of submission order (the last one is read as the latest), at the later one', () => {
+    const record = JSON.parse(base) as { orders: { progressReports?: unknown[] }[] };
+    const report = (week: string, submittedAt: string): unknown => ({ week, submittedAt, thisWeek: ['施工'], nextWeek: ['调测'], warnings: [] });
+    record.orders[0]!.progressReports = [report('2026-W47', '2026-11-20T17:00:00+08:00'), report('2026-W46', '2026-11-13T17:00:00+08:00')];
+    const outcome = checkRecordText('x.json', JSON.stringify(record, null, 2));
+    expect(outcome.valid).toBe(false);
+    expect(outcome.problems).toMatchObject([{ code: 'time-order', field: 'orders[0].progressReports[1].submittedAt', hint: expect.stringContaining('in the order they were submitted') }]);
+    record.orders[0]!.progressReports.reverse();
+    expect(checkRecordText('x.json', JSON.stringify(record, null, 2)).problems).toEqual([]);
+  });
+
   it('points an unknown key at the key itself and suggests the closest field', () => {
     const text = base.replace('"industry"', '"industy"');
     const [problem] = checkRecordText('x.json', text).problems;
