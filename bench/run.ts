@@ -1,11 +1,14 @@
 // npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,10000 --skipExcel --packProjects 200]
+// npm run bench -- --only startup   (only the start-up section: seconds)
 // Generates a seeded synthetic portfolio, runs each stage in its own process and prints
-// throughput, share of time and peak RSS next to a floor measured in the same run.
+// throughput, share of time and peak RSS next to a floor measured in the same run; then times light
+// commands of the compiled CLI against `node -e 0` (bench/startup.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureBuilt, measureStartup, startupTable, type StartupResult } from './startup.ts';
 import { syntheticPortfolio } from './synthetic.ts';
 import type { StageResult } from './types.ts';
 
@@ -19,8 +22,18 @@ const { values } = parseArgs({
     skipExcel: { type: 'boolean', default: false },
     // Projects the whole-pack stage builds: all of each size by default, so that its time and memory growth show.
     packProjects: { type: 'string' },
+    // Sections to run: stages, startup (default both).
+    only: { type: 'string', default: 'stages,startup' },
+    startupRepeats: { type: 'string', default: '11' },
   },
 });
+const sections = new Set(values.only.split(','));
+for (const section of sections) {
+  if (section !== 'stages' && section !== 'startup') {
+    console.error(`bench: --only ${section}: the sections are stages and startup`);
+    process.exit(2);
+  }
+}
 const circuits = Number(values.circuits);
 const seed = Number(values.seed);
 const sizes = (values.sizes ?? values.projects).split(',').map(Number);
@@ -48,17 +61,17 @@ function runStage(stage: string, dir: string): StageResult[] {
 }
 
 const rows: (StageResult & { projects: number })[] = [];
-for (const projects of sizes) {
+for (const projects of sections.has('stages') ? sizes : []) {
   const dir = dataset(projects);
   for (const stage of ['validate', 'load', 'clocks', 'rules', 'word', 'pack']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
 }
 // Excel is measured on generated rows (10k and 100k), independent of the portfolio size.
-if (!values.skipExcel) for (const row of runStage('excel', dataset(sizes[0] ?? 1))) rows.push({ ...row, projects: 0 });
+if (sections.has('stages') && !values.skipExcel) for (const row of runStage('excel', dataset(sizes[0] ?? 1))) rows.push({ ...row, projects: 0 });
 
 const pad = (text: string, width: number): string => text.padEnd(width);
 const rate = (items: number, seconds: number): string => (seconds > 0 ? Math.round(items / seconds).toLocaleString('en-US') : '-');
-console.log(`docpack bench: Node ${process.version}, ${os.cpus().length} cores, seed ${seed}, ~${circuits} circuits/project\n`);
-console.log([pad('projects', 9), pad('stage', 44), pad('items/s', 12), pad('floor', 20), pad('floor items/s', 14), pad('ratio', 7), pad('share', 7), pad('unit', 10), 'peak RSS'].join(''));
+console.log(`docpack bench: Node ${process.version}, ${os.cpus().length} cores${sections.has('stages') ? `, seed ${seed}, ~${circuits} circuits/project` : ''}\n`);
+if (sections.has('stages')) console.log([pad('projects', 9), pad('stage', 44), pad('items/s', 12), pad('floor', 20), pad('floor items/s', 14), pad('ratio', 7), pad('share', 7), pad('unit', 10), 'peak RSS'].join(''));
 for (const projects of [...sizes, 0]) {
   const group = rows.filter((row) => row.projects === projects);
   if (group.length === 0) continue;
@@ -88,8 +101,15 @@ for (const row of rows) {
     console.log(`  ${pad(entry.template, 28)}${pad(String(entry.documents), 8)}${pad(Math.round(entry.perSecond).toLocaleString('en-US'), 10)}${Math.round(entry.floorPerSecond).toLocaleString('en-US')}`);
   }
 }
+// Start-up: the compiled CLI's light commands against `node -e 0`, in the same run.
+let startup: StartupResult[] = [];
+if (sections.has('startup')) {
+  ensureBuilt((line) => console.error(line));
+  startup = measureStartup(Number(values.startupRepeats));
+  console.log(`\n${startupTable(startup).join('\n')}`);
+}
 writeFileSync(
   'bench/results.json',
-  `${JSON.stringify({ node: process.version, cores: os.cpus().length, seed, circuits, rows }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, cores: os.cpus().length, seed, circuits, rows, startup }, null, 2)}\n`,
 );
 console.log('\nwrote bench/results.json');

@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { DocpackError, escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
 import { DEFAULT_MAX_DEPTH, SourceMap, describeSyntaxError, positionAt, scanStructure } from '../records/json-text.ts';
-import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { describeSchemaErrors } from '../records/schema.ts';
+import { schemaValidator } from '../validators.ts';
 import { defaultDeadlinesDir, readClockDefs } from '../clocks/load.ts';
 import type { ClockDef } from '../clocks/types.ts';
 import type { Labels } from '../labels.ts';
 import { listRuleFiles } from '../rule-files.ts';
-import { dataPath, packageFile } from '../package-files.ts';
+import { dataPath } from '../package-files.ts';
 import { PATH_HINT, isOperator, parsePath } from './conditions.ts';
 import { lintRules } from './lint.ts';
 import type { AlertRule, RuleCondition } from './types.ts';
@@ -18,14 +19,8 @@ export function defaultAlertsDir(): string {
   return dataPath('rules/alerts');
 }
 
-let validator: ValidateFunction | undefined;
-
 function ruleSchemaValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(packageFile('rules/alerts/alert.schema.json'), 'utf8')) as object;
-    validator = createAjv().compile(schema);
-  }
-  return validator;
+  return schemaValidator('alert');
 }
 
 export interface LoadedRule {

@@ -13,35 +13,14 @@ import { compileRules } from './evaluate.ts';
 import { loadRoles } from './roles.ts';
 import { checkRecord, type CheckContext } from './pipeline.ts';
 import type { AlertRule, Finding } from './types.ts';
+import type { RuleSuite } from './rule-test.gen.ts';
 
-export interface ExpectedFinding {
-  subject?: string;
-  label?: string;
-  occurrence?: string;
-  type?: Finding['type'];
-  level?: Finding['level'];
-  severity?: Finding['severity'];
-  due?: string | null;
-  openedAt?: string | null;
-  closed?: boolean;
-  messageIncludes?: string;
-}
-
-export interface RuleCase {
-  name: string;
-  asOf: string;
-  /** Shared fragments of the suite, merged in this order before `record`. */
-  use?: string[];
-  record?: Record<string, unknown>;
-  expect: ExpectedFinding[];
-}
-
-/** One *.test.json: cases for one rule, and record fragments its cases share. */
-export interface RuleSuite {
-  rule: string;
-  fragments?: Record<string, Record<string, unknown>>;
-  cases: RuleCase[];
-}
+/** One *.test.json: cases for one rule, and record fragments its cases share (generated from alert-test.schema.json). */
+export type { RuleSuite } from './rule-test.gen.ts';
+/** One case: a record built from the base, the shared fragments it uses and its own, an as-of, the findings it must raise. */
+export type RuleCase = RuleSuite['cases'][number];
+/** A finding a case expects; only the fields given are compared. */
+export type ExpectedFinding = RuleCase['expect'][number];
 
 export interface CaseResult {
   file: string;

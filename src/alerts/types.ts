@@ -1,68 +1,26 @@
 import type { Level } from '../records/types.gen.ts';
 
-/** A fact comparison in json-rules-engine's format. */
-export interface FactCondition {
-  fact: string;
-  path?: string;
-  operator: string;
-  value: unknown;
-  params?: Record<string, unknown>;
-  name?: string;
-  priority?: number;
+import type { AlertRuleFile, RuleCondition } from './rule.gen.ts';
+
+/**
+ * rules/alerts/<id>.json as its schema allows it (json-rules-engine conditions plus our metadata), the
+ * condition tree and fact references: generated from rules/alerts/alert.schema.json.
+ */
+export type { AlertRuleFile, FactRef, RuleCondition, TopCondition } from './rule.gen.ts';
+
+/**
+ * A loaded rule: the file once the loader checked its conditions (checkConditionSyntax), whose top level
+ * is then one condition of the tree (all, any or not) rather than the file's looser TopCondition.
+ */
+export interface AlertRule extends Omit<AlertRuleFile, 'conditions'> {
+  conditions: RuleCondition;
 }
 
-/** json-rules-engine's condition tree: all / any / not over fact comparisons. */
-export type RuleCondition =
-  | { all: RuleCondition[]; name?: string; priority?: number }
-  | { any: RuleCondition[]; name?: string; priority?: number }
-  | { not: RuleCondition; name?: string; priority?: number }
-  | FactCondition;
-
-/** A reference to a fact value, as json-rules-engine writes one on the right-hand side. */
-export interface FactRef {
-  fact: string;
-  path?: string;
-}
+/** A fact comparison in json-rules-engine's format: the leaf of the condition tree. */
+export type FactCondition = Extract<RuleCondition, { fact: string }>;
 
 export type FindingType = 'warning' | 'escalation';
 export type Severity = 'info' | 'minor' | 'major' | 'critical';
-
-/**
- * One alert rule, rules/alerts/<id>.json: json-rules-engine conditions plus our metadata.
- * rules/alerts/alert.schema.json is the authority; this interface mirrors it.
- */
-export interface AlertRule {
-  $schema?: string;
-  /** Stable id, equal to the file name; appears in every finding. */
-  id: string;
-  title: string;
-  /** What the rule checks and why, citing the handbook section (e.g. "§2.2.5"). */
-  description: string;
-  severity: Severity;
-  type: FindingType;
-  /** The level the finding is raised to first. */
-  level: Level;
-  /**
-   * What the rule is evaluated for: a path over the record whose `[]` segments iterate arrays
-   * ("orders[].circuits[]", "problems[]", "" for the project), or the occurrences of a clock.
-   */
-  subject: string | { clock: string };
-  /** Roles told about the finding: customerManager, chiefCustomerEngineer, projectManager, owner... */
-  notify: string[];
-  /** Rule parameters; conditions reach them as the fact "params", messages as {{params.x}}. */
-  params?: Record<string, unknown>;
-  conditions: RuleCondition;
-  /** The deadline the finding is about, e.g. { "fact": "clock:survey-due", "path": "$.due" }. */
-  due?: FactRef;
-  /** When the situation began; escalation counts working days from here. Defaults to `due`. */
-  openedAt?: FactRef;
-  /** When the situation ended (a fault restored): the finding stays, marked closed, and stops climbing. */
-  closedAt?: FactRef;
-  /** Working days a finding may stay open at a level before it is raised to the next one. */
-  escalation?: Partial<Record<'local' | 'province', number>>;
-  /** Message with {{fact.path}} placeholders and optional |date, |datetime, |label:<group> filters. */
-  message: string;
-}
 
 export interface Recipient {
   role: string;

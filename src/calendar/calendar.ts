@@ -4,46 +4,17 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, escapePointerSegment, pointerToField } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
-import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { describeSchemaErrors } from '../records/schema.ts';
+import { schemaValidator } from '../validators.ts';
 import { dataPath } from '../package-files.ts';
 import { dayNumber, formatDayNumber, isoWeekday, parseIsoDate, tryParseIsoDate, yearOf } from './dates.ts';
 import type { DayInfo, DayKind, IsoDate, WorkingCalendar } from './types.ts';
+import type { CalendarYear } from './calendar-file.gen.ts';
 
-/** One holiday of one year, as rules/calendars/<year>.json writes it (see calendar.schema.json). */
-export interface CalendarHoliday {
-  /** As the State Council notice names it, e.g. 国庆节, or 国庆节、中秋节 when they are taken together. */
-  name: string;
-  nameEn: string;
-  /** Days off, weekends inside the holiday included. */
-  days: IsoDate[];
-  /** Saturdays and Sundays worked in exchange (调休上班). */
-  makeupWorkdays: IsoDate[];
-  /** Free text for reviewers (a provisional holiday says how it was computed). */
-  note?: string;
-}
-
+/** The contents of rules/calendars/<year>.json, its holidays and source: generated from calendar.schema.json. */
+export type { CalendarHoliday, CalendarYear } from './calendar-file.gen.ts';
 /** Where a year's dates come from: the notice (official years) or the law (provisional years). */
-export interface CalendarSource {
-  /** The State Council notice: title, number and date. Required unless the year is provisional. */
-  notice?: string;
-  url?: string;
-  /** Set by scripts/import-calendar.ts (e.g. chinese-days@1.5.7); absent in a file written by hand. */
-  importedFrom?: string;
-  /** Provisional years: the law the days are computed from. */
-  law?: string;
-  /** Provisional years: the library that computed the lunar and solar-term dates. */
-  computedWith?: string;
-}
-
-/** The contents of rules/calendars/<year>.json; calendar.schema.json is the authority, this mirrors it. */
-export interface CalendarYear {
-  $schema?: string;
-  year: number;
-  /** true: computed from the law alone before the notice; used only when the user opts in. */
-  provisional?: boolean;
-  source: CalendarSource;
-  holidays: CalendarHoliday[];
-}
+export type CalendarSource = CalendarYear['source'];
 
 /** A year file as read from the calendar folder. */
 export interface CalendarFile {
@@ -74,7 +45,6 @@ export interface CreateCalendarOptions {
   ignoredProvisional?: readonly number[];
 }
 
-const SCHEMA_URL = new URL('../../rules/calendars/calendar.schema.json', import.meta.url);
 export const DEFAULT_CALENDAR_DIR_LABEL = 'rules/calendars';
 const DEFAULT_DIR_LABEL = DEFAULT_CALENDAR_DIR_LABEL;
 const YEAR_FILE = /^(\d{4})\.json$/;
@@ -93,10 +63,8 @@ export function defaultCalendarDir(): string {
 /** What the user is told to pass to use provisional years. */
 export const PROVISIONAL_OPT_IN = '--calendar-provisional (or "calendarProvisional": true in docpack.config.json)';
 
-let compiledSchema: ValidateFunction | undefined;
 function calendarSchema(): ValidateFunction {
-  if (!compiledSchema) compiledSchema = createAjv().compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
-  return compiledSchema;
+  return schemaValidator('calendar');
 }
 
 /** Adds the line and column of the problem's pointer, when the file's text is known. */

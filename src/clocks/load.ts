@@ -2,18 +2,18 @@
 // against the record schema (every path must name a real field of the subject).
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
 import { constantFits, describeValueType, didYouMean, recordSchema, resolveSchema, schemaDefinition, valueTypeOf, walkSchema, type SchemaNode } from '../records/schema-paths.ts';
 import { listRuleFiles } from '../rule-files.ts';
 import { dataPath } from '../package-files.ts';
+import { schemaValidator } from '../validators.ts';
 import { compileClock } from './compute.ts';
 import { splitPath } from './paths.ts';
 import { isSubjectKind, parseSubjectPattern } from './subjects.ts';
 import type { ClockDef, Condition, Scalar, SubjectKind, TimeSource } from './types.ts';
 
-const SCHEMA_URL = new URL('../../rules/deadlines/deadline.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'rules/deadlines';
 
 /** rules/deadlines of the working directory when it has one, else the package's. */
@@ -29,14 +29,8 @@ export interface ClockDefsResult {
   refused: string[];
 }
 
-let compiledSchema: ValidateFunction | undefined;
 function clockSchema(): ValidateFunction {
-  if (!compiledSchema) {
-    // strictRequired off: the if/then branches name properties declared at the top level.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-    compiledSchema = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
-  }
-  return compiledSchema;
+  return schemaValidator('deadline');
 }
 
 

@@ -2,24 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
-import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { describeSchemaErrors } from '../records/schema.ts';
+import { schemaValidator } from '../validators.ts';
 
-export interface DocpackConfig {
-  inputs?: string[];
-  out?: string;
-  pack?: string;
-  failOn?: 'warning' | 'escalation';
-  concurrency?: number;
-  referenceDoc?: string;
-  rules?: string;
-  deadlines?: string;
-  calendar?: string;
-  /** Use provisional calendar years (--calendar-provisional). */
-  calendarProvisional?: boolean;
-}
+/** docpack.config.json (generated from src/schemas/config.schema.json). */
+export type { DocpackConfig } from './config.gen.ts';
+import type { DocpackConfig } from './config.gen.ts';
 
 export const CONFIG_FILE = 'docpack.config.json';
-const schemaUrl = new URL('../schemas/config.schema.json', import.meta.url);
 
 /** Reads docpack.config.json from `dir` when it exists (it is optional), checked against its schema. */
 export function loadConfig(dir: string = process.cwd()): DocpackConfig {
@@ -32,7 +22,7 @@ export function loadConfig(dir: string = process.cwd()): DocpackConfig {
   } catch (error) {
     throw new DocpackError({ file: CONFIG_FILE, ...describeSyntaxError(text, error) });
   }
-  const validate = createAjv().compile(JSON.parse(readFileSync(schemaUrl, 'utf8')) as object);
+  const validate = schemaValidator('config');
   if (!validate(value)) {
     const [first] = describeSchemaErrors(validate.errors ?? []);
     if (first) {

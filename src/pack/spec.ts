@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { DocpackError } from '../errors.ts';
-import { dataPath, packageFile } from '../package-files.ts';
+import { dataPath } from '../package-files.ts';
 import { SourceMap, describeSyntaxError } from '../records/json-text.ts';
-import { createAjv, describeSchemaErrors } from '../records/schema.ts';
+import { describeSchemaErrors } from '../records/schema.ts';
+import { schemaValidator } from '../validators.ts';
+import type { PackEntry, PackSpec } from './pack-spec.gen.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
 
-export interface PackEntry {
-  kind: 'word' | 'excel';
-  template: string;
-  phases?: ProjectRecord['phase'][];
-  requires?: string[];
-}
-
-export interface PackSpec {
-  project: PackEntry[];
-  portfolio: PackEntry[];
-}
+/** templates/pack.json: which documents each project and the portfolio get (generated from pack.schema.json). */
+export type { PackEntry, PackSpec } from './pack-spec.gen.ts';
 
 /** templates/pack.json of the working directory when it has one, else the package's. */
 export function defaultPackPath(): string {
@@ -36,8 +29,7 @@ export function loadPackSpec(file: string = defaultPackPath()): PackSpec {
   } catch (error) {
     throw new DocpackError({ file, ...describeSyntaxError(text, error) });
   }
-  const schema = JSON.parse(readFileSync(packageFile('templates/pack.schema.json'), 'utf8')) as object;
-  const validate = createAjv().compile(schema);
+  const validate = schemaValidator('pack');
   if (!validate(value)) {
     const [first] = describeSchemaErrors(validate.errors ?? []);
     const sourceMap = new SourceMap(text);

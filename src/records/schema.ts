@@ -1,43 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { escapePointerSegment, pointerToField, type Problem } from '../errors.ts';
-import { MIN_YEAR, daysInMonth, isIsoDate, isLocalDateTime } from '../time.ts';
+import { MIN_YEAR, daysInMonth, isIsoDate } from '../time.ts';
 import type { ProjectRecord } from './types.gen.ts';
 import { unsafeIdHint } from './safe-id.ts';
-import { ASOF_KEYWORD, KEY_KEYWORD, REF_KEYWORD } from './as-of-keyword.ts';
+import { schemaValidator } from '../validators.ts';
+
+export { createAjv } from '../validators.ts';
 
 export const recordSchemaPath = new URL('../schemas/project.schema.json', import.meta.url);
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
-
-/** Creates an Ajv instance with the formats every docpack schema uses. */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
-  addFormats(ajv, ['email']);
-  ajv.addFormat('date', isIsoDate);
-  ajv.addFormat('local-date-time', isLocalDateTime);
-  // The record schema says per field how it reads at an as-of (records/as-of.ts); ajv checks the annotation's shape.
-  ajv.addKeyword({ keyword: ASOF_KEYWORD.keyword, metaSchema: ASOF_KEYWORD.metaSchema });
-  // References between parts of the record (x-ref) and the names of id-less list elements (x-key), read by the alert rules.
-  ajv.addKeyword({ keyword: REF_KEYWORD.keyword, metaSchema: REF_KEYWORD.metaSchema });
-  ajv.addKeyword({ keyword: KEY_KEYWORD.keyword, metaSchema: KEY_KEYWORD.metaSchema });
-  return ajv;
-}
-
-let compiled: ValidateFunction<ProjectRecord> | undefined;
-
-/** The compiled record validator, built once per process. */
+/** The record validator, compiled once per process (or ahead of time by the build: validators.ts). */
 export function recordValidator(): ValidateFunction<ProjectRecord> {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as object;
-    compiled = createAjv().compile<ProjectRecord>(schema);
-  }
-  return compiled;
+  return schemaValidator<ProjectRecord>('project');
 }
 
 interface LimitSchema {

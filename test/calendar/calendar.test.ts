@@ -204,8 +204,8 @@ describe('loading and checking calendar files', () => {
   });
 
   it('uses a provisional year only when asked, and says which computations touched it', () => {
-    const provisional: CalendarYear = { year: 2027, provisional: true, source: { law: '全国年节及纪念日放假办法' }, holidays: [{ name: '元旦', nameEn: "New Year's Day", days: ['2027-01-01'], makeupWorkdays: [] }] };
-    const dir = folder({ '2026.json': year2026, '2027.json': { $schema: './calendar.schema.json', ...provisional } });
+    const provisional: CalendarYear = { $schema: './calendar.schema.json', year: 2027, provisional: true, source: { law: '全国年节及纪念日放假办法' }, holidays: [{ name: '元旦', nameEn: "New Year's Day", days: ['2027-01-01'], makeupWorkdays: [] }] };
+    const dir = folder({ '2026.json': year2026, '2027.json': provisional });
     const plain = loadCalendar(dir);
     expect(plain.coverage).toEqual({ from: 2026, to: 2026 });
     expect(plain.ignoredProvisional).toEqual([2027]);
@@ -220,7 +220,7 @@ describe('loading and checking calendar files', () => {
     expect(opted.touchesProvisional('2026-12-01', '2026-12-31')).toBe(false);
     expect(opted.touchesProvisional('2027-03-01', '2026-03-01')).toBe(true);
     expect(calendar.touchesProvisional('2025-01-01', '2026-12-31')).toBe(false);
-    const onlyProvisional = caught(() => loadCalendar(folder({ '2027.json': { $schema: './calendar.schema.json', ...provisional } })));
+    const onlyProvisional = caught(() => loadCalendar(folder({ '2027.json': provisional })));
     expect(onlyProvisional.message).toContain('the only calendar years here are provisional (2027)');
   });
 

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { ProgressLog } from '../progress.ts';
 import { formatProblem } from '../../errors.ts';
-import { buildPack, parseShard, type BuildResult } from '../../pack/build.ts';
+import type { BuildResult } from '../../pack/build.ts';
 import { tallyReaches } from '../../pack/summary.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseIsoWeek } from '../../time.ts';
-import { readReferenceStyles } from '../../render/word/docx.ts';
 import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -50,6 +48,8 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--no-progress', 'no progress bar, even on a terminal'),
   ))
     .action(async (inputs: string[], options: BuildCliOptions) => {
+      // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
+      const [{ default: cliProgress }, { buildPack, parseShard }, { readReferenceStyles }] = await Promise.all([import('cli-progress'), import('../../pack/build.ts'), import('../../render/word/docx.ts')]);
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
       const asOf = asOfOption(options.asOf);

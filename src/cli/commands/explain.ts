@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { didYouMean } from '../../records/schema-paths.ts';
 import { buildFacts, compileRules, evaluateAlerts, expandSubjects, indexClocks, subjectAt, type SubjectInstance } from '../../alerts/evaluate.ts';
-import { evaluateWithEngine, type ExplainedCondition } from '../../alerts/reference.ts';
+import type { ExplainedCondition } from '../../alerts/reference.ts';
 import type { AlertRule, Finding, RuleCondition } from '../../alerts/types.ts';
 import { computeClocks, latestClockStates } from '../../clocks/compute.ts';
 import type { ClockDef, ClockState, Duration } from '../../clocks/types.ts';
@@ -95,6 +95,8 @@ export function registerExplain(program: Command, io: CliIo, setExit: SetExit): 
     const explained = [];
     for (const target of selected) {
       target.facts.params = rule.params ?? {};
+      // json-rules-engine, the reference evaluator, is loaded only to explain.
+      const { evaluateWithEngine } = await import('../../alerts/reference.ts');
       const { result, tree } = await evaluateWithEngine(rule.conditions, target.facts);
       const finding = target.findings.find((candidate) => candidate.subject.pointer === target.instance.pointer && candidate.subject.occurrence === target.occurrence) ?? null;
       explained.push({ project: target.record.id, subject: target.instance.pointer, label: target.instance.label, occurrence: target.occurrence, holds: result, clocks: target.clocks, tree, finding });

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { tallyReaches } from '../../pack/summary.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
-import { mergePacks } from '../../pack/merge.ts';
 import { defaultPackPath, loadPackSpec } from '../../pack/spec.ts';
 import { parseAsOf } from '../../time.ts';
 import { loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
@@ -36,6 +35,8 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--json', 'print the run result as JSON on stdout'),
   ))
     .action(async (dirs: string[], options: MergeCliOptions) => {
+      // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
+      const { mergePacks } = await import('../../pack/merge.ts');
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
       let asOfText: string;

@@ -5,8 +5,6 @@ import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
 import { DOCUMENT_KINDS, findDocumentKind, type DocumentKind } from '../../render/word/documents.ts';
 import { parseIsoWeek, weekOf } from '../../time.ts';
-import { readReferenceStyles } from '../../render/word/docx.ts';
-import { WordRenderer } from '../../render/word/render.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
 import { asOfOption, calendarProvisionalOption, loadCheckContext, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -50,6 +48,8 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
     .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional'))
     .action(async (recordFile: string, options: RenderOptions) => {
+      // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
+      const [{ readReferenceStyles }, { WordRenderer }] = await Promise.all([import('../../render/word/docx.ts'), import('../../render/word/render.ts')]);
       const kinds = selectKinds(options.template);
       const asOf = asOfOption(options.asOf);
       if (options.week !== undefined) {

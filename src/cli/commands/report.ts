@@ -3,9 +3,7 @@ import { tallyReaches } from '../../pack/summary.ts';
 import { DateTime } from 'luxon';
 import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
-import { buildWeeklyReport } from '../../pack/weekly.ts';
 import { parseIsoWeek, weekOf } from '../../time.ts';
-import { readReferenceStyles } from '../../render/word/docx.ts';
 import { ZONE, nowInShanghai } from '../../time.ts';
 import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
@@ -40,6 +38,8 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       .option('--json', 'print the run result as JSON on stdout'),
   ))
     .action(async (inputs: string[], options: WeeklyCliOptions) => {
+      // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
+      const [{ buildWeeklyReport }, { readReferenceStyles }] = await Promise.all([import('../../pack/weekly.ts'), import('../../render/word/docx.ts')]);
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
       let week;

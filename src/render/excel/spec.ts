@@ -1,90 +1,28 @@
 // Sheet specs: templates/excel/<name>.xlsx.json, one workbook each. sheet-spec.schema.json is the
-// authority (every file is checked against it); these types mirror it by hand, as clocks/types.ts does.
+// authority (every file is checked against it); their types are generated from it (sheet-spec.gen.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { closest } from 'fastest-levenshtein';
 import { DocpackError, pointerToField, type Problem } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import { SourceMap } from '../../records/json-text.ts';
+import { schemaValidator } from '../../validators.ts';
 import type { Labels } from '../../labels.ts';
 
-import type { Condition as ClockCondition, Scalar } from '../../clocks/types.ts';
+import type { ColumnSpec, Condition, HighlightSpec, ValueSpec, WorkbookSpec } from './sheet-spec.gen.ts';
+import type { Scalar } from '../../clocks/types.ts';
 
 export type { Scalar };
 
-/** The conditions of sheet specs: the deadline clocks' own form, without `some` and `within`. */
-export type Condition = Exclude<ClockCondition, { some: unknown } | { within: unknown } | { all: unknown } | { any: unknown } | { not: unknown }> | { all: Condition[] } | { any: Condition[] } | { not: Condition };
-
-/** A path, or exactly one expression of the fixed set (see sheet-spec.schema.json). */
-export type ValueSpec =
-  | string
-  | { daysOverdue: string }
-  | { daysUntil: string }
-  | { workingDaysUntil: string }
-  | { addMonths: [string, number] }
-  | { first: string[] }
-  | { join: string[]; with?: string }
-  | { count: string }
-  | { lessThan: [string, string] };
-
-export type ColumnType = 'text' | 'number' | 'date' | 'datetime' | 'money' | 'percent' | 'enum' | 'boolean';
-
-export interface ColumnSpec {
-  key: string;
-  header: string;
-  value: ValueSpec;
-  when?: Condition;
-  type: ColumnType;
-  labels?: string;
-  dropdown?: boolean;
-  format?: string;
-  width?: number;
-  maxWidth?: number;
-  wrap?: boolean;
-  align?: 'left' | 'center' | 'right';
-}
-
-export type HighlightStyle = 'bad' | 'warning' | 'good' | 'muted' | 'critical' | { fill?: string; font?: string; bold?: boolean };
-
-export interface HighlightTest {
-  column: string;
-  equals?: Scalar;
-  in?: Scalar[];
-  greaterThan?: number;
-  lessThan?: number;
-  lessThanColumn?: string;
-  blank?: boolean;
-}
-
-export interface HighlightSpec {
-  name?: string;
-  when: HighlightTest;
-  style: HighlightStyle;
-  target?: 'row' | 'cell';
-}
-
-export interface SheetSpec {
-  name: string;
-  rows: string;
-  filter?: Condition;
-  sort?: { column: string; descending?: boolean }[];
-  columns: ColumnSpec[];
-  highlight?: HighlightSpec[];
-  summary?: { name: string; by: string[]; where?: { column: string; equals?: Scalar; in?: Scalar[]; note: string } };
-  emptyNote?: string;
-  spareRows?: number;
-  print?: { paper?: 'A4' | 'A3'; orientation?: 'landscape' | 'portrait'; fitToWidth?: boolean };
-}
-
-export interface WorkbookSpec {
-  $schema: string;
-  title: string;
-  description?: string;
-  fileName?: string;
-  scope: 'project' | 'portfolio';
-  sheets: SheetSpec[];
-}
+/**
+ * A workbook spec, templates/excel/<name>.xlsx.json, and its parts: generated from sheet-spec.schema.json.
+ * Conditions are the deadline clocks' own form without `some` and `within`.
+ */
+export type { ColumnSpec, Condition, HighlightSpec, SheetSpec, ValueSpec, WorkbookSpec } from './sheet-spec.gen.ts';
+export type ColumnType = ColumnSpec['type'];
+export type HighlightStyle = HighlightSpec['style'];
+export type HighlightTest = HighlightSpec['when'];
 
 /** A spec with where it came from: `name` is the file name without .xlsx.json (what --spec takes). */
 export interface LoadedSpec {
@@ -100,7 +38,6 @@ export interface SourceShape {
 }
 
 const SPEC_SUFFIX = '.xlsx.json';
-const SCHEMA_URL = new URL('../../../templates/excel/sheet-spec.schema.json', import.meta.url);
 const DEFAULT_DIR_LABEL = 'templates/excel';
 
 /** templates/excel of the working directory when it has one, else the package's. */
@@ -108,13 +45,8 @@ export function defaultSpecDir(): string {
   return dataPath('templates/excel');
 }
 
-let compiled: ValidateFunction | undefined;
 function specSchema(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
-  }
-  return compiled;
+  return schemaValidator('sheet-spec');
 }
 
 export interface SpecCheckContext {
