@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { packageFile } from './package-files.ts';
 import { isIsoDate, isLocalDateTime } from './time.ts';
-import { ASOF_KEYWORD, KEY_KEYWORD, REF_KEYWORD } from './records/as-of-keyword.ts';
+import { ASOF_KEYWORD, KEY_KEYWORD, REF_KEYWORD } from './schema-keywords.ts';
 
 /** Every JSON file format docpack reads, by name, with its schema (relative to the package root). */
 export const SCHEMA_FILES = {

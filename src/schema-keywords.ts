@@ -1,3 +1,4 @@
+// The record schema's own keywords (x-asOf, x-ref, x-key), registered with Ajv by validators.ts; read by records/as-of.ts and records/references.ts.
 /** The record schema's `x-asOf` annotation (see as-of.ts), as an ajv keyword with its own schema. */
 export const ASOF_KEYWORD = {
   keyword: 'x-asOf',
