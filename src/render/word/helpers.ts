@@ -75,6 +75,30 @@ export function chineseDate(isoDate: string): string {
   return `${year}年${month}月${day}日`;
 }
 
+/**
+ * The date style of the documents, from the `dateFormat` group of templates/labels.json:
+ * `date` (e.g. "{year}年{month}月{day}日") and `dateTime` (e.g. "{year}年{month}月{day}日 {hour}:{minute}").
+ * {month} and {day} print without a leading zero, {MM} and {DD} with one.
+ */
+export function dateFormat(labels: Labels, kind: 'date' | 'dateTime'): string {
+  const format = labels.dateFormat?.[kind];
+  if (format === undefined) {
+    throw new DocpackError({
+      code: 'unknown-label',
+      message: `no "${kind}" in group "dateFormat" of templates/labels.json: the documents' date style`,
+      hint: '"dateFormat": { "date": "{year}年{month}月{day}日", "dateTime": "{year}年{month}月{day}日 {hour}:{minute}" }',
+    });
+  }
+  return format;
+}
+
+/** Fills a dateFormat pattern with an ISO date (and a time's hour and minute). */
+export function formatDate(isoDate: string, format: string, hour = '00', minute = '00'): string {
+  const [year = '', month = '', day = ''] = isoDate.split('-');
+  const fields: Record<string, string> = { year, MM: month, DD: day, month: String(Number(month)), day: String(Number(day)), hour, minute };
+  return format.replace(/\{(year|MM|DD|month|day|hour|minute)\}/g, (_, field: string) => fields[field] ?? '');
+}
+
 const CHINESE_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
 /** 1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (1..99; larger numbers stay Arabic). */
@@ -137,6 +161,21 @@ export function createHelpers(context: HelperContext): Record<string, Helper> {
       const text = typeof value === 'string' ? chineseTimeOf(value) : undefined;
       if (text === undefined) throw new DocpackError({ code: 'template-bad-value', message: `cnTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
       return text;
+    },
+    /** A date as templates/labels.json's dateFormat.date says (2026年11月24日): the one date style of the documents. */
+    date(...args) {
+      const { values, options } = split(args);
+      return isEmpty(values[0]) ? emptyText(options) : formatDate(toIsoDate(values[0], 'date'), dateFormat(labels, 'date'));
+    },
+    /** A time as dateFormat.dateTime says (2026年11月24日 09:30); a bare date as dateFormat.date. */
+    dateTime(...args) {
+      const { values, options } = split(args);
+      if (isEmpty(values[0])) return emptyText(options);
+      const value = values[0];
+      if (typeof value === 'string' && isIsoDate(value)) return formatDate(value, dateFormat(labels, 'date'));
+      const time = typeof value === 'string' ? parseTime(value) : undefined;
+      if (!time) throw new DocpackError({ code: 'template-bad-value', message: `dateTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
+      return formatDate(time.toISODate() ?? '', dateFormat(labels, 'dateTime'), time.toFormat('HH'), time.toFormat('mm'));
     },
     isoDate(...args) {
       const { values, options } = split(args);

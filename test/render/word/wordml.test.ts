@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCUMENT_KINDS } from '../../../src/render/word/documents.ts';
 import { buildDocument, packBlocks, packCounts, packDocument, type DocumentMeta, type StyleSource } from '../../../src/render/word/docx.ts';
 import { BULLET_REFERENCE, ORDERED_REFERENCE, docxBlocks, markdownBlocks, type BlockSpec, type MarkdownBlocks, type RunSpec } from '../../../src/render/word/markdown.ts';
+import { loadLabels } from '../../../src/render/labels.ts';
 import { instanceMeta } from '../../../src/render/word/render.ts';
 import { AS_OF, documentOptions, fixtureFiles, readRecord, renderer } from './support.ts';
 
@@ -87,7 +88,7 @@ describe('Word blocks written as text, against docx', () => {
       for (const kind of DOCUMENT_KINDS) {
         for (const instance of kind.instances(record, documentOptions())) {
           const parsed = markdownBlocks(renderer().markdown(instance), { template: kind.template });
-          const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF), asOf: AS_OF };
+          const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF, loadLabels()), asOf: AS_OF };
           const expected = await throughDocx(parsed, meta);
           const actual = await packBlocks(parsed, meta);
           expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), `${record.id}/${instance.fileName}: ${firstDifference(actual, expected)}`).toBe(0);
@@ -113,7 +114,7 @@ describe('Word blocks written as text, against docx', () => {
     for (const kind of DOCUMENT_KINDS) {
       for (const instance of kind.instances(record, documentOptions())) {
         const parsed = markdownBlocks(renderer().markdown(instance), { template: kind.template });
-        const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF), asOf: AS_OF };
+        const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF, loadLabels()), asOf: AS_OF };
         const actual = await packBlocks(parsed, meta, source);
         const expected = await throughDocx(parsed, meta, source);
         expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), `${instance.fileName}: ${firstDifference(actual, expected)}`).toBe(0);
