@@ -1,3 +1,5 @@
+import { fillLines, lineTokens, longestUnbreakable } from '../fit.ts';
+
 /**
  * Page and type measures shared by the Markdown converter and the document builder.
  * Twips: 1/20 of a point; 567 twips = 1 cm. Font sizes in half-points (24 = 12 pt, 小四).
@@ -64,8 +66,7 @@ export function unitsToTwips(units: number): number {
 
 /** Width of the longest run that cannot break: Latin words, numbers, phone numbers, e-mail addresses (ids break after '-' and '/'). */
 function longestWord(text: string): number {
-  const words = (text.match(/[\x21-\x7e]+/g) ?? []).flatMap((word) => word.split(/(?<=[-/])/));
-  return Math.max(0, ...words.map(displayWidth));
+  return longestUnbreakable(text, displayWidth);
 }
 
 /** Dates, times and amounts up to this many half-em units (2026年12月15日 is 21.4) should not wrap. */
@@ -82,38 +83,16 @@ const SAMPLE_ROWS = 100;
 /** A cell as its explicit lines, each a list of tokens (a Chinese character, a word piece, a space) in twips. */
 type CellTokens = number[][];
 
+/** A token's width in twips: a Latin piece gets the quarter em Word puts between it and Chinese text. */
+const tokenTwips = (token: string): number => unitsToTwips(displayWidth(token) + (/^[\x21-\x7e]/.test(token) ? 0.5 : 0));
+
 function tokenize(text: string): CellTokens {
-  return text.split('\n').map((line) =>
-    (line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu) ?? []).flatMap((token) =>
-      /^[\x21-\x7e]/.test(token)
-        ? token.split(/(?<=[-/])/).map((piece) => unitsToTwips(displayWidth(piece) + 0.5))
-        : [unitsToTwips(displayWidth(token))],
-    ),
-  );
+  return lineTokens(text, tokenTwips);
 }
 
 /** Lines a cell takes at `width` twips, filling lines token by token as a word processor does. */
 function cellLines(cell: CellTokens, width: number): number {
-  const available = Math.max(1, width - CELL_PADDING);
-  let lines = 0;
-  for (const tokens of cell) {
-    let count = 1;
-    let used = 0;
-    for (const token of tokens) {
-      if (used > 0 && used + token > available) {
-        count += 1;
-        used = 0;
-      }
-      if (token > available) {
-        count += Math.ceil(token / available) - 1;
-        used = token % available;
-      } else {
-        used += token;
-      }
-    }
-    lines += count;
-  }
-  return lines;
+  return fillLines(cell, width - CELL_PADDING);
 }
 
 /**

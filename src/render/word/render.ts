@@ -6,12 +6,11 @@ import { DocpackError } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE } from '../../time.ts';
-import { loadLabels, type Labels } from '../labels.ts';
+import { dateFormat, formatDate, loadLabels, type Labels } from '../labels.ts';
 import { xmlSafe } from '../xml-safe.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
 import { packBlocks } from './docx.ts';
 import { markdownBlocks } from './markdown.ts';
-import { dateFormat, formatDate } from './helpers.ts';
 import { compileTemplate, createTemplateEnv, type CompiledTemplate, type TemplateEnv } from './template.ts';
 
 /** templates/word of the working directory when it has one, else the package's. */

@@ -1,0 +1,102 @@
+// How text breaks into lines and how wide a column must be, for every table docpack writes: Word
+// tables (word/layout.ts, in twips) and both Excel writers (excel/render.ts, in character widths).
+// One tokenizer and one line filler, each writer giving its own measure of a token; one column
+// fitting for the sheets.
+
+/** The width of an unbreakable piece of text in the caller's unit. */
+export type Measure = (token: string) => number;
+
+/**
+ * The pieces a line can break between: a Chinese (or other non-ASCII) character, a run of white
+ * space, or a run of printable ASCII (a word, a number, a date, an id), which breaks only after a
+ * '-' or '/' (ids such as GD-ZH-MSTP-20261103-01 and paths), never inside a number or a date.
+ */
+export function tokens(line: string): string[] {
+  return (line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu) ?? []).flatMap((token) => (/^[\x21-\x7e]/.test(token) ? token.split(/(?<=[-/])(?=.)/) : [token]));
+}
+
+/** The widest piece of `text` that cannot break (0 for empty text). */
+export function longestUnbreakable(text: string, measure: Measure): number {
+  let widest = 0;
+  for (const line of text.split('\n')) for (const token of tokens(line)) if (!/^\s/.test(token)) widest = Math.max(widest, measure(token));
+  return widest;
+}
+
+/** A text as its explicit lines, each the widths of its tokens in order: measured once, filled at many widths. */
+export function lineTokens(text: string, measure: Measure): number[][] {
+  return text.split('\n').map((line) => tokens(line).map(measure));
+}
+
+/**
+ * The lines measured tokens take in `width` (the caller's unit, margins already taken off), filled
+ * token by token as a word processor or spreadsheet does: a token that does not fit on the line
+ * starts a new one, a token wider than a whole line is cut, every explicit line starts a line.
+ */
+export function fillLines(lines: readonly (readonly number[])[], width: number): number {
+  const available = Math.max(1, width);
+  let count = 0;
+  for (const line of lines) {
+    let lineCount = 1;
+    let used = 0;
+    for (const size of line) {
+      if (used > 0 && used + size > available) {
+        lineCount += 1;
+        used = 0;
+      }
+      if (size > available) {
+        lineCount += Math.ceil(size / available) - 1;
+        used = size % available;
+      } else {
+        used += size;
+      }
+    }
+    count += lineCount;
+  }
+  return count;
+}
+
+/** The lines `text` takes in `width`: fillLines of its tokens. */
+export function wrappedLines(text: string, width: number, measure: Measure): number {
+  return fillLines(lineTokens(text, measure), width);
+}
+
+export interface ColumnNeeds {
+  /** The width the column's widest content takes on one line (or its fixed width). */
+  natural: number;
+  /** Whether its text may wrap onto more lines (only these are narrowed). */
+  wraps: boolean;
+  /** The narrowest it may get: its longest unbreakable word (and a floor for readability). */
+  minimum: number;
+  /** How much text the column holds in all (e.g. the sum of its cells' widths): the share it gets. */
+  content: number;
+}
+
+/**
+ * Column widths for a sheet that should fit `budget` (the width a page holds at a readable scale):
+ * every column its natural width when they fit. Otherwise the columns that cannot wrap keep theirs,
+ * each wrapping column gets at least its minimum, and the rest of the budget is shared among the
+ * wrapping columns by how much text each holds, none above its natural width (what one column
+ * cannot use goes to the others). When even the minimums do not fit, the minimums (the page is
+ * then scaled to its width).
+ */
+export function fitColumnWidths(columns: readonly ColumnNeeds[], budget: number): number[] {
+  const natural = columns.map((column) => column.natural);
+  if (natural.reduce((sum, width) => sum + width, 0) <= budget) return natural;
+  const widths = columns.map((column) => (column.wraps ? Math.min(column.natural, Math.max(column.minimum, 0)) : column.natural));
+  let rest = budget - widths.reduce((sum, width) => sum + width, 0);
+  let open = columns.map((column, index) => index).filter((index) => columns[index]!.wraps && widths[index]! < columns[index]!.natural);
+  while (rest > 1e-6 && open.length > 0) {
+    const share = open.reduce((sum, index) => sum + Math.max(columns[index]!.content, 1e-6), 0);
+    let given = 0;
+    for (const index of open) {
+      const want = (rest * Math.max(columns[index]!.content, 1e-6)) / share;
+      const add = Math.min(want, columns[index]!.natural - widths[index]!);
+      widths[index] = widths[index]! + add;
+      given += add;
+    }
+    rest -= given;
+    open = open.filter((index) => widths[index]! < columns[index]!.natural - 1e-6);
+    if (given <= 1e-6) break;
+  }
+  return widths;
+}
