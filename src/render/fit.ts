@@ -61,42 +61,62 @@ export function wrappedLines(text: string, width: number, measure: Measure): num
 }
 
 export interface ColumnNeeds {
-  /** The width the column's widest content takes on one line (or its fixed width). */
+  /** The width the column's content and header take on one line each (or its fixed width). */
   natural: number;
-  /** Whether its text may wrap onto more lines (only these are narrowed). */
+  /** Whether its cells' text may wrap onto more lines. */
   wraps: boolean;
-  /** The narrowest it may get: its longest unbreakable word (and a floor for readability). */
+  /**
+   * The narrowest it may get: its longest unbreakable word (and a floor for readability); for a
+   * column whose cells do not wrap, the widest cell (only its header may then take two lines).
+   */
   minimum: number;
-  /** How much text the column holds in all (e.g. the sum of its cells' widths): the share it gets. */
+  /** How much text the column holds in all (e.g. the sum of its cells' widths): its share of the room. */
   content: number;
 }
 
 /**
+ * Gives `rest` to the columns of `open`, by `weight`, none above its natural width; what a column
+ * cannot use goes to the others. Returns what is left.
+ */
+function share(widths: number[], columns: readonly ColumnNeeds[], open: number[], weight: (column: ColumnNeeds) => number, rest: number): number {
+  let left = rest;
+  let candidates = open.filter((index) => widths[index]! < columns[index]!.natural - 1e-9);
+  while (left > 1e-9 && candidates.length > 0) {
+    const total = candidates.reduce((sum, index) => sum + Math.max(weight(columns[index]!), 1e-9), 0);
+    let given = 0;
+    for (const index of candidates) {
+      const add = Math.min((left * Math.max(weight(columns[index]!), 1e-9)) / total, columns[index]!.natural - widths[index]!);
+      widths[index] = widths[index]! + add;
+      given += add;
+    }
+    left -= given;
+    candidates = candidates.filter((index) => widths[index]! < columns[index]!.natural - 1e-9);
+    if (given <= 1e-9) break;
+  }
+  return left;
+}
+
+/**
  * Column widths for a sheet that should fit `budget` (the width a page holds at a readable scale):
- * every column its natural width when they fit. Otherwise the columns that cannot wrap keep theirs,
- * each wrapping column gets at least its minimum, and the rest of the budget is shared among the
- * wrapping columns by how much text each holds, none above its natural width (what one column
- * cannot use goes to the others). When even the minimums do not fit, the minimums (the page is
- * then scaled to its width).
+ * every column its natural width when they fit. Otherwise, first the headers of the one-line columns
+ * take two lines (a header costs one row, wrapped text costs every row), sharing back what room there
+ * is; if that is not enough, the wrapping columns narrow too, each to no less than its minimum (its
+ * longest word), the rest of the budget shared among them by how much text each holds. When even the
+ * minimums do not fit, the minimums (the page is then scaled to its width).
  */
 export function fitColumnWidths(columns: readonly ColumnNeeds[], budget: number): number[] {
   const natural = columns.map((column) => column.natural);
   if (natural.reduce((sum, width) => sum + width, 0) <= budget) return natural;
-  const widths = columns.map((column) => (column.wraps ? Math.min(column.natural, Math.max(column.minimum, 0)) : column.natural));
-  let rest = budget - widths.reduce((sum, width) => sum + width, 0);
-  let open = columns.map((column, index) => index).filter((index) => columns[index]!.wraps && widths[index]! < columns[index]!.natural);
-  while (rest > 1e-6 && open.length > 0) {
-    const share = open.reduce((sum, index) => sum + Math.max(columns[index]!.content, 1e-6), 0);
-    let given = 0;
-    for (const index of open) {
-      const want = (rest * Math.max(columns[index]!.content, 1e-6)) / share;
-      const add = Math.min(want, columns[index]!.natural - widths[index]!);
-      widths[index] = widths[index]! + add;
-      given += add;
-    }
-    rest -= given;
-    open = open.filter((index) => widths[index]! < columns[index]!.natural - 1e-6);
-    if (given <= 1e-6) break;
+  const indexes = columns.map((_, index) => index);
+  const oneLine = indexes.filter((index) => !columns[index]!.wraps);
+  const wrapping = indexes.filter((index) => columns[index]!.wraps);
+  const widths = columns.map((column) => (column.wraps ? column.natural : Math.min(column.natural, column.minimum)));
+  const rest = budget - widths.reduce((sum, width) => sum + width, 0);
+  if (rest >= 0) {
+    share(widths, columns, oneLine, (column) => column.natural - column.minimum, rest);
+    return widths;
   }
+  for (const index of wrapping) widths[index] = Math.min(columns[index]!.natural, columns[index]!.minimum);
+  share(widths, columns, wrapping, (column) => column.content, budget - widths.reduce((sum, width) => sum + width, 0));
   return widths;
 }

@@ -268,6 +268,7 @@ interface Measured {
   rows: number;
   /** Rows the summary counts (summary.where). */
   counted: number;
+  /** The widest cell of each column (without its header), in characters. */
   widths: number[];
   /** Per wrapped column: its longest unbreakable word, and the width of all its text (its share when the page is short). */
   longestWords: number[];
@@ -281,7 +282,8 @@ interface Measured {
  * width reached its cap, nor, for a date column, once it has a date (all dates have one width).
  */
 function measure(plan: SheetPlan): Measured {
-  const widths = plan.columns.map((column) => displayWidth(column.header) + 3);
+  // The cells' widths; the header's is added when the sheet is laid out (a header may wrap).
+  const widths = plan.columns.map(() => 0);
   const autoWidth = plan.columns.map((column) => column.spec.width === undefined);
   const wraps = plan.columns.filter((column) => column.spec.wrap === true && column.spec.width === undefined);
   const longestWords = plan.columns.map((column) => longestUnbreakable(column.header, displayWidth));
@@ -346,9 +348,17 @@ const MIN_WRAP_WIDTH = 14;
  */
 function fitToPaper(plan: SheetPlan, measured: Measured, options: Pick<SheetOptions, 'paper' | 'orientation' | 'fitToWidth'>): number[] {
   const needs: ColumnNeeds[] = plan.columns.map((column, i) => {
-    const natural = finalWidth(column.spec, measured.widths[i]!);
+    // A header on one line, or (when the page is short) on two lines, but never narrower than its longest word.
+    const header = displayWidth(column.header);
+    const headerMinimum = Math.max(Math.ceil(header / 2), longestUnbreakable(column.header, displayWidth)) + 3;
+    const natural = finalWidth(column.spec, Math.max(measured.widths[i]!, header + 3));
     const wraps = column.spec.wrap === true && column.spec.width === undefined;
-    return { natural, wraps, minimum: Math.min(natural, Math.max(MIN_WRAP_WIDTH, measured.longestWords[i]! + 2)), content: measured.content[i]! };
+    const minimum = column.spec.width !== undefined
+      ? natural
+      : wraps
+        ? Math.max(MIN_WRAP_WIDTH, measured.longestWords[i]! + 2, headerMinimum)
+        : Math.max(finalWidth(column.spec, measured.widths[i]!), headerMinimum);
+    return { natural, wraps, minimum: Math.min(natural, minimum), content: measured.content[i]! };
   });
   if (!options.fitToWidth) return needs.map((need) => need.natural);
   const budget = PAGE_WIDTH_BUDGET[`${options.paper} ${options.orientation}`] ?? 160;

@@ -308,3 +308,76 @@ describe('print scaling', () => {
     }
   });
 });
+
+/** Characters as the sheets count them: CJK and full-width 2, others 1. */
+const charWidth = (text: string): number => [...text].reduce((sum, char) => sum + (char.codePointAt(0)! >= 0x1100 ? 2 : 1), 0);
+/** The widest piece of a cell that cannot break: a run of ASCII (numbers, dates, ids break only after - or /). */
+const longestWord = (text: string): number => Math.max(0, ...(text.match(/[\x21-\x7e]+/g) ?? []).flatMap((run) => run.split(/(?<=[-/])/)).map(charWidth));
+/** Lines of a wrapped cell, filled piece by piece (a CJK character, an ASCII piece, a space) in `width` characters. */
+function linesOf(text: string, width: number): number {
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    let count = 1;
+    let used = 0;
+    for (const piece of line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu)?.flatMap((run) => run.split(/(?<=[-/])/)) ?? []) {
+      const size = charWidth(piece);
+      if (used > 0 && used + size > width) {
+        count += 1;
+        used = 0;
+      }
+      used += size;
+    }
+    lines += count;
+  }
+  return lines;
+}
+const BUDGET: Record<string, number> = { 'A4 landscape': 160, 'A4 portrait': 112, 'A3 landscape': 230, 'A3 portrait': 160 };
+
+describe('the sample laid out on paper', () => {
+  it('no column narrower than its longest word, rows as tall as their wrapped lines, sheets within the readable page width', async () => {
+    const books: [string, ExcelJS.Workbook][] = [
+      ['circuit-warnings', await workbook('circuit-warnings', all)],
+      ['resource-register', await workbook('resource-register', all)],
+      ['warning-summary', await workbook('warning-summary', all, ruleFindings(all))],
+      ...(await Promise.all(all.filter((record) => (record.problems ?? []).length > 0).map(async (record) => ['problem-table', await workbook('problem-table', [record])] as [string, ExcelJS.Workbook]))),
+    ];
+    let checkedCells = 0;
+    let tallRows = 0;
+    for (const [name, book] of books) {
+      for (const sheetSpec of specNamed(name).spec.sheets) {
+        const sheet = sheetOf(book, sheetSpec.name);
+        const widths = sheetSpec.columns.map((_, index) => sheet.getColumn(index + 1).width!);
+        const atMinimum: boolean[] = [];
+        sheetSpec.columns.forEach((column, index) => {
+          const width = widths[index]!;
+          const cells: string[] = [];
+          for (let r = 3; r <= sheet.rowCount; r++) {
+            const value = sheet.getRow(r).getCell(index + 1).value;
+            if (typeof value === 'string' && value !== '') cells.push(value);
+          }
+          const word = Math.max(0, ...cells.map(longestWord));
+          // A word longer than the spec's maxWidth cannot fit: the spec caps it.
+          if (column.width === undefined) expect(width, `${name}/${sheetSpec.name} ${column.header}: longest word ${word}`).toBeGreaterThanOrEqual(Math.min(column.maxWidth ?? 50, word + 2));
+          if (!column.wrap) return;
+          atMinimum.push(width <= Math.max(14, word + 2, Math.ceil(charWidth(column.header) / 2) + 3) + 0.1);
+          for (let r = 3; r <= sheet.rowCount; r++) {
+            const value = sheet.getRow(r).getCell(index + 1).value;
+            if (typeof value !== 'string' || value === '') continue;
+            const lines = linesOf(value, width - 1);
+            checkedCells += 1;
+            if (lines > 1) tallRows += 1;
+            expect(sheet.getRow(r).height ?? 15, `${name}/${sheetSpec.name}!${columnLetter(index + 1)}${r}: ${lines} lines`).toBeGreaterThanOrEqual(lines * 16);
+          }
+        });
+        const total = widths.reduce((sum, width) => sum + width, 0);
+        const paper = `${sheetSpec.print?.paper ?? 'A4'} ${sheetSpec.print?.orientation ?? 'landscape'}`;
+        if (sheetSpec.print?.fitToWidth !== false && total > BUDGET[paper]! + 0.5) {
+          // Over the page only when nothing wrapping can narrow further.
+          expect(atMinimum.every(Boolean), `${name}/${sheetSpec.name}: ${total} > ${BUDGET[paper]} with a wrapped column above its minimum`).toBe(true);
+        }
+      }
+    }
+    expect(checkedCells).toBeGreaterThan(100);
+    expect(tallRows).toBeGreaterThan(10);
+  });
+});
