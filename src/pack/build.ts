@@ -14,7 +14,7 @@ import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind, parseIsoWeek, weekOf, type IsoWeek } from '../render/word/documents.ts';
 import { portfolioWeeklyInstance, type PoolEntry } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
-import { readReferenceStyles } from '../render/word/docx.ts';
+import { readReferenceDoc } from '../render/word/docx.ts';
 import { recordAsKnownAt } from '../records/as-of.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import type { ProjectRecord } from '../records/types.gen.ts';
@@ -355,7 +355,7 @@ export async function writePortfolio(
         },
       };
       const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
-      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined });
+      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
       const document = await word.renderPortfolio(instance, asOf, '政企客户项目');
       out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);
     }

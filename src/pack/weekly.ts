@@ -1,3 +1,4 @@
+import type { ReferenceDoc } from '../render/word/reference.ts';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
 import { computeClocks } from '../clocks/compute.ts';
@@ -29,7 +30,8 @@ export interface WeeklyOptions {
   week: IsoWeek;
   asOf: DateTime;
   context: CheckContext;
-  referenceStyles?: string;
+  /** --reference-doc, read. */
+  reference?: ReferenceDoc;
 }
 
 export interface WeeklyResult {
@@ -106,7 +108,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       },
     };
 
-    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles });
+    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.reference });
     const withFindings = {
       *[Symbol.iterator]() {
         for (const project of projects) {

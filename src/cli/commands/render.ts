@@ -4,7 +4,7 @@ import { checkRecord } from '../../alerts/pipeline.ts';
 import { DocpackError, formatProblem } from '../../errors.ts';
 import { loadRecords } from '../../records/load.ts';
 import { DOCUMENT_KINDS, findDocumentKind, parseIsoWeek, type DocumentKind } from '../../render/word/documents.ts';
-import { readReferenceStyles } from '../../render/word/docx.ts';
+import { readReferenceDoc } from '../../render/word/docx.ts';
 import { WordRenderer } from '../../render/word/render.ts';
 import { writeFileAtomic } from '../../write/atomic.ts';
 import { asOfOption, calendarProvisionalOption, loadCheckContext, withRuleDirs } from '../context.ts';
@@ -66,11 +66,11 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
         return;
       }
       try {
-        const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
+        const reference = options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined;
         // The weekly report lists the project's findings: the rules run, through the loader of rules lint.
         const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
         const { calendar } = context;
-        const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
+        const renderer = new WordRenderer({ calendar, reference, templatesDir: options.templateDir });
         for (const { file, record: full } of loaded.records) {
           // The record as known at --as-of; the weekly report lists its open warnings and escalations.
           const check = checkRecord(full, context);

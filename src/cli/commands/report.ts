@@ -5,7 +5,7 @@ import { formatProblem } from '../../errors.ts';
 import { loadConfig } from '../../pack/config.ts';
 import { buildWeeklyReport } from '../../pack/weekly.ts';
 import { parseIsoWeek, weekOf } from '../../render/word/documents.ts';
-import { readReferenceStyles } from '../../render/word/docx.ts';
+import { readReferenceDoc } from '../../render/word/docx.ts';
 import { ZONE, nowInShanghai } from '../../time.ts';
 import { asOfOption, loadCheckContext, runExitCode, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import type { CliIo, SetExit } from '../io.ts';
@@ -36,7 +36,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       .option('--out <dir>', 'output directory; the report goes to <dir>/weekly/<week>/ (default: out)')
       .option('--as-of <time>', 'the moment the report is computed at (default: the end of the week, or now if earlier)')
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-      .option('--reference-doc <file.docx>', 'take Word styles from this document')
+      .option('--reference-doc <file.docx>', 'take Word styles, page set-up, header and footer from this document')
       .option('--json', 'print the run result as JSON on stdout'),
   ))
     .action(async (inputs: string[], options: WeeklyCliOptions) => {
@@ -59,7 +59,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
         week,
         asOf,
         context,
-        referenceStyles: referenceDoc ? readReferenceStyles(referenceDoc) : undefined,
+        reference: referenceDoc ? readReferenceDoc(referenceDoc) : undefined,
         onNotice: (message) => io.err(`note: ${message}`),
       });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));

@@ -22,7 +22,7 @@ import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
 import { columnLetter, XlsxStreamWriter } from './xlsx-stream.ts';
 import { SortedRows, compareSortValues, type SortValue } from './sorted-rows.ts';
-import { fixZipTimes, fixZipTimesInFile, zipTimeOf } from './zip.ts';
+import { fixZipTimes, fixZipTimesInFile, zipTimeOf } from '../zip.ts';
 
 export { columnLetter };
 

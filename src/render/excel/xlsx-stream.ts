@@ -9,7 +9,7 @@ import type { Book, BookProperties, BookSheet, CellStyle, HighlightFormat, RowOp
 import { BORDER_COLOUR, PAPER_SIZES, literalText } from './book.ts';
 import type { CellValue } from './values.ts';
 import { xmlSafe } from '../xml-safe.ts';
-import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from './zip.ts';
+import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from '../zip.ts';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';

@@ -11,6 +11,7 @@ import { xmlSafe } from '../xml-safe.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
 import { packBlocks } from './docx.ts';
 import { markdownBlocks } from './markdown.ts';
+import { textWidth, type ReferenceDoc } from './reference.ts';
 import { compileTemplate, createTemplateEnv, type CompiledTemplate, type TemplateEnv } from './template.ts';
 
 /** templates/word of the working directory when it has one, else the package's. */
@@ -23,8 +24,8 @@ export interface RendererOptions {
   labels?: Labels;
   /** Folder of the .md.hbs templates; default templates/word (the working directory's, else the package's). */
   templatesDir?: string;
-  /** word/styles.xml of a --reference-doc. */
-  referenceStyles?: string;
+  /** A --reference-doc: its styles, page set-up, header and footer. */
+  reference?: ReferenceDoc;
 }
 
 export interface RenderedDocument {
@@ -112,9 +113,9 @@ export class WordRenderer {
     const template = this.template(instance.kind);
     // Record text reaches the body, tables, header and file properties: all of it through the one XML sanitiser.
     const markdown = xmlSafe(template.render(instance.context));
-    const blocks = markdownBlocks(markdown, { template: template.file });
+    const blocks = markdownBlocks(markdown, { template: template.file, textWidth: textWidth(this.options.reference?.page) });
     const properties = { title: xmlSafe(instance.title), project: xmlSafe(meta.project), description: xmlSafe(meta.description), keywords: xmlSafe(meta.keywords) };
-    const bytes = await packBlocks(blocks, { ...properties, asOf }, { referenceStyles: this.options.referenceStyles });
+    const bytes = await packBlocks(blocks, { ...properties, asOf }, this.options.reference);
     return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes };
   }
 

@@ -11,7 +11,7 @@ import { renderWorkbook, renderWorkbookToFile, type WriterMode } from '../../../
 import type { FindingInput } from '../../../src/render/excel/sources.ts';
 import type { WorkbookSpec } from '../../../src/render/excel/spec.ts';
 import { displayWidth } from '../../../src/render/excel/values.ts';
-import { fixZipTimes, zipTimeOf } from '../../../src/render/excel/zip.ts';
+import { fixZipTimes, zipTimeOf } from '../../../src/render/zip.ts';
 import { AS_OF, calendar, fixtures, inputFor, labels, readBack, render, sheetText, specNamed, ruleFindings } from './helpers.ts';
 
 const HOSTILE = ['=1+1', '+SUM(A1:A9)', '-2+3', '@SUM(1,1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0"];
