@@ -45,7 +45,7 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .requiredOption('--out <dir>', 'folder to write the documents to')
     .option('--as-of <time>', 'the time the documents are as of (default: now, Asia/Shanghai)')
     .option('--week <week>', 'ISO week of the weekly report, e.g. 2026-W48 (default: the week of --as-of)')
-    .option('--reference-doc <file.docx>', 'take paragraph and table styles from this Word document, as pandoc does')
+    .option('--reference-doc <file.docx>', 'take styles, page set-up, header and footer from this Word document, as pandoc does')
     .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
     .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional'))
     .action(async (recordFile: string, options: RenderOptions) => {
