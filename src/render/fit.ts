@@ -8,12 +8,16 @@ export type Measure = (token: string) => number;
 
 /**
  * The pieces a line can break between: a Chinese (or other non-ASCII) character, a run of white
- * space, or a run of printable ASCII (a word, a number, a date, an id), which breaks only after a
- * '-' or '/' (ids such as GD-ZH-MSTP-20261103-01 and paths), never inside a number or a date.
+ * space, a Chinese date (2026年11月25日), or a run of printable ASCII (a word, a number, a date, an
+ * id), which breaks only after a '-' or '/' (ids such as GD-ZH-MSTP-20261103-01 and paths), never
+ * inside a number or a date.
  */
 export function tokens(line: string): string[] {
-  return (line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu) ?? []).flatMap((token) => (/^[\x21-\x7e]/.test(token) ? token.split(/(?<=[-/])(?=.)/) : [token]));
+  return (line.match(CHINESE_DATE_OR_TOKEN) ?? []).flatMap((token) => (/^[\x21-\x7e]/.test(token) && !/年/.test(token) ? token.split(/(?<=[-/])(?=.)/) : [token]));
 }
+
+/** A Chinese date (2026年11月25日, 2026年11月) is one token, as a date must not break; then ASCII runs, white space, single characters. */
+const CHINESE_DATE_OR_TOKEN = /\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu;
 
 /** The widest piece of `text` that cannot break (0 for empty text). */
 export function longestUnbreakable(text: string, measure: Measure): number {

@@ -105,10 +105,14 @@ function cellLines(cell: CellTokens, width: number): number {
 export function fitColumns(rows: readonly (readonly string[])[], total: number, weights?: readonly number[]): number[] {
   const columns = Math.max(0, ...rows.map((row) => row.length));
   if (columns === 0) return [];
-  if (weights && weights.length === columns && weights.every((weight) => weight > 0)) {
-    return distribute(weights, total);
-  }
   const sample = rows.length > SAMPLE_ROWS ? rows.slice(0, SAMPLE_ROWS) : rows;
+  if (weights && weights.length === columns && weights.every((weight) => weight > 0)) {
+    // The template's shares, but no column narrower than its longest word (a date, an id piece, a number).
+    const words = Array.from({ length: columns }, (_, column) =>
+      unitsToTwips(Math.min(Math.max(2, ...sample.map((row) => longestWord(row[column] ?? ''))), (total * 0.3) / unitsToTwips(1))) + CELL_PADDING,
+    );
+    return atLeast(distribute(weights, total), words, total);
+  }
   const cells = sample.map((row) => Array.from({ length: columns }, (_, column) => tokenize(row[column] ?? '')));
   const hard = Array.from({ length: columns }, (_, column) => {
     const header = displayWidth(sample[0]?.[column] ?? '');
@@ -230,6 +234,23 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     current = best.value;
   }
   return distribute(widths, total);
+}
+
+/**
+ * Raises every column below its minimum to it, taking the twips from the columns above theirs in
+ * proportion to what each has to spare; the sum stays `total`. When the minimums do not fit, scales them.
+ */
+function atLeast(widths: number[], minimums: readonly number[], total: number): number[] {
+  const needed = minimums.reduce((sum, width) => sum + width, 0);
+  if (needed >= total) return distribute(minimums, total);
+  const short = widths.reduce((sum, width, column) => sum + Math.max(0, (minimums[column] ?? 0) - width), 0);
+  if (short === 0) return widths;
+  const spare = widths.map((width, column) => Math.max(0, width - (minimums[column] ?? 0)));
+  const spareTotal = spare.reduce((sum, width) => sum + width, 0);
+  return distribute(
+    widths.map((width, column) => (width < (minimums[column] ?? 0) ? (minimums[column] ?? 0) : width - (short * (spare[column] ?? 0)) / spareTotal)),
+    total,
+  );
 }
 
 /** Scales `weights` to whole twips that add up to exactly `total`. */
