@@ -452,7 +452,9 @@ function docxTable(spec: TableSpec, out: FileChild[]): void {
     }
     return new TableRow({
       tableHeader: isHeader,
-      cantSplit: true,
+      // Rows are kept whole only in the header and in keep="together" tables: LibreOffice drops the
+      // rows of a table of unsplittable rows that has to break at a page's end (实施方案's circuit table).
+      ...(isHeader || spec.keepTogether ? { cantSplit: true } : {}),
       height: spec.rowHeight ? { value: spec.rowHeight, rule: HeightRule.ATLEAST } : undefined,
       children: cells,
     });

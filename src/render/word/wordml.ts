@@ -142,7 +142,7 @@ function tableXml(table: TableSpec): string {
   table.rows.forEach((row, rowIndex) => {
     const isHeader = table.header && rowIndex === 0;
     const keep = table.keepTogether === true && rowIndex < table.rows.length - 1;
-    xml += `<w:tr><w:trPr><w:cantSplit/>${isHeader ? '<w:tblHeader/>' : '<w:tblHeader w:val="off"/>'}${height}</w:trPr>`;
+    xml += `<w:tr><w:trPr>${isHeader || table.keepTogether === true ? '<w:cantSplit/>' : ''}${isHeader ? '<w:tblHeader/>' : '<w:tblHeader w:val="off"/>'}${height}</w:trPr>`;
     for (let column = 0; column < table.columns; column += 1) {
       const cell = row[column];
       const align = table.align[column];
