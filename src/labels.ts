@@ -29,3 +29,27 @@ export function label(labels: Labels, group: string, value: unknown): string {
   if (text === undefined) throw new DocpackError({ code: 'unknown-label', message: `no label for "${key}" in group "${group}" of templates/labels.json`, hint: `add "${key}": "..." to "${group}"` });
   return text;
 }
+
+/**
+ * The date style of the documents, from the `dateFormat` group of templates/labels.json:
+ * `date` (e.g. "{year}年{month}月{day}日") and `dateTime` (e.g. "{year}年{month}月{day}日 {hour}:{minute}").
+ * {month} and {day} print without a leading zero, {MM} and {DD} with one.
+ */
+export function dateFormat(labels: Labels, kind: 'date' | 'dateTime'): string {
+  const format = labels.dateFormat?.[kind];
+  if (format === undefined) {
+    throw new DocpackError({
+      code: 'unknown-label',
+      message: `no "${kind}" in group "dateFormat" of templates/labels.json: the documents' date style`,
+      hint: '"dateFormat": { "date": "{year}年{month}月{day}日", "dateTime": "{year}年{month}月{day}日 {hour}:{minute}" }',
+    });
+  }
+  return format;
+}
+
+/** Fills a dateFormat pattern with an ISO date (and a time's hour and minute). */
+export function formatDate(isoDate: string, format: string, hour = '00', minute = '00'): string {
+  const [year = '', month = '', day = ''] = isoDate.split('-');
+  const fields: Record<string, string> = { year, MM: month, DD: day, month: String(Number(month)), day: String(Number(day)), hour, minute };
+  return format.replace(/\{(year|MM|DD|month|day|hour|minute)\}/g, (_, field: string) => fields[field] ?? '');
+}

@@ -16,6 +16,7 @@ import { DOCUMENT_KINDS, type DocumentInstance, type DocumentOptions } from '../
 import { documentOptions, type DocumentMeta } from '../../src/render/word/docx.ts';
 import { docxText } from '../../src/render/word/extract-text.ts';
 import { docxBlocks, markdownBlocks, type MarkdownBlocks } from '../../src/render/word/markdown.ts';
+import { loadLabels } from '../../src/labels.ts';
 import { WordRenderer, instanceMeta } from '../../src/render/word/render.ts';
 import { parseAsOf, weekOf } from '../../src/time.ts';
 import { loadCheckContext } from '../../src/facts/context.ts';
@@ -102,7 +103,7 @@ export async function benchWord(records: ProjectRecord[], calendar: WorkingCalen
   // Warm-up: compile the templates, JIT the paths, ours and the floor's.
   for (const item of work.slice(0, 8)) {
     const document = await renderer.renderInstance(item.record, item.instance, item.options);
-    const meta = { title: item.instance.title, ...instanceMeta(item.record, item.instance, asOf), asOf };
+    const meta = { title: item.instance.title, ...instanceMeta(item.record, item.instance, asOf, loadLabels()), asOf };
     await Packer.toBuffer(buildDirect(markdownBlocks(document.markdown, { template: document.template }), meta));
   }
 
@@ -115,7 +116,7 @@ export async function benchWord(records: ProjectRecord[], calendar: WorkingCalen
     let started = process.hrtime.bigint();
     const document = await renderer.renderInstance(item.record, item.instance, item.options);
     const elapsed = seconds(started);
-    const meta = { title: item.instance.title, ...instanceMeta(item.record, item.instance, asOf), asOf };
+    const meta = { title: item.instance.title, ...instanceMeta(item.record, item.instance, asOf, loadLabels()), asOf };
     const blocks = markdownBlocks(document.markdown, { template: document.template });
     started = process.hrtime.bigint();
     await Packer.toBuffer(buildDirect(blocks, meta));

@@ -15,7 +15,7 @@ import { parseIsoWeek, weekOf, type IsoWeek } from '../time.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { projectFacts, type PoolEntry, type ProjectFacts } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
-import { readReferenceStyles } from '../render/word/docx.ts';
+import { readReferenceDoc } from '../render/word/docx.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
@@ -347,7 +347,7 @@ export async function writePortfolio(
         },
       };
       const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects: withFindings, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
-      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined });
+      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
       const document = await word.renderPortfolio(instance, asOf, '政企客户项目');
       out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);
     }

@@ -7,7 +7,7 @@ import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind } from '../render/word/documents.ts';
 import { parseIsoWeek, type IsoWeek } from '../time.ts';
-import { readReferenceStyles } from '../render/word/docx.ts';
+import { readReferenceDoc } from '../render/word/docx.ts';
 import { projectFacts, type PoolEntry } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { loadRecordFile } from '../records/load.ts';
@@ -81,7 +81,7 @@ function environmentFor(job: ProjectJob): Environment {
     if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
     const context = loadCheckContext(asOf, job.rules);
     const specs = new Map(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
-    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: job.referenceDoc ? readReferenceStyles(job.referenceDoc) : undefined });
+    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: job.referenceDoc ? readReferenceDoc(job.referenceDoc) : undefined });
     environment = { key, context, word, specs };
   }
   return environment;

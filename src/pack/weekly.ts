@@ -1,3 +1,4 @@
+import type { ReferenceDoc } from '../render/word/reference.ts';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
 import type { CheckContext } from '../alerts/pipeline.ts';
@@ -27,7 +28,8 @@ export interface WeeklyOptions {
   week: IsoWeek;
   asOf: DateTime;
   context: CheckContext;
-  referenceStyles?: string;
+  /** --reference-doc, read. */
+  reference?: ReferenceDoc;
 }
 
 export interface WeeklyResult {
@@ -98,7 +100,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       },
     };
 
-    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, referenceStyles: options.referenceStyles });
+    const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.reference });
     const withFindings = {
       *[Symbol.iterator]() {
         for (const project of facts) yield { facts: project, findings: project.findings as readonly WeeklyFinding[] };

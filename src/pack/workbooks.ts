@@ -9,7 +9,7 @@ import { DocpackError, type Problem } from '../errors.ts';
 import { findingsByProject, projectFacts, type ProjectFacts } from '../facts/facts.ts';
 import { loadRecords } from '../records/load.ts';
 import { defaultMode, renderStream, renderWorkbook, type RenderInput, type RenderReport } from '../render/excel/render.ts';
-import { fixZipTimesInFile, zipTimeOf } from '../render/excel/zip.ts';
+import { fixZipTimesInFile, zipTimeOf } from '../render/zip.ts';
 import { buildRowSources } from '../render/excel/sources.ts';
 import type { LoadedSpec } from '../render/excel/spec.ts';
 import type { IsoWeek } from '../time.ts';

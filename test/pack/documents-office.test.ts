@@ -1,9 +1,13 @@
 // Every document type of the sample pack, as a coordinator reads it: built with `docpack build`,
 // converted by LibreOffice, read back with pdftotext (issue 14: documents a coordinator can send).
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import { officeAvailability, officeOutput, type OfficeOutput } from '../office/office.ts';
 
@@ -51,7 +55,9 @@ describe.runIf(office.run)('the sample pack in LibreOffice', () => {
     const text = (file: string): string => execFileSync('pdftotext', ['-layout', converted.pdf(converted.status.pack[file] ?? 'none'), '-'], { encoding: 'utf8' });
     expect(text('portfolio/周报.docx')).toContain('政企客户项目周报');
     expect(text('portfolio/电路预警清单.xlsx')).toContain('GD-ZH-INT-20261110-01');
-    expect(text('portfolio/预警升级汇总.xlsx')).toContain('serious-fault-key-customer');
+    // Rule ids wrap at their hyphens in their column: read in reading order (no -layout) the pieces follow each other (pdftotext drops the hyphen that ends a line).
+    const warnings = execFileSync('pdftotext', [converted.pdf(converted.status.pack['portfolio/预警升级汇总.xlsx'] ?? 'none'), '-'], { encoding: 'utf8' });
+    expect(warnings).toMatch(/serious-\s*fault-\s*key-?\s*customer/);
   });
 
   it('counts agree across summary.md, 周报 and 预警升级汇总, which shows status and closing time', () => {
@@ -126,4 +132,67 @@ describe.runIf(office.run)('the sample pack in LibreOffice', () => {
     const problems = textOf('problems');
     expect(problems).toContain('逾期天数');
   });
+});
+
+/** A 2 x 2 red PNG: the letterhead's logo. */
+const LOGO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAwMDAxAABAB8AAgGSDZEAAAAASUVORK5CYII=', 'base64');
+
+describe.runIf(office.run)('--reference-doc in LibreOffice: the page set-up and the letterhead of the team\'s own Word file', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'docpack-reference-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('takes the margins, the landscape page, the header (text and logo, with its relationship) and the footer', async () => {
+    const { Document, Footer, Header, ImageRun, Packer, PageOrientation, Paragraph, TextRun } = await import('docx');
+    const reference = new Document({
+      sections: [
+        {
+          properties: { page: { size: { orientation: PageOrientation.LANDSCAPE }, margin: { top: 1701, bottom: 1417, left: 2268, right: 2268, header: 567, footer: 567 } } },
+          headers: { default: new Header({ children: [new Paragraph({ children: [new ImageRun({ type: 'png', data: LOGO, transformation: { width: 24, height: 24 } }), new TextRun('粤信通信服务有限公司 信笺')] })] }) },
+          footers: { default: new Footer({ children: [new Paragraph('地址：广州市天河区 电话：020-12345678')] }) },
+          children: [new Paragraph('参考文档')],
+        },
+      ],
+    });
+    const file = path.join(work, 'letterhead.docx');
+    writeFileSync(file, await Packer.toBuffer(reference));
+    const io = memoryIo();
+    const code = await main(['render', 'fixtures/projects/P2026-FIN-002.json', '--template', 'requirements', '--out', work, '--as-of', '2026-11-25T09:00:00+08:00', '--reference-doc', file], io);
+    expect(code, io.stderr.join('\n')).toBe(0);
+    const docx = path.join(work, 'requirements.docx');
+    copyFileSync(path.join(work, '项目需求书.docx'), docx);
+    const parts = unzipSync(readFileSync(docx));
+    const xml = (name: string): string => strFromU8(parts[name] ?? new Uint8Array());
+    // The page: landscape A4 with the reference's margins, in every section (the cover's too).
+    const sections = xml('word/document.xml').match(/<w:sectPr\b[\s\S]*?<\/w:sectPr>/g) ?? [];
+    expect(sections.length).toBe(2);
+    for (const section of sections) {
+      expect(section).toMatch(/<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
+      expect(section).toMatch(/<w:pgMar w:top="1701" w:right="2268" w:bottom="1417" w:left="2268" w:header="567" w:footer="567"/);
+    }
+    // Tables are as wide as the text between the reference's margins.
+    const widths = [...xml('word/document.xml').matchAll(/<w:tblW w:type="dxa" w:w="(\d+)"\/>/g)].map((match) => Number(match[1]));
+    expect(widths.length).toBeGreaterThan(0);
+    for (const width of widths) expect(width).toBe(16838 - 2268 - 2268);
+    // The header is the reference's, its logo carried with its relationship and content type.
+    const headerId = /<w:headerReference w:type="default" r:id="([^"]+)"/.exec(xml('word/document.xml'))![1];
+    const headerTarget = new RegExp(`Id="${headerId}"[^>]*Target="([^"]+)"`).exec(xml('word/_rels/document.xml.rels'))?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${headerId}"`).exec(xml('word/_rels/document.xml.rels'))![1];
+    const header = xml(`word/${headerTarget}`);
+    expect(header).toContain('粤信通信服务有限公司 信笺');
+    const embed = /r:embed="([^"]+)"/.exec(header)![1];
+    const media = new RegExp(`Id="${embed}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${embed}"`).exec(xml(`word/_rels/${headerTarget}.rels`))!;
+    expect(Buffer.from(parts[`word/${media[1] ?? media[2]}`]!)).toEqual(LOGO);
+    expect(xml('[Content_Types].xml')).toMatch(/<Default Extension="png" ContentType="image\/png"\/>/);
+    // And LibreOffice prints it so: landscape pages with the letterhead and its footer.
+    execFileSync('soffice', [`-env:UserInstallation=file://${path.join(work, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', work, docx], { stdio: 'pipe', timeout: 240_000 });
+    const pdf = path.join(work, 'requirements.pdf');
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts/);
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).split('\f');
+    const body = text.slice(1).filter((page) => page.trim() !== '');
+    expect(body.length).toBeGreaterThan(0);
+    for (const page of body) {
+      expect(page).toContain('粤信通信服务有限公司 信笺');
+      expect(page).toContain('地址：广州市天河区 电话：020-12345678');
+    }
+    expect(text.join('')).toContain('项目需求书');
+  }, 300_000);
 });

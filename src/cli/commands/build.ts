@@ -41,7 +41,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--only <ids...>', 'only these projects')
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
       .option('--week <week>', 'ISO week of the weekly reports, e.g. 2026-W48 (default: the week of --as-of)')
-      .option('--reference-doc <file.docx>', 'take Word styles from this document, as pandoc does')
+      .option('--reference-doc <file.docx>', 'take Word styles, page set-up, header and footer from this document, as pandoc does')
       .option('--concurrency <n>', 'worker threads rendering projects (default: docpack.config.json, else the number of cores from 64 projects up; 1 = no workers)')
       .option('--shard <k/n>', 'build only the k-th of n slices of the projects (stable hash of the id), without portfolio documents; join with docpack merge')
       .option('--json', 'print the run result as JSON on stdout')
@@ -49,7 +49,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
   ))
     .action(async (inputs: string[], options: BuildCliOptions) => {
       // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
-      const [{ default: cliProgress }, { buildPack, parseShard }, { readReferenceStyles }] = await Promise.all([import('cli-progress'), import('../../pack/build.ts'), import('../../render/word/docx.ts')]);
+      const [{ default: cliProgress }, { buildPack, parseShard }, { readReferenceDoc }] = await Promise.all([import('cli-progress'), import('../../pack/build.ts'), import('../../render/word/docx.ts')]);
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
       const asOf = asOfOption(options.asOf);
@@ -67,7 +67,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       const shard = options.shard === undefined ? undefined : parseShard(options.shard);
       const pack = loadPackSpec(options.pack ?? config.pack ?? defaultPackPath());
       const referenceDoc = options.referenceDoc ?? config.referenceDoc;
-      if (referenceDoc !== undefined) readReferenceStyles(referenceDoc); // fail early on an unreadable file
+      if (referenceDoc !== undefined) readReferenceDoc(referenceDoc); // fail early on an unreadable file
       const showBar = io.isTty && options.progress !== false && !options.json;
       const bar = showBar ? new cliProgress.SingleBar({ format: 'building |{bar}| {value}/{total} projects | {documents} documents | {duration_formatted} | ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       let documents = 0;

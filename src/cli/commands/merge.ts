@@ -31,7 +31,7 @@ export function registerMerge(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--out <dir>', 'output directory; the pack goes to <dir>/<as-of date>/ (default: out)')
       .option('--pack <file>', 'pack definition (default: templates/pack.json)')
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-      .option('--reference-doc <file.docx>', 'take Word styles from this document')
+      .option('--reference-doc <file.docx>', 'take Word styles, page set-up, header and footer from this document')
       .option('--json', 'print the run result as JSON on stdout'),
   ))
     .action(async (dirs: string[], options: MergeCliOptions) => {

@@ -44,12 +44,12 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
     .requiredOption('--out <dir>', 'folder to write the documents to')
     .option('--as-of <time>', 'the time the documents are as of (default: now, Asia/Shanghai)')
     .option('--week <week>', 'ISO week of the weekly report, e.g. 2026-W48 (default: the week of --as-of)')
-    .option('--reference-doc <file.docx>', 'take paragraph and table styles from this Word document, as pandoc does')
+    .option('--reference-doc <file.docx>', 'take styles, page set-up, header and footer from this Word document, as pandoc does')
     .option('--template-dir <dir>', 'folder of the .md.hbs templates (default: templates/word)')
     .option('--calendar-provisional', 'use provisional calendar years (computed from the law before the State Council\'s notice); deadlines on them are marked provisional'))
     .action(async (recordFile: string, options: RenderOptions) => {
       // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
-      const [{ readReferenceStyles }, { WordRenderer }] = await Promise.all([import('../../render/word/docx.ts'), import('../../render/word/render.ts')]);
+      const [{ readReferenceDoc }, { WordRenderer }] = await Promise.all([import('../../render/word/docx.ts'), import('../../render/word/render.ts')]);
       const kinds = selectKinds(options.template);
       const asOf = asOfOption(options.asOf);
       if (options.week !== undefined) {
@@ -67,11 +67,11 @@ export function registerRender(program: Command, io: CliIo, setExit: SetExit): v
         return;
       }
       try {
-        const referenceStyles = options.referenceDoc ? readReferenceStyles(options.referenceDoc) : undefined;
+        const reference = options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined;
         // The weekly report lists the project's findings: the rules run, through the loader of rules lint.
         const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
         const { calendar } = context;
-        const renderer = new WordRenderer({ calendar, referenceStyles, templatesDir: options.templateDir });
+        const renderer = new WordRenderer({ calendar, reference, templatesDir: options.templateDir });
         for (const { file, record: full } of loaded.records) {
           // The record as known at --as-of; the weekly report lists its open warnings and escalations.
           const facts = projectFacts(full, context, { week: options.week !== undefined ? parseIsoWeek(options.week) : weekOf(asOf) });

@@ -34,12 +34,12 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
       .option('--out <dir>', 'output directory; the report goes to <dir>/weekly/<week>/ (default: out)')
       .option('--as-of <time>', 'the moment the report is computed at (default: the end of the week, or now if earlier)')
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-      .option('--reference-doc <file.docx>', 'take Word styles from this document')
+      .option('--reference-doc <file.docx>', 'take Word styles, page set-up, header and footer from this document')
       .option('--json', 'print the run result as JSON on stdout'),
   ))
     .action(async (inputs: string[], options: WeeklyCliOptions) => {
       // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
-      const [{ buildWeeklyReport }, { readReferenceStyles }] = await Promise.all([import('../../pack/weekly.ts'), import('../../render/word/docx.ts')]);
+      const [{ buildWeeklyReport }, { readReferenceDoc }] = await Promise.all([import('../../pack/weekly.ts'), import('../../render/word/docx.ts')]);
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
       let week;
@@ -59,7 +59,7 @@ export function registerReport(program: Command, io: CliIo, setExit: SetExit): v
         week,
         asOf,
         context,
-        referenceStyles: referenceDoc ? readReferenceStyles(referenceDoc) : undefined,
+        reference: referenceDoc ? readReferenceDoc(referenceDoc) : undefined,
         onNotice: (message) => io.err(`note: ${message}`),
       });
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));

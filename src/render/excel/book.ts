@@ -51,8 +51,8 @@ export interface SheetSetup {
   paper: keyof typeof PAPER_SIZES;
   orientation: 'landscape' | 'portrait';
   fitToWidth: boolean;
-  /** Row 1 frozen and repeated on every printed page. */
-  frozenHeader: boolean;
+  /** The row of column headers (1-based): the panes are frozen below it and it is repeated on every printed page; 0: none. */
+  headerRow: number;
   /** Print header, left and right part (plain text: & is escaped by the writer's caller). */
   headerCode: string;
   footerCode: string;
@@ -85,6 +85,8 @@ export interface ConditionalFormat {
 
 export interface SheetEnd {
   autoFilter?: string;
+  /** Ranges merged into one cell (A1:H1): the top-left cell keeps the value and the style. */
+  merges?: readonly string[];
   validations: readonly ListValidation[];
   highlights: readonly ConditionalFormat[];
 }
@@ -179,7 +181,7 @@ export class ExcelJsBook implements Book {
 
   addSheet(setup: SheetSetup): BookSheet {
     const sheet = this.workbook.addWorksheet(setup.name, {
-      views: setup.frozenHeader ? [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] : [{ state: 'normal' }],
+      views: setup.headerRow > 0 ? [{ state: 'frozen', xSplit: 0, ySplit: setup.headerRow, topLeftCell: `A${setup.headerRow + 1}`, activeCell: `A${setup.headerRow + 1}` }] : [{ state: 'normal' }],
       pageSetup: {
         paperSize: PAPER_SIZES[setup.paper] as ExcelJS.PaperSize,
         orientation: setup.orientation,
@@ -188,7 +190,7 @@ export class ExcelJsBook implements Book {
         fitToHeight: 0,
         horizontalCentered: true,
         margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-        ...(setup.frozenHeader ? { printTitlesRow: '1:1' } : {}),
+        ...(setup.headerRow > 0 ? { printTitlesRow: `${setup.headerRow}:${setup.headerRow}` } : {}),
       },
       headerFooter: { oddHeader: xmlSafe(setup.headerCode), oddFooter: xmlSafe(setup.footerCode) },
     });
@@ -211,6 +213,7 @@ export class ExcelJsBook implements Book {
       drain: () => Promise.resolve(),
       finish: (end) => {
         if (end.autoFilter) sheet.autoFilter = end.autoFilter;
+        for (const range of end.merges ?? []) sheet.mergeCells(range);
         for (const validation of end.validations) {
           validationsOf(sheet).add(validation.ref, {
             type: 'list',

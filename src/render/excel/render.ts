@@ -9,7 +9,8 @@ import type { DateTime } from 'luxon';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
-import type { Labels } from '../../labels.ts';
+import { dateFormat, formatDate, type Labels } from '../../labels.ts';
+import { fitColumnWidths, longestUnbreakable, wrappedLines, type ColumnNeeds } from '../fit.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
@@ -17,7 +18,7 @@ import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
 import { columnLetter, XlsxStreamWriter } from './xlsx-stream.ts';
 import { SortedRows, compareSortValues, type SortValue } from './sorted-rows.ts';
-import { fixZipTimes, zipTimeOf } from './zip.ts';
+import { fixZipTimes, zipTimeOf } from '../zip.ts';
 
 export { columnLetter };
 
@@ -263,7 +264,11 @@ interface Measured {
   rows: number;
   /** Rows the summary counts (summary.where). */
   counted: number;
+  /** The widest cell of each column (without its header), in characters. */
   widths: number[];
+  /** Per wrapped column: its longest unbreakable word, and the width of all its text (its share when the page is short). */
+  longestWords: number[];
+  content: number[];
   counts: Map<string, Map<string, { value: CellValue; count: number }>>;
 }
 
@@ -273,8 +278,12 @@ interface Measured {
  * width reached its cap, nor, for a date column, once it has a date (all dates have one width).
  */
 function measure(plan: SheetPlan): Measured {
-  const widths = plan.columns.map((column) => displayWidth(column.header) + 3);
+  // The cells' widths; the header's is added when the sheet is laid out (a header may wrap).
+  const widths = plan.columns.map(() => 0);
   const autoWidth = plan.columns.map((column) => column.spec.width === undefined);
+  const wraps = plan.columns.filter((column) => column.spec.wrap === true && column.spec.width === undefined);
+  const longestWords = plan.columns.map((column) => longestUnbreakable(column.header, displayWidth));
+  const content = plan.columns.map(() => 0);
   const caps = plan.columns.map((column) => column.spec.maxWidth ?? DEFAULT_MAX_WIDTH);
   const summaryKeys = new Set(plan.sheet.summary?.by ?? []);
   const counts = new Map<string, Map<string, { value: CellValue; count: number }>>();
@@ -289,6 +298,13 @@ function measure(plan: SheetPlan): Measured {
     const inSummary = !where || where.test(plan.cell(where.column, row));
     if (inSummary) counted += 1;
     let settled = false;
+    for (const column of wraps) {
+      const value = plan.cell(column, row);
+      if (typeof value !== 'string' || value === '') continue;
+      const i = column.index - 1;
+      longestWords[i] = Math.max(longestWords[i]!, longestUnbreakable(value, displayWidth));
+      content[i] = content[i]! + displayWidth(value);
+    }
     for (const column of needed) {
       const value = plan.cell(column, row);
       const i = column.index - 1;
@@ -309,7 +325,7 @@ function measure(plan: SheetPlan): Measured {
     }
     if (settled) needed = needed.filter((column) => autoWidth[column.index - 1] || summaryKeys.has(column.spec.key));
   }
-  return { rows, counted, widths, counts };
+  return { rows, counted, widths, longestWords, content, counts };
 }
 
 /**
@@ -317,31 +333,32 @@ function measure(plan: SheetPlan): Measured {
  * page width stays readable (9 pt and up): A4 landscape about 160, A3 landscape 230.
  */
 const PAGE_WIDTH_BUDGET: Record<string, number> = { 'A4 landscape': 160, 'A4 portrait': 112, 'A3 landscape': 230, 'A3 portrait': 160 };
-/** A wrapped column is not narrowed below this, so that its text still reads as lines, not as a column of characters. */
+/** A wrapped column is not narrowed below this (or its longest word), so that its text still reads as lines, not as a column of characters. */
 const MIN_WRAP_WIDTH = 14;
 
 /**
- * Narrows the wrapped text columns (they take more lines instead) when the sheet is wider than
- * its paper holds at a readable scale; fixed-width and one-line columns keep their widths.
+ * The columns' widths on paper (fit.ts's one column fitting): when the sheet is wider than its
+ * paper holds at a readable scale, wrapped text columns narrow (they take more lines instead), each
+ * to no less than its longest word, sharing the room by how much text each holds; fixed-width and
+ * one-line columns keep their widths. Widths are rounded to a tenth of a character.
  */
-function fitToPaper(widths: number[], wrapped: readonly boolean[], options: Pick<SheetOptions, 'paper' | 'orientation' | 'fitToWidth'>): number[] {
-  if (!options.fitToWidth) return widths;
+function fitToPaper(plan: SheetPlan, measured: Measured, options: Pick<SheetOptions, 'paper' | 'orientation' | 'fitToWidth'>): number[] {
+  const needs: ColumnNeeds[] = plan.columns.map((column, i) => {
+    // A header on one line, or (when the page is short) on two lines, but never narrower than its longest word.
+    const header = displayWidth(column.header);
+    const headerMinimum = Math.max(Math.ceil(header / 2), longestUnbreakable(column.header, displayWidth)) + 3;
+    const natural = finalWidth(column.spec, Math.max(measured.widths[i]!, header + 3));
+    const wraps = column.spec.wrap === true && column.spec.width === undefined;
+    const minimum = column.spec.width !== undefined
+      ? natural
+      : wraps
+        ? Math.max(MIN_WRAP_WIDTH, measured.longestWords[i]! + 2, headerMinimum)
+        : Math.max(finalWidth(column.spec, measured.widths[i]!), headerMinimum);
+    return { natural, wraps, minimum: Math.min(natural, minimum), content: measured.content[i]! };
+  });
+  if (!options.fitToWidth) return needs.map((need) => need.natural);
   const budget = PAGE_WIDTH_BUDGET[`${options.paper} ${options.orientation}`] ?? 160;
-  let excess = widths.reduce((sum, width) => sum + width, 0) - budget;
-  if (excess <= 0) return widths;
-  const out = widths.slice();
-  // Take from the widest wrapped column first, a character at a time, down to MIN_WRAP_WIDTH.
-  while (excess > 0) {
-    let widest = -1;
-    for (let index = 0; index < out.length; index += 1) {
-      if (wrapped[index] && out[index]! > MIN_WRAP_WIDTH && (widest < 0 || out[index]! > out[widest]!)) widest = index;
-    }
-    if (widest < 0) break;
-    const step = Math.min(excess, out[widest]! - MIN_WRAP_WIDTH, 1);
-    out[widest] = out[widest]! - step;
-    excess -= step;
-  }
-  return out;
+  return fitColumnWidths(needs, budget).map((width) => Math.floor(width * 10 + 1e-6) / 10);
 }
 
 function finalWidth(column: ColumnSpec, measured: number): number {
@@ -395,7 +412,8 @@ interface SheetOptions {
   paper: SheetSetup['paper'];
   orientation: 'landscape' | 'portrait';
   fitToWidth: boolean;
-  frozenHeader: boolean;
+  /** The row of column headers, frozen and repeated on every printed page; 0: none. */
+  headerRow: number;
   headerLeft: string;
   headerRight: string;
 }
@@ -406,31 +424,33 @@ function sheetSetup(name: string, options: SheetOptions, columns: SheetSetup['co
     paper: options.paper,
     orientation: options.orientation,
     fitToWidth: options.fitToWidth,
-    frozenHeader: options.frozenHeader,
+    headerRow: options.headerRow,
     headerCode: headerCode(options.headerLeft, options.headerRight),
     footerCode: '&C第 &P 页，共 &N 页',
     columns,
   };
 }
 
-const LINE_HEIGHT = 15;
+/** Points per line of 11 pt text (Chinese faces such as 等线 or Noto Sans CJK set it about 1.4 high), and the row's padding. */
+const LINE_HEIGHT = 16;
+const ROW_PADDING = 4;
+/** Excel's largest row height, points. */
+const MAX_ROW_HEIGHT = 409;
 
 /**
- * Height of a row whose wrapped cells need more than one line, estimated from the display width:
- * neither Excel nor LibreOffice grows rows to fit wrapped text when they open a file. Undefined
- * (the default height) for one line.
+ * Height of a row whose wrapped cells need more than one line: neither Excel nor LibreOffice grows
+ * rows to fit wrapped text when they open a file. Each wrapped cell's lines are filled word by word
+ * in its column's width less a character of padding (fit.ts: Chinese characters count 2, numbers,
+ * dates and ids do not break, explicit newlines start lines). Undefined (the default height) for one line.
  */
-function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number }[]): number | undefined {
+export function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number }[]): number | undefined {
   let lines = 1;
   for (const { index, width } of wrapped) {
     const value = cells[index];
     if (typeof value !== 'string' || value === '') continue;
-    const usable = Math.max(1, width - 1);
-    let count = 0;
-    for (const paragraph of value.split('\n')) count += Math.max(1, Math.ceil(displayWidth(paragraph) / usable));
-    lines = Math.max(lines, count);
+    lines = Math.max(lines, wrappedLines(value, width - 1, displayWidth));
   }
-  return lines > 1 ? Math.min(409, lines * LINE_HEIGHT + 2) : undefined;
+  return lines > 1 ? Math.min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING) : undefined;
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -471,7 +491,7 @@ async function writeSummary(book: Book, plan: SheetPlan, measured: Measured, inp
     rows.push({ values: [] });
     widest = [Math.max(widest[0]!, displayWidth(column.header) + 2), widest[1]!];
   }
-  const options = { ...sheetOptions, paper: 'A4' as const, orientation: 'portrait' as const, frozenHeader: false, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
+  const options = { ...sheetOptions, paper: 'A4' as const, orientation: 'portrait' as const, headerRow: 0, headerLeft: `${workbookTitle(input)} — ${summary.name}` };
   const sheet = book.addSheet(sheetSetup(summary.name, options, [{ width: Math.min(60, Math.max(14, widest[0]!)) }, { width: 10 }]));
   for (const row of rows) sheet.addRow(row.values, row.styles ? { styles: row.styles } : undefined);
   await sheet.finish({ validations: [], highlights: [] });
@@ -485,15 +505,28 @@ function columnStyle(column: ColumnSpec): CellStyle {
   return { ...(format ? { numFmt: format } : {}), border: true, alignment: { vertical: 'top', ...(horizontal ? { horizontal } : {}), ...(column.wrap ? { wrapText: true } : {}) } };
 }
 
+/** Rows above the data: the sheet's title, then the column headers. */
+const TITLE_ROW = 1;
+const HEADER_ROW = 2;
+const FIRST_DATA_ROW = HEADER_ROW + 1;
+const TITLE_STYLE: CellStyle = { font: { bold: true, size: 14 }, alignment: { horizontal: 'center', vertical: 'middle' } };
+const TITLE_HEIGHT = 28;
+
+/** The title row's text: the workbook (with its project), the sheet when it says more, and the as-of date. */
+function sheetTitle(input: RenderInput, sheetName: string): string {
+  const date = formatDate(input.asOf.setZone(ZONE).toISODate() ?? '', dateFormat(input.labels, 'date'));
+  const sheet = sheetName === input.spec.title ? '' : ` — ${sheetName}`;
+  return `${workbookTitle(input)}${sheet}（截至${date}）`;
+}
+
 async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, input: RenderInput, sheetOptions: SheetOptions, yieldEvery: number): Promise<void> {
   const { sheet: spec, columns } = plan;
-  const widths = fitToPaper(
-    columns.map((column, i) => finalWidth(column.spec, measured.widths[i]!)),
-    columns.map((column) => column.spec.wrap === true && column.spec.width === undefined),
-    sheetOptions,
-  );
+  const widths = fitToPaper(plan, measured, sheetOptions);
   const styles = columns.map((column) => columnStyle(column.spec));
   const sheet: BookSheet = book.addSheet(sheetSetup(spec.name, sheetOptions, columns.map((_, i) => ({ width: widths[i]!, style: styles[i] }))));
+  const lastLetter = columnLetter(columns.length);
+  // Every cell of the merged title gets the title's style, as ExcelJS gives a merged range's cells.
+  sheet.addRow([sheetTitle(input, spec.name), ...columns.slice(1).map(() => null)], { height: TITLE_HEIGHT, styles: columns.map(() => TITLE_STYLE) });
   const headers = columns.map((column) => column.header);
   sheet.addRow(headers, {
     height: Math.max(24, rowHeight(headers, columns.map((_, index) => ({ index, width: widths[index]! }))) ?? 0),
@@ -512,21 +545,20 @@ async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, i
       await sheet.drain();
     }
   }
-  const lastRow = written + 1;
+  const lastRow = written + HEADER_ROW;
   if (written === 0 && spec.emptyNote) {
     sheet.addRow([spec.emptyNote], { styles: [{ ...styles[0], font: { italic: true, color: 'FF808080' }, numFmt: '@' }] });
   }
-  const lastLetter = columnLetter(columns.length);
   const bottom = lastRow + (spec.spareRows ?? DEFAULT_SPARE_ROWS);
   const validations: ListValidation[] = [];
   const highlights: ConditionalFormat[] = [];
-  if (bottom >= 2) {
+  if (bottom >= FIRST_DATA_ROW) {
     for (const column of columns) {
       const group = labelGroup(column.spec);
       if (!column.spec.dropdown || group === undefined) continue;
       const choices = Object.values(input.labels[group]!);
       validations.push({
-        ref: `${column.letter}2:${column.letter}${bottom}`,
+        ref: `${column.letter}${FIRST_DATA_ROW}:${column.letter}${bottom}`,
         formula: quoted(choices.join(',')),
         errorTitle: '无效的值',
         error: `请从下拉列表中选择：${choices.join('、')}`.slice(0, MAX_ERROR_MESSAGE),
@@ -535,14 +567,15 @@ async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, i
     for (const [index, highlight] of (spec.highlight ?? []).entries()) {
       const column = plan.column(highlight.when.column);
       highlights.push({
-        ref: highlight.target === 'cell' ? `${column.letter}2:${column.letter}${bottom}` : `A2:${lastLetter}${bottom}`,
-        formula: highlightFormula(plan, highlight, input.labels, 2),
+        ref: highlight.target === 'cell' ? `${column.letter}${FIRST_DATA_ROW}:${column.letter}${bottom}` : `A${FIRST_DATA_ROW}:${lastLetter}${bottom}`,
+        formula: highlightFormula(plan, highlight, input.labels, FIRST_DATA_ROW),
         priority: index + 1,
         format: highlightFormat(highlight.style),
       });
     }
   }
-  await sheet.finish({ autoFilter: `A1:${lastLetter}${lastRow}`, validations, highlights });
+  const merges = columns.length > 1 ? [`A${TITLE_ROW}:${lastLetter}${TITLE_ROW}`] : [];
+  await sheet.finish({ autoFilter: `A${HEADER_ROW}:${lastLetter}${lastRow}`, merges, validations, highlights });
   await yieldToLoop();
 }
 
@@ -566,7 +599,7 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
         paper: sheet.print?.paper ?? 'A4',
         orientation: sheet.print?.orientation ?? 'landscape',
         fitToWidth: sheet.print?.fitToWidth ?? true,
-        frozenHeader: true,
+        headerRow: HEADER_ROW,
         headerLeft: `${workbookTitle(input)} — ${sheet.name}`,
         headerRight: `截至 ${formatAsOf(input.asOf)}`,
       };

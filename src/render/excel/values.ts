@@ -301,6 +301,14 @@ export function displayWidth(text: string): number {
 function isWide(code: number): boolean {
   return (
     (code >= 0x1100 && code <= 0x115f) ||
+    // — ‘ ’ “ ” …: full width in Chinese faces (等线, Noto Sans CJK), as Chinese text uses them.
+    code === 0x2014 ||
+    code === 0x2015 ||
+    code === 0x2018 ||
+    code === 0x2019 ||
+    code === 0x201c ||
+    code === 0x201d ||
+    code === 0x2026 ||
     (code >= 0x2e80 && code <= 0x303e) ||
     (code >= 0x3041 && code <= 0x33ff) ||
     (code >= 0x3400 && code <= 0x4dbf) ||

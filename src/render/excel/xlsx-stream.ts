@@ -9,7 +9,7 @@ import type { Book, BookProperties, BookSheet, CellStyle, HighlightFormat, RowOp
 import { BORDER_COLOUR, PAPER_SIZES, literalText } from './book.ts';
 import type { CellValue } from './values.ts';
 import { xmlAttribute, xmlText } from '../xml-safe.ts';
-import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from './zip.ts';
+import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from '../zip.ts';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -174,9 +174,11 @@ class StreamSheet implements BookSheet {
     const cols = setup.columns
       .map((column, index) => `<col min="${index + 1}" max="${index + 1}" width="${column.width}"${ids[index] ? ` style="${ids[index]}"` : ''} customWidth="1"/>`)
       .join('');
-    const views = setup.frozenHeader
-      ? '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
-      : '<sheetView workbookViewId="0"/>';
+    const first = `A${setup.headerRow + 1}`;
+    const views =
+      setup.headerRow > 0
+        ? `<sheetView workbookViewId="0"><pane ySplit="${setup.headerRow}" topLeftCell="${first}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="${first}" sqref="${first}"/></sheetView>`
+        : '<sheetView workbookViewId="0"/>';
     this.buffer =
       `${DECLARATION}<worksheet xmlns="${MAIN_NS}" xmlns:r="${DOC_RELS_NS}">` +
       (setup.fitToWidth ? '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' : '') +
@@ -247,6 +249,8 @@ class StreamSheet implements BookSheet {
     let xml = `${this.buffer}</sheetData>`;
     this.buffer = '';
     if (end.autoFilter) xml += `<autoFilter ref="${xmlAttribute(end.autoFilter)}"/>`;
+    const merges = end.merges ?? [];
+    if (merges.length > 0) xml += `<mergeCells count="${merges.length}">${merges.map((range) => `<mergeCell ref="${xmlAttribute(range)}"/>`).join('')}</mergeCells>`;
     for (const highlight of end.highlights) {
       xml +=
         `<conditionalFormatting sqref="${xmlAttribute(highlight.ref)}"><cfRule type="expression" dxfId="${styles.dxf(highlight.format)}" priority="${highlight.priority}">` +
@@ -292,7 +296,7 @@ function isoSeconds(date: Date): string {
 export class XlsxStreamWriter implements Book {
   private readonly zip: ZipStream;
   private readonly styles = new StyleSheet();
-  private readonly sheets: { name: string; frozenHeader: boolean }[] = [];
+  private readonly sheets: { name: string; headerRow: number }[] = [];
   /** The entry of the sheet being written. */
   private current: ZipEntry | undefined;
   private properties: BookProperties = { title: '', subject: '', created: new Date(0) };
@@ -308,7 +312,7 @@ export class XlsxStreamWriter implements Book {
   addSheet(setup: SheetSetup): BookSheet {
     if (this.current) throw new Error(`sheet "${setup.name}" added before the previous sheet was finished`);
     if (this.sheets.some((sheet) => sheet.name.toLowerCase() === setup.name.toLowerCase())) throw new Error(`sheet name "${setup.name}" is used twice`);
-    this.sheets.push({ name: setup.name, frozenHeader: setup.frozenHeader });
+    this.sheets.push({ name: setup.name, headerRow: setup.headerRow });
     const entry = (this.current = this.zip.open(`xl/worksheets/sheet${this.sheets.length}.xml`));
     return new StreamSheet(entry, this.styles, setup, () => {
       this.current = undefined;
@@ -328,7 +332,7 @@ export class XlsxStreamWriter implements Book {
     const zip = this.zip;
     zip.addFile('xl/styles.xml', this.styles.xml());
     const definedNames = sheets
-      .map((sheet, index) => (sheet.frozenHeader ? `<definedName name="_xlnm.Print_Titles" localSheetId="${index}">${xmlText(`${quotedSheet(sheet.name)}!$1:$1`)}</definedName>` : ''))
+      .map((sheet, index) => (sheet.headerRow > 0 ? `<definedName name="_xlnm.Print_Titles" localSheetId="${index}">${xmlText(`${quotedSheet(sheet.name)}!$${sheet.headerRow}:$${sheet.headerRow}`)}</definedName>` : ''))
       .join('');
     zip.addFile(
       'xl/workbook.xml',

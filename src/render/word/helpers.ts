@@ -2,7 +2,7 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
 import { isIsoDate, parseTime } from '../../time.ts';
-import { label as labelOf, type Labels } from '../../labels.ts';
+import { dateFormat, formatDate, label as labelOf, type Labels } from '../../labels.ts';
 import { escapeMarkdown } from './escape.ts';
 
 /** What an empty value prints as, by default, in every formatting helper. */
@@ -137,6 +137,21 @@ export function createHelpers(context: HelperContext): Record<string, Helper> {
       const text = typeof value === 'string' ? chineseTimeOf(value) : undefined;
       if (text === undefined) throw new DocpackError({ code: 'template-bad-value', message: `cnTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
       return text;
+    },
+    /** A date as templates/labels.json's dateFormat.date says (2026年11月24日): the one date style of the documents. */
+    date(...args) {
+      const { values, options } = split(args);
+      return isEmpty(values[0]) ? emptyText(options) : formatDate(toIsoDate(values[0], 'date'), dateFormat(labels, 'date'));
+    },
+    /** A time as dateFormat.dateTime says (2026年11月24日 09:30); a bare date as dateFormat.date. */
+    dateTime(...args) {
+      const { values, options } = split(args);
+      if (isEmpty(values[0])) return emptyText(options);
+      const value = values[0];
+      if (typeof value === 'string' && isIsoDate(value)) return formatDate(value, dateFormat(labels, 'date'));
+      const time = typeof value === 'string' ? parseTime(value) : undefined;
+      if (!time) throw new DocpackError({ code: 'template-bad-value', message: `dateTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
+      return formatDate(time.toISODate() ?? '', dateFormat(labels, 'dateTime'), time.toFormat('HH'), time.toFormat('mm'));
     },
     isoDate(...args) {
       const { values, options } = split(args);

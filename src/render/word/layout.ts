@@ -1,3 +1,5 @@
+import { fillLines, lineTokens, longestUnbreakable } from '../fit.ts';
+
 /**
  * Page and type measures shared by the Markdown converter and the document builder.
  * Twips: 1/20 of a point; 567 twips = 1 cm. Font sizes in half-points (24 = 12 pt, 小四).
@@ -64,8 +66,7 @@ export function unitsToTwips(units: number): number {
 
 /** Width of the longest run that cannot break: Latin words, numbers, phone numbers, e-mail addresses (ids break after '-' and '/'). */
 function longestWord(text: string): number {
-  const words = (text.match(/[\x21-\x7e]+/g) ?? []).flatMap((word) => word.split(/(?<=[-/])/));
-  return Math.max(0, ...words.map(displayWidth));
+  return longestUnbreakable(text, displayWidth);
 }
 
 /** Dates, times and amounts up to this many half-em units (2026年12月15日 is 21.4) should not wrap. */
@@ -82,38 +83,16 @@ const SAMPLE_ROWS = 100;
 /** A cell as its explicit lines, each a list of tokens (a Chinese character, a word piece, a space) in twips. */
 type CellTokens = number[][];
 
+/** A token's width in twips: a Latin piece gets the quarter em Word puts between it and Chinese text. */
+const tokenTwips = (token: string): number => unitsToTwips(displayWidth(token) + (/^[\x21-\x7e]/.test(token) ? 0.5 : 0));
+
 function tokenize(text: string): CellTokens {
-  return text.split('\n').map((line) =>
-    (line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu) ?? []).flatMap((token) =>
-      /^[\x21-\x7e]/.test(token)
-        ? token.split(/(?<=[-/])/).map((piece) => unitsToTwips(displayWidth(piece) + 0.5))
-        : [unitsToTwips(displayWidth(token))],
-    ),
-  );
+  return lineTokens(text, tokenTwips);
 }
 
 /** Lines a cell takes at `width` twips, filling lines token by token as a word processor does. */
 function cellLines(cell: CellTokens, width: number): number {
-  const available = Math.max(1, width - CELL_PADDING);
-  let lines = 0;
-  for (const tokens of cell) {
-    let count = 1;
-    let used = 0;
-    for (const token of tokens) {
-      if (used > 0 && used + token > available) {
-        count += 1;
-        used = 0;
-      }
-      if (token > available) {
-        count += Math.ceil(token / available) - 1;
-        used = token % available;
-      } else {
-        used += token;
-      }
-    }
-    lines += count;
-  }
-  return lines;
+  return fillLines(cell, width - CELL_PADDING);
 }
 
 /**
@@ -126,10 +105,14 @@ function cellLines(cell: CellTokens, width: number): number {
 export function fitColumns(rows: readonly (readonly string[])[], total: number, weights?: readonly number[]): number[] {
   const columns = Math.max(0, ...rows.map((row) => row.length));
   if (columns === 0) return [];
-  if (weights && weights.length === columns && weights.every((weight) => weight > 0)) {
-    return distribute(weights, total);
-  }
   const sample = rows.length > SAMPLE_ROWS ? rows.slice(0, SAMPLE_ROWS) : rows;
+  if (weights && weights.length === columns && weights.every((weight) => weight > 0)) {
+    // The template's shares, but no column narrower than its longest word (a date, an id piece, a number).
+    const words = Array.from({ length: columns }, (_, column) =>
+      unitsToTwips(Math.min(Math.max(2, ...sample.map((row) => longestWord(row[column] ?? ''))), (total * 0.3) / unitsToTwips(1))) + CELL_PADDING,
+    );
+    return atLeast(distribute(weights, total), words, total);
+  }
   const cells = sample.map((row) => Array.from({ length: columns }, (_, column) => tokenize(row[column] ?? '')));
   const hard = Array.from({ length: columns }, (_, column) => {
     const header = displayWidth(sample[0]?.[column] ?? '');
@@ -251,6 +234,23 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     current = best.value;
   }
   return distribute(widths, total);
+}
+
+/**
+ * Raises every column below its minimum to it, taking the twips from the columns above theirs in
+ * proportion to what each has to spare; the sum stays `total`. When the minimums do not fit, scales them.
+ */
+function atLeast(widths: number[], minimums: readonly number[], total: number): number[] {
+  const needed = minimums.reduce((sum, width) => sum + width, 0);
+  if (needed >= total) return distribute(minimums, total);
+  const short = widths.reduce((sum, width, column) => sum + Math.max(0, (minimums[column] ?? 0) - width), 0);
+  if (short === 0) return widths;
+  const spare = widths.map((width, column) => Math.max(0, width - (minimums[column] ?? 0)));
+  const spareTotal = spare.reduce((sum, width) => sum + width, 0);
+  return distribute(
+    widths.map((width, column) => (width < (minimums[column] ?? 0) ? (minimums[column] ?? 0) : width - (short * (spare[column] ?? 0)) / spareTotal)),
+    total,
+  );
 }
 
 /** Scales `weights` to whole twips that add up to exactly `total`. */

@@ -158,6 +158,8 @@ export function plainText(node: Nodes): string {
 export interface ConvertOptions {
   /** Names the template in errors about the Markdown it produced. */
   template: string;
+  /** Twips between the page margins, the tables' width; default TEXT_WIDTH (A4 portrait with our margins). */
+  textWidth?: number;
 }
 
 const HEADING_LEVELS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
@@ -340,7 +342,7 @@ class Converter {
     if (options.widths && options.widths.length !== columns) {
       this.fail(node, `table widths="${options.widths.join(',')}" names ${options.widths.length} columns, the table has ${columns}`);
     }
-    const widths = fitColumns(options.header ? texts : [texts[0]?.map(() => '') ?? [], ...texts], TEXT_WIDTH, options.widths);
+    const widths = fitColumns(options.header ? texts : [texts[0]?.map(() => '') ?? [], ...texts], this.options.textWidth ?? TEXT_WIDTH, options.widths);
     const rows = node.children.map((row, rowIndex) => {
       const isHeader = options.header && rowIndex === 0;
       const cells: (RunSpec[] | null)[] = [];
@@ -450,7 +452,9 @@ function docxTable(spec: TableSpec, out: FileChild[]): void {
     }
     return new TableRow({
       tableHeader: isHeader,
-      cantSplit: true,
+      // Rows are kept whole only in the header and in keep="together" tables: LibreOffice drops the
+      // rows of a table of unsplittable rows that has to break at a page's end (实施方案's circuit table).
+      ...(isHeader || spec.keepTogether ? { cantSplit: true } : {}),
       height: spec.rowHeight ? { value: spec.rowHeight, rule: HeightRule.ATLEAST } : undefined,
       children: cells,
     });
@@ -458,7 +462,7 @@ function docxTable(spec: TableSpec, out: FileChild[]): void {
   out.push(
     new Table({
       rows,
-      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      width: { size: widths.reduce((sum, width) => sum + width, 0), type: WidthType.DXA },
       columnWidths: widths,
       layout: TableLayoutType.FIXED,
       margins: { left: CELL_MARGIN, right: CELL_MARGIN, top: 30, bottom: 30 },

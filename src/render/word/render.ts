@@ -6,11 +6,12 @@ import { DocpackError } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
 import { ZONE } from '../../time.ts';
-import { loadLabels, type Labels } from '../../labels.ts';
+import { dateFormat, formatDate, loadLabels, type Labels } from '../../labels.ts';
 import { xmlSafe } from '../xml-safe.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
 import { packBlocks } from './docx.ts';
 import { markdownBlocks } from './markdown.ts';
+import { textWidth, type ReferenceDoc } from './reference.ts';
 import { compileTemplate, createTemplateEnv, type CompiledTemplate, type TemplateEnv } from './template.ts';
 
 /** templates/word of the working directory when it has one, else the package's. */
@@ -23,8 +24,8 @@ export interface RendererOptions {
   labels?: Labels;
   /** Folder of the .md.hbs templates; default templates/word (the working directory's, else the package's). */
   templatesDir?: string;
-  /** word/styles.xml of a --reference-doc. */
-  referenceStyles?: string;
+  /** A --reference-doc: its styles, page set-up, header and footer. */
+  reference?: ReferenceDoc;
 }
 
 export interface RenderedDocument {
@@ -42,17 +43,17 @@ function displayPath(file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
-/** The as-of as documents write it: 2026年11月25日 09:00. */
-function chineseAsOf(asOf: DateTime): string {
+/** The as-of as documents write it, in the date style of templates/labels.json: 2026年11月25日 09:00. */
+function chineseAsOf(asOf: DateTime, labels: Labels): string {
   const local = asOf.setZone(ZONE);
-  return `${local.year}年${local.month}月${local.day}日 ${local.toFormat('HH:mm')}`;
+  return formatDate(local.toISODate() ?? '', dateFormat(labels, 'dateTime'), local.toFormat('HH'), local.toFormat('mm'));
 }
 
 /** The header and file properties of a record's document. */
-export function instanceMeta(record: ProjectRecord, instance: DocumentInstance, asOf: DateTime): { project: string; description: string; keywords: string } {
+export function instanceMeta(record: ProjectRecord, instance: DocumentInstance, asOf: DateTime, labels: Labels): { project: string; description: string; keywords: string } {
   return {
     project: record.name,
-    description: `${record.customer.name}《${record.name}》${instance.title}，项目编号${record.id}，数据截至${chineseAsOf(asOf)}。`,
+    description: `${record.customer.name}《${record.name}》${instance.title}，项目编号${record.id}，数据截至${chineseAsOf(asOf, labels)}。`,
     keywords: record.id,
   };
 }
@@ -62,9 +63,11 @@ export class WordRenderer {
   private readonly env: TemplateEnv;
   private readonly templates = new Map<string, CompiledTemplate>();
   private readonly templatesDir: string;
+  private readonly labels: Labels;
 
   constructor(private readonly options: RendererOptions) {
-    this.env = createTemplateEnv({ labels: options.labels ?? loadLabels(), calendar: options.calendar });
+    this.labels = options.labels ?? loadLabels();
+    this.env = createTemplateEnv({ labels: this.labels, calendar: options.calendar });
     this.templatesDir = options.templatesDir ?? defaultTemplatesDir();
   }
 
@@ -94,14 +97,14 @@ export class WordRenderer {
   }
 
   async renderInstance(record: ProjectRecord, instance: DocumentInstance, documentOptions: DocumentOptions): Promise<RenderedDocument> {
-    return this.renderWith(instance, documentOptions.asOf, instanceMeta(record, instance, documentOptions.asOf));
+    return this.renderWith(instance, documentOptions.asOf, instanceMeta(record, instance, documentOptions.asOf, this.labels));
   }
 
   /** A document over many records (the portfolio 周报): the header names the portfolio, not a project. */
   async renderPortfolio(instance: DocumentInstance, asOf: DateTime, heading: string): Promise<RenderedDocument> {
     return this.renderWith(instance, asOf, {
       project: heading,
-      description: `${heading}${instance.title}，数据截至${chineseAsOf(asOf)}。`,
+      description: `${heading}${instance.title}，数据截至${chineseAsOf(asOf, this.labels)}。`,
       keywords: 'portfolio',
     });
   }
@@ -110,9 +113,9 @@ export class WordRenderer {
     const template = this.template(instance.kind);
     // Record text reaches the body, tables, header and file properties: all of it through the one XML sanitiser.
     const markdown = xmlSafe(template.render(instance.context));
-    const blocks = markdownBlocks(markdown, { template: template.file });
+    const blocks = markdownBlocks(markdown, { template: template.file, textWidth: textWidth(this.options.reference?.page) });
     const properties = { title: xmlSafe(instance.title), project: xmlSafe(meta.project), description: xmlSafe(meta.description), keywords: xmlSafe(meta.keywords) };
-    const bytes = await packBlocks(blocks, { ...properties, asOf }, { referenceStyles: this.options.referenceStyles });
+    const bytes = await packBlocks(blocks, { ...properties, asOf }, this.options.reference);
     return { fileName: instance.fileName, title: instance.title, template: template.file, markdown, bytes };
   }
 

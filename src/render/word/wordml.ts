@@ -1,4 +1,4 @@
-import { FONTS, CELL_MARGIN, TEXT_WIDTH } from './layout.ts';
+import { FONTS, CELL_MARGIN } from './layout.ts';
 import type { BlockSpec, ParagraphSpec, RunSpec, TableSpec } from './markdown.ts';
 import { xmlTextAsDocx as escapeXml } from '../xml-safe.ts';
 
@@ -127,7 +127,7 @@ const HEADER_SHADING = '<w:shd w:fill="E7E6E6" w:color="auto" w:val="clear"/>';
 function tableXml(table: TableSpec): string {
   const edge = border(table.borders);
   let xml =
-    `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${TEXT_WIDTH}"/><w:tblBorders>` +
+    `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${table.widths.reduce((sum, width) => sum + width, 0)}"/><w:tblBorders>` +
     `<w:top ${edge}/><w:left ${edge}/><w:bottom ${edge}/><w:right ${edge}/><w:insideH ${edge}/><w:insideV ${edge}/></w:tblBorders>` +
     `<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:type="dxa" w:w="30"/><w:left w:type="dxa" w:w="${CELL_MARGIN}"/>` +
     `<w:bottom w:type="dxa" w:w="30"/><w:right w:type="dxa" w:w="${CELL_MARGIN}"/></w:tblCellMar></w:tblPr><w:tblGrid>`;
@@ -137,7 +137,7 @@ function tableXml(table: TableSpec): string {
   table.rows.forEach((row, rowIndex) => {
     const isHeader = table.header && rowIndex === 0;
     const keep = table.keepTogether === true && rowIndex < table.rows.length - 1;
-    xml += `<w:tr><w:trPr><w:cantSplit/>${isHeader ? '<w:tblHeader/>' : '<w:tblHeader w:val="off"/>'}${height}</w:trPr>`;
+    xml += `<w:tr><w:trPr>${isHeader || table.keepTogether === true ? '<w:cantSplit/>' : ''}${isHeader ? '<w:tblHeader/>' : '<w:tblHeader w:val="off"/>'}${height}</w:trPr>`;
     for (let column = 0; column < table.columns; column += 1) {
       const cell = row[column];
       const align = table.align[column];

@@ -37,7 +37,7 @@ describe('docpack workbook', () => {
     const empty = path.join(scratch, 'empty');
     expect(await main(['workbook', 'fixtures/projects', '--out', empty, ...AS_OF, '--spec', 'warning-summary', '--findings', none], memoryIo())).toBe(0);
     const emptySummary = await readBack(readFileSync(path.join(empty, 'portfolio', '预警升级汇总.xlsx')));
-    expect(emptySummary.getWorksheet('预警升级明细')!.getCell('A2').value).toBe('无预警');
+    expect(emptySummary.getWorksheet('预警升级明细')!.getCell('A3').value).toBe('无预警');
   });
 
   it('is byte-identical when run again with the same --as-of', async () => {
@@ -60,7 +60,7 @@ describe('docpack workbook', () => {
     expect(io.stderr.at(-1)).toContain('1 invalid file skipped');
     expect(readdirSync(path.join(out, 'projects')).sort()).toEqual(['P2026-GOV-001', 'P2026-RES-004']);
     const register = await readBack(readFileSync(path.join(out, 'portfolio', '资源核查台账.xlsx')));
-    expect(register.getWorksheet('资源核查')!.rowCount).toBe(1 + 1 + 5);
+    expect(register.getWorksheet('资源核查')!.rowCount).toBe(1 + 1 + 1 + 5);
   });
 
   it('renders only the chosen specs, and names the known ones for an unknown --spec', async () => {

@@ -93,7 +93,11 @@ export function sheetText(sheet: ExcelJS.Worksheet): string {
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const cells: string[] = [];
-    for (let c = 1; c <= Math.max(columnCount, row.cellCount); c++) cells.push(cellText(row.getCell(c)));
+    // A merged range (the title row) shows its text once, in its first cell.
+    for (let c = 1; c <= Math.max(columnCount, row.cellCount); c++) {
+      const cell = row.getCell(c);
+      cells.push(cell.isMerged && cell.master !== cell ? '' : cellText(cell));
+    }
     while (cells.length > 0 && cells.at(-1) === '') cells.pop();
     lines.push(cells.join('\t'));
   }

@@ -8,5 +8,5 @@ const problemTable = await render(specNamed('problem-table'), [records.find((rec
 const register = await render(specNamed('resource-register'), records);
 const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const book = await readBack(problemTable);
-const date = book.getWorksheet('问题治理表')!.getCell('H2').value as Date;
+const date = book.getWorksheet('问题治理表')!.getCell('H3').value as Date;
 process.stdout.write(`${JSON.stringify({ tz: process.env.TZ, offset: new Date(0).getTimezoneOffset(), problemTable: sha(problemTable), register: sha(register), date: date.toISOString() })}\n`);

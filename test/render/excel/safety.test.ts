@@ -12,7 +12,7 @@ import { renderWorkbook, type WriterMode } from '../../../src/render/excel/rende
 import type { Finding } from '../../../src/alerts/types.ts';
 import type { WorkbookSpec } from '../../../src/render/excel/spec.ts';
 import { displayWidth } from '../../../src/render/excel/values.ts';
-import { fixZipTimes, zipTimeOf } from '../../../src/render/excel/zip.ts';
+import { fixZipTimes, zipTimeOf } from '../../../src/render/zip.ts';
 import { AS_OF, calendar, fixtures, inputFor, labels, readBack, render, sheetText, specNamed, ruleFindings } from './helpers.ts';
 
 const HOSTILE = ['=1+1', '+SUM(A1:A9)', '-2+3', '@SUM(1,1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0"];
@@ -70,11 +70,12 @@ describe('formula injection', () => {
           expect(xml).not.toContain('t="e"');
         }
         const sheet = (await readBack(data)).getWorksheet(sheetName)!;
-        const column = (sheet.getRow(1).values as unknown[]).indexOf(header);
+        const column = (sheet.getRow(2).values as unknown[]).indexOf(header);
         const seen: unknown[] = [];
         let control: unknown;
         sheet.eachRow((row, number) => {
-          if (number === 1) return;
+          // Row 1 is the title, row 2 the headers.
+          if (number <= 2) return;
           const cell = row.getCell(column);
           expect(cell.type).toBe(ExcelJS.ValueType.String);
           expect(cell.formula).toBeUndefined();
@@ -275,10 +276,10 @@ describe('values that cannot be computed', () => {
     expect(report.problems[0]!.message).toMatch(/^sheet "电路预警清单", project P2026-URG-003: .*2031/);
     expect(report.problems[0]!.message).not.toContain('more like it');
     const sheet = (await readBack(data)).getWorksheet('电路预警清单')!;
-    const ids = sheet.getColumn(4).values.slice(2);
-    const row = ids.indexOf('GD-ZS-MSTP-20261119-02') + 2;
+    const ids = sheet.getColumn(4).values.slice(3);
+    const row = ids.indexOf('GD-ZS-MSTP-20261119-02') + 3;
     // Listed (its clocks could not be evaluated, so it cannot be ruled out), with a blank count.
-    expect(row).toBeGreaterThan(1);
+    expect(row).toBeGreaterThan(2);
     expect(sheet.getRow(row).getCell(9).value).toBeNull();
   });
 });

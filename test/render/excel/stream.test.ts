@@ -239,27 +239,30 @@ describe('the streaming writer gives what ExcelJS gives, read back with ExcelJS'
     expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['统计', '混合', '空表']);
     const sheet = book.getWorksheet('混合')!;
     // Spot checks on top of the comparison, from the reference's point of view.
-    expect(sheet.getCell('A2').value).toBe('=1+1');
-    expect(sheet.getCell('A2').formula).toBeUndefined();
-    expect(sheet.getCell('A8').value).toBe('  leading and trailing  ');
-    expect(sheet.getCell('A9').value).toBe('line one\nline two\nline three\nline four');
-    expect(sheet.getCell('A10').value).toBe('bell\uFFFD nul\uFFFD lone \uFFFD and \uFFFD surrogates, \uFFFD\uFFFD');
-    expect(sheet.getCell('A11').value).toBe('𠀀𠀁 CJK Extension B (surrogate pairs) 中文');
+    expect(sheet.getCell('A3').value).toBe('=1+1');
+    expect(sheet.getCell('A3').formula).toBeUndefined();
+    expect(sheet.getCell('A9').value).toBe('  leading and trailing  ');
+    expect(sheet.getCell('A10').value).toBe('line one\nline two\nline three\nline four');
+    expect(sheet.getCell('A11').value).toBe('bell\uFFFD nul\uFFFD lone \uFFFD and \uFFFD surrogates, \uFFFD\uFFFD');
+    expect(sheet.getCell('A12').value).toBe('𠀀𠀁 CJK Extension B (surrogate pairs) 中文');
     // Text that looks like Excel's _xHHHH_ escape is stored with its underscore escaped, so that Excel shows it as written.
-    expect(shown(sheet.getCell('A12').value as string)).toBe(']]> <![CDATA[ x ]]> &amp; &#13; _x000D_ _x004a_ _x12_');
-    expect(sheet.getCell('A12').value).toBe(']]> <![CDATA[ x ]]> &amp; &#13; _x005F_x000D_ _x005F_x004a_ _x12_');
-    expect(sheet.getCell('B5').value).toBe(1e21);
-    expect(sheet.getCell('E2').value).toEqual(new Date('2026-01-01T00:00:00Z'));
-    expect(sheet.getCell('E2').numFmt).toBe('yyyy-mm-dd');
+    expect(shown(sheet.getCell('A13').value as string)).toBe(']]> <![CDATA[ x ]]> &amp; &#13; _x000D_ _x004a_ _x12_');
+    expect(sheet.getCell('A13').value).toBe(']]> <![CDATA[ x ]]> &amp; &#13; _x005F_x000D_ _x005F_x004a_ _x12_');
+    expect(sheet.getCell('B6').value).toBe(1e21);
+    expect(sheet.getCell('E3').value).toEqual(new Date('2026-01-01T00:00:00Z'));
+    expect(sheet.getCell('E3').numFmt).toBe('yyyy-mm-dd');
     // 2026-11-02T01:01:00Z is 09:01 in Shanghai.
-    expect(sheet.getCell('F3').value).toEqual(new Date('2026-11-02T09:01:00Z'));
-    expect(sheet.getCell('F3').numFmt).toBe('yyyy-mm-dd hh:mm');
-    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
-    expect(sheet.getRow(13).height).toBeGreaterThan(100);
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
-    expect(sheet.autoFilter).toBe('A1:J61');
-    expect(sheet.pageSetup).toMatchObject({ paperSize: 8, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
-    expect(book.getWorksheet('空表')!.getCell('A2').value).toBe('没有数据 & <空>');
+    expect(sheet.getCell('F4').value).toEqual(new Date('2026-11-02T09:01:00Z'));
+    expect(sheet.getCell('F4').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(sheet.getRow(2).getCell(1).font?.bold).toBe(true);
+    // A title row above the headers, merged across the columns.
+    expect(sheet.getCell('A1').value).toBe('混合 & <类型> A&B <测试> — 混合（截至2026年11月25日）');
+    expect(sheet.getCell('J1').master.address).toBe('A1');
+    expect(sheet.getRow(14).height).toBeGreaterThan(100);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2, topLeftCell: 'A3' });
+    expect(sheet.autoFilter).toBe('A2:J62');
+    expect(sheet.pageSetup).toMatchObject({ paperSize: 8, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:2' });
+    expect(book.getWorksheet('空表')!.getCell('A3').value).toBe('没有数据 & <空>');
     // Summary columns are counted over every row (the measuring pass stops reading only width-settled columns).
     const summary = sheetText(book.getWorksheet('统计')!);
     expect(summary.match(/合计\t60\n/g)).toHaveLength(2);
@@ -341,7 +344,7 @@ describe('streaming', () => {
       if ((written += 1) > 2) throw new Error('disk full');
     });
     writer.setProperties({ title: 't', subject: '', created: new Date(0) });
-    const sheet = writer.addSheet({ name: 's', paper: 'A4', orientation: 'landscape', fitToWidth: true, frozenHeader: true, headerCode: '', footerCode: '', columns: [{ width: 10 }] });
+    const sheet = writer.addSheet({ name: 's', paper: 'A4', orientation: 'landscape', fitToWidth: true, headerRow: 1, headerCode: '', footerCode: '', columns: [{ width: 10 }] });
     const run = async (): Promise<void> => {
       for (let i = 0; i < 200_000; i++) if (sheet.addRow([`row ${i} ${'x'.repeat(i % 50)}`])) await sheet.drain();
       await sheet.finish({ validations: [], highlights: [] });

@@ -42,19 +42,27 @@ beforeAll(async () => {
   });
 });
 
+/** The row of column headers: row 1 is the sheet's title. */
+const HEADER_ROW = 2;
+
 /** Everything a data sheet must have, checked from its spec: header, types, formats, filter, panes, validations, highlights, print. */
 function checkDataSheet(sheet: ExcelJS.Worksheet, spec: SheetSpec, rows: number): void {
   const columns = spec.columns;
-  const header = sheet.getRow(1);
+  // A title above the headers: the workbook, the sheet and the as-of, merged across every column.
+  const title = sheet.getCell('A1');
+  expect(String(title.value)).toMatch(/（截至2026年11月25日）$/);
+  expect(title.font?.bold).toBe(true);
+  expect(sheet.getCell(1, columns.length).master.address).toBe('A1');
+  const header = sheet.getRow(HEADER_ROW);
   columns.forEach((column, index) => {
     expect(header.getCell(index + 1).value).toBe(column.header.replace('{asOf}', '2026-11-25'));
     expect(header.getCell(index + 1).font?.bold).toBe(true);
   });
-  expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1, topLeftCell: 'A2' });
-  expect(sheet.autoFilter).toBe(`A1:${columnLetter(columns.length)}${rows + 1}`);
-  expect(sheet.pageSetup).toMatchObject({ paperSize: spec.print?.paper === 'A3' ? 8 : 9, orientation: spec.print?.orientation ?? 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+  expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2, topLeftCell: 'A3' });
+  expect(sheet.autoFilter).toBe(`A2:${columnLetter(columns.length)}${rows + 2}`);
+  expect(sheet.pageSetup).toMatchObject({ paperSize: spec.print?.paper === 'A3' ? 8 : 9, orientation: spec.print?.orientation ?? 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:2' });
   expect(sheet.headerFooter.oddFooter).toBe('&C第 &P 页，共 &N 页');
-  for (let r = 2; r <= rows + 1; r++) {
+  for (let r = 3; r <= rows + 2; r++) {
     columns.forEach((column, index) => {
       const cell = sheet.getRow(r).getCell(index + 1);
       expect(cell.formula).toBeUndefined();
@@ -72,16 +80,16 @@ function checkDataSheet(sheet: ExcelJS.Worksheet, spec: SheetSpec, rows: number)
     });
   }
   const validations = (sheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
-  const bottom = rows + 1 + (spec.spareRows ?? 200);
+  const bottom = rows + 2 + (spec.spareRows ?? 200);
   columns.forEach((column, index) => {
     const letter = columnLetter(index + 1);
     if (column.dropdown) {
       const list = Object.values(labels[labelGroup(column)!]!).join(',');
-      expect(validations[`${letter}2`]).toMatchObject({ type: 'list', formulae: [`"${list}"`], allowBlank: true, showErrorMessage: true });
+      expect(validations[`${letter}3`]).toMatchObject({ type: 'list', formulae: [`"${list}"`], allowBlank: true, showErrorMessage: true });
       expect(validations[`${letter}${bottom}`]).toBeDefined();
       expect(validations[`${letter}${bottom + 1}`]).toBeUndefined();
     } else {
-      expect(validations[`${letter}2`]).toBeUndefined();
+      expect(validations[`${letter}3`]).toBeUndefined();
     }
     const width = sheet.getColumn(index + 1).width!;
     if (column.width !== undefined) expect(width).toBe(column.width);
@@ -105,14 +113,14 @@ function sheetOf(book: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
 }
 
 function dataRows(sheet: ExcelJS.Worksheet): number {
-  return sheet.rowCount - 1;
+  return sheet.rowCount - 2;
 }
 
 function columnValues(sheet: ExcelJS.Worksheet, header: string): unknown[] {
-  const index = (sheet.getRow(1).values as unknown[]).indexOf(header);
+  const index = (sheet.getRow(HEADER_ROW).values as unknown[]).indexOf(header);
   expect(index, `column ${header}`).toBeGreaterThan(0);
   const values: unknown[] = [];
-  for (let r = 2; r <= sheet.rowCount; r++) values.push(sheet.getRow(r).getCell(index).value ?? null);
+  for (let r = 3; r <= sheet.rowCount; r++) values.push(sheet.getRow(r).getCell(index).value ?? null);
   return values;
 }
 
@@ -125,7 +133,7 @@ describe('问题治理表 Problem Management Table (per project, in-memory write
       expect(book.worksheets.map((ws) => ws.name)).toEqual(['问题治理表']);
       const sheet = sheetOf(book, '问题治理表');
       const rows = record.problems?.length ?? 0;
-      if (rows === 0) expect(sheet.getCell('A2').value).toBe('暂无问题');
+      if (rows === 0) expect(sheet.getCell('A3').value).toBe('暂无问题');
       else expect(dataRows(sheet)).toBe(rows);
       checkDataSheet(sheet, spec().spec.sheets[0]!, rows);
       expect(book.creator).toBe('docpack');
@@ -138,17 +146,17 @@ describe('问题治理表 Problem Management Table (per project, in-memory write
 
   it('counts days overdue in calendar days for open problems only, sorted by planned resolution', async () => {
     const sheet = sheetOf(await workbook('problem-table', [pinned.find((record) => record.id === 'P2026-PRE-011')!]), '问题治理表');
-    expect(sheet.getCell('K1').value).toBe('逾期天数（自然日，截至2026-11-25）');
+    expect(sheet.getCell('K2').value).toBe('逾期天数（自然日，截至2026-11-25）');
     expect(columnValues(sheet, '编号')).toEqual(['PB-PRE-011-01', 'PB-PRE-011-04', 'PB-PRE-011-06', 'PB-PRE-011-03', 'PB-PRE-011-02', 'PB-PRE-011-05', 'PB-PRE-011-07']);
     // Planned 11-13, open: 12 days late; 11-20 in progress: 5; 11-25 due today and later: blank, not 0; resolved, closed and deferred: blank.
     expect(columnValues(sheet, '逾期天数（自然日，截至2026-11-25）')).toEqual([12, null, null, null, 5, null, null]);
-    expect(sheet.getCell('H2').value).toEqual(new Date('2026-11-13T00:00:00Z'));
-    expect(sheet.getCell('I2').value).toBe('未解决');
+    expect(sheet.getCell('H3').value).toEqual(new Date('2026-11-13T00:00:00Z'));
+    expect(sheet.getCell('I3').value).toBe('未解决');
     const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[]; style: { fill?: { bgColor?: { argb: string } } } }[] }[] }).conditionalFormattings;
     expect(formats.map((format) => [format.ref, format.rules[0]!.formulae[0]])).toEqual([
-      ['A2:K208', 'AND(ISNUMBER($K2),$K2>0)'],
-      ['A2:K208', 'OR($I2="已解决",$I2="已关闭")'],
-      ['I2:I208', '$I2="暂缓"'],
+      ['A3:K209', 'AND(ISNUMBER($K3),$K3>0)'],
+      ['A3:K209', 'OR($I3="已解决",$I3="已关闭")'],
+      ['I3:I209', '$I3="暂缓"'],
     ]);
     expect(formats[0]!.rules[0]!.style.fill?.bgColor?.argb).toBe('FFFFC7CE');
   });
@@ -174,13 +182,13 @@ describe('电路预警清单 Circuit Warning List (portfolio, streaming writer)'
     expect(ids).not.toContain('GD-ZS-VLL-20261119-01');
     // Completed circuits and those far from their required completion are not listed.
     expect(ids).not.toContain('GD-GZ-OTN-20261027-01');
-    const row = ids.indexOf('GD-ZS-MSTP-20261119-02') + 2;
-    const cells = Object.fromEntries((pinnedSheet.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(row).getCell(index + 1).value]));
+    const row = ids.indexOf('GD-ZS-MSTP-20261119-02') + 3;
+    const cells = Object.fromEntries((pinnedSheet.getRow(HEADER_ROW).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(row).getCell(index + 1).value]));
     expect(cells).toMatchObject({ 要求完成时间: new Date('2026-11-27T00:00:00Z'), 剩余工作日: 2, 加急: '是', 进度报告: '不报进度', 预警类型: '电路完工预警；进入电路预警池', 负责层级: '本地网', 负责人: '杨子健' });
     // A circuit whose unit filed a warning is on the list with its reason (MFG-012 -04, due 12-04: the unit's warning, not the 7-day point).
-    const filed = ids.indexOf('GD-ZH-MSTP-20261103-04') + 2;
-    expect(filed).toBeGreaterThan(1);
-    const filedCells = Object.fromEntries((pinnedSheet.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(filed).getCell(index + 1).value]));
+    const filed = ids.indexOf('GD-ZH-MSTP-20261103-04') + 3;
+    expect(filed).toBeGreaterThan(2);
+    const filedCells = Object.fromEntries((pinnedSheet.getRow(HEADER_ROW).values as string[]).slice(1).map((header, index) => [header, pinnedSheet.getRow(filed).getCell(index + 1).value]));
     expect(filedCells).toMatchObject({ 预警类型: '电路完工预警' });
     expect(String(filedCells['预警原因'])).toContain('鱼塘');
     // Membership is exactly the circuits with an open circuit finding: no rule logic in the sheet.
@@ -212,11 +220,11 @@ describe('资源核查台账 Resource Check Register (portfolio, streaming write
 
     const pinnedBook = await workbook('resource-register', pinned);
     const pinnedChecks = sheetOf(pinnedBook, '资源核查');
-    const row = (columnValues(pinnedChecks, '核查编号') as string[]).indexOf('RC-RES-004-01') + 2;
+    const row = (columnValues(pinnedChecks, '核查编号') as string[]).indexOf('RC-RES-004-01') + 3;
     // Fed back 2026-11-05 16:00, valid one month: to 2026-12-05 16:00 (a datetime cell of Shanghai wall time).
     expect(pinnedChecks.getRow(row).getCell(11).value).toEqual(new Date('2026-12-05T16:00:00Z'));
     expect(pinnedChecks.getRow(row).getCell(11).numFmt).toBe('yyyy-mm-dd hh:mm');
-    const checkCells = Object.fromEntries((pinnedChecks.getRow(1).values as string[]).slice(1).map((header, index) => [header, pinnedChecks.getRow(row).getCell(index + 1).value]));
+    const checkCells = Object.fromEntries((pinnedChecks.getRow(HEADER_ROW).values as string[]).slice(1).map((header, index) => [header, pinnedChecks.getRow(row).getCell(index + 1).value]));
     // Handbook words, not clock states: 满足/不满足, 二次核查; the open second-check finding by its number in 预警升级汇总.
     expect(checkCells).toMatchObject({ 工期: '不满足', 二次核查: '二次核查中', 有效期状态: '有效' });
     expect(checkCells['二次核查预警']).toMatch(/^P2026-RES-004-\d\d$/);
@@ -226,7 +234,7 @@ describe('资源核查台账 Resource Check Register (portfolio, streaming write
     const pinnedReserves = sheetOf(pinnedBook, '资源储备');
     expect(columnValues(pinnedReserves, '低于门限')).toEqual(['否', '否', '是', '是', '否']);
     const format = (pinnedReserves as unknown as { conditionalFormattings: { rules: { formulae: string[] }[] }[] }).conditionalFormattings[0]!;
-    expect(format.rules[0]!.formulae[0]).toBe('AND(ISNUMBER($F2),ISNUMBER($G2),$F2<$G2)');
+    expect(format.rules[0]!.formulae[0]).toBe('AND(ISNUMBER($F3),ISNUMBER($G3),$F3<$G3)');
 
     const summary = sheetOf(pinnedBook, '核查汇总');
     const text = sheetText(summary);
@@ -245,8 +253,8 @@ describe('预警升级汇总 Warning and Escalation Summary (portfolio, from fin
     const book = await workbook('warning-summary', pinned, []);
     expect(book.worksheets.map((ws) => ws.name)).toEqual(['汇总', '预警升级明细']);
     const list = sheetOf(book, '预警升级明细');
-    expect(list.getCell('A2').value).toBe('无预警');
-    expect(list.autoFilter).toBe('A1:N1');
+    expect(list.getCell('A3').value).toBe('无预警');
+    expect(list.autoFilter).toBe('A2:N2');
     expect(sheetText(sheetOf(book, '汇总'))).toContain('当前层级\t数量\n本地网\t0\n省\t0\n集团\t0\n合计\t0');
   });
 
@@ -266,9 +274,9 @@ describe('预警升级汇总 Warning and Escalation Summary (portfolio, from fin
     expect(columnValues(list, '项目名称')).toEqual(['东莞松山湖园区互联网专线项目', pinned.find((record) => record.id === 'P2026-PRE-011')!.name, pinned.find((record) => record.id === 'P2026-URG-003')!.name, pinned.find((record) => record.id === 'P2026-MFG-012')!.name, '东莞松山湖园区互联网专线项目']);
     expect(columnValues(list, '通知对象')[0]).toBe('李晓明（客户经理）、王五（责任人）');
     // The hostile message is text, not a formula.
-    const message = (list.getRow(1).values as string[]).indexOf('说明');
-    expect(list.getRow(2).getCell(message).value).toBe('=HYPERLINK("http://evil.example","点击")');
-    expect(list.getRow(2).getCell(message).formula).toBeUndefined();
+    const message = (list.getRow(HEADER_ROW).values as string[]).indexOf('说明');
+    expect(list.getRow(3).getCell(message).value).toBe('=HYPERLINK("http://evil.example","点击")');
+    expect(list.getRow(3).getCell(message).formula).toBeUndefined();
     const summary = sheetText(sheetOf(book, '汇总'));
     expect(summary).toContain('共 5 行；以下统计其中 4 行（仅统计未关闭的预警与升级');
     expect(summary).toContain('类型\t数量\n预警\t2\n升级\t2\n合计\t4');
@@ -298,5 +306,78 @@ describe('print scaling', () => {
         expect(total, `${spec.title} ${sheetSpec.name} on ${paper}`).toBeLessThanOrEqual(readable[paper]!);
       }
     }
+  });
+});
+
+/** Characters as the sheets count them: CJK and full-width 2, others 1. */
+const charWidth = (text: string): number => [...text].reduce((sum, char) => sum + (char.codePointAt(0)! >= 0x1100 ? 2 : 1), 0);
+/** The widest piece of a cell that cannot break: a run of ASCII (numbers, dates, ids break only after - or /). */
+const longestWord = (text: string): number => Math.max(0, ...(text.match(/[\x21-\x7e]+/g) ?? []).flatMap((run) => run.split(/(?<=[-/])/)).map(charWidth));
+/** Lines of a wrapped cell, filled piece by piece (a CJK character, an ASCII piece, a space) in `width` characters. */
+function linesOf(text: string, width: number): number {
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    let count = 1;
+    let used = 0;
+    for (const piece of line.match(/[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu)?.flatMap((run) => run.split(/(?<=[-/])/)) ?? []) {
+      const size = charWidth(piece);
+      if (used > 0 && used + size > width) {
+        count += 1;
+        used = 0;
+      }
+      used += size;
+    }
+    lines += count;
+  }
+  return lines;
+}
+const BUDGET: Record<string, number> = { 'A4 landscape': 160, 'A4 portrait': 112, 'A3 landscape': 230, 'A3 portrait': 160 };
+
+describe('the sample laid out on paper', () => {
+  it('no column narrower than its longest word, rows as tall as their wrapped lines, sheets within the readable page width', async () => {
+    const books: [string, ExcelJS.Workbook][] = [
+      ['circuit-warnings', await workbook('circuit-warnings', all)],
+      ['resource-register', await workbook('resource-register', all)],
+      ['warning-summary', await workbook('warning-summary', all, ruleFindings(all))],
+      ...(await Promise.all(all.filter((record) => (record.problems ?? []).length > 0).map(async (record) => ['problem-table', await workbook('problem-table', [record])] as [string, ExcelJS.Workbook]))),
+    ];
+    let checkedCells = 0;
+    let tallRows = 0;
+    for (const [name, book] of books) {
+      for (const sheetSpec of specNamed(name).spec.sheets) {
+        const sheet = sheetOf(book, sheetSpec.name);
+        const widths = sheetSpec.columns.map((_, index) => sheet.getColumn(index + 1).width!);
+        const atMinimum: boolean[] = [];
+        sheetSpec.columns.forEach((column, index) => {
+          const width = widths[index]!;
+          const cells: string[] = [];
+          for (let r = 3; r <= sheet.rowCount; r++) {
+            const value = sheet.getRow(r).getCell(index + 1).value;
+            if (typeof value === 'string' && value !== '') cells.push(value);
+          }
+          const word = Math.max(0, ...cells.map(longestWord));
+          // A word longer than the spec's maxWidth cannot fit: the spec caps it.
+          if (column.width === undefined) expect(width, `${name}/${sheetSpec.name} ${column.header}: longest word ${word}`).toBeGreaterThanOrEqual(Math.min(column.maxWidth ?? 50, word + 2));
+          if (!column.wrap) return;
+          atMinimum.push(width <= Math.max(14, word + 2, Math.ceil(charWidth(column.header) / 2) + 3) + 0.1);
+          for (let r = 3; r <= sheet.rowCount; r++) {
+            const value = sheet.getRow(r).getCell(index + 1).value;
+            if (typeof value !== 'string' || value === '') continue;
+            const lines = linesOf(value, width - 1);
+            checkedCells += 1;
+            if (lines > 1) tallRows += 1;
+            expect(sheet.getRow(r).height ?? 15, `${name}/${sheetSpec.name}!${columnLetter(index + 1)}${r}: ${lines} lines`).toBeGreaterThanOrEqual(lines * 16);
+          }
+        });
+        const total = widths.reduce((sum, width) => sum + width, 0);
+        const paper = `${sheetSpec.print?.paper ?? 'A4'} ${sheetSpec.print?.orientation ?? 'landscape'}`;
+        if (sheetSpec.print?.fitToWidth !== false && total > BUDGET[paper]! + 0.5) {
+          // Over the page only when nothing wrapping can narrow further.
+          expect(atMinimum.every(Boolean), `${name}/${sheetSpec.name}: ${total} > ${BUDGET[paper]} with a wrapped column above its minimum`).toBe(true);
+        }
+      }
+    }
+    expect(checkedCells).toBeGreaterThan(100);
+    expect(tallRows).toBeGreaterThan(10);
   });
 });

@@ -60,7 +60,7 @@ describe('周进度报告', () => {
 
   it('shows a deadline the unit extended by a filed warning', async () => {
     const text = await textOf('fixtures/projects/P2026-FIN-002.json', '周进度报告', { week: '2026-W48' });
-    expect(text).toContain('| 2026-12-15 / 已报延期至 2026-12-22 | 进行中 |');
+    expect(text).toContain('| 2026年12月15日 / 已报延期至 / 2026年12月22日 / 进行中 |');
   });
 });
 

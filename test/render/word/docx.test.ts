@@ -8,7 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
 import { DOCUMENT_KINDS } from '../../../src/render/word/documents.ts';
-import { readReferenceStyles, styleIdsByName } from '../../../src/render/word/docx.ts';
+import { readReferenceDoc, styleIdsByName } from '../../../src/render/word/docx.ts';
 import { WordRenderer } from '../../../src/render/word/render.ts';
 import { AS_OF, calendar, documentOptions, readRecord, renderAll } from './support.ts';
 
@@ -80,8 +80,7 @@ describe('--reference-doc', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'docpack-ref-'));
     const file = path.join(dir, 'reference.docx');
     writeFileSync(file, await Packer.toBuffer(reference));
-    const referenceStyles = readReferenceStyles(file);
-    const [book] = await new WordRenderer({ calendar, referenceStyles }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions(record));
+    const [book] = await new WordRenderer({ calendar, reference: readReferenceDoc(file) }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions(record));
     const styles = part(book!.bytes, 'word/styles.xml');
     expect(styles).toMatch(/w:styleId="Heading1"[\s\S]*?w:eastAsia="FangSong"[\s\S]*?<\/w:style>/);
     expect(styles).toContain('C00000');
@@ -106,7 +105,7 @@ describe('--reference-doc', () => {
     expect(matched).toContain('w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:link w:val="10"/>');
     expect(matched).toContain('w:styleId="10"><w:name w:val="标题 1 字符"/><w:link w:val="Heading1"/>');
     expect(matched).toContain('w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>');
-    const [book] = await new WordRenderer({ calendar, referenceStyles: matched }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions(record));
+    const [book] = await new WordRenderer({ calendar, reference: { file: 'chinese.docx', styles: matched, key: 'null' } }).renderRecord(record, DOCUMENT_KINDS.slice(0, 1), documentOptions(record));
     const styles = part(book!.bytes, 'word/styles.xml');
     expect(styles).toMatch(/w:styleId="Heading1"[\s\S]*?C00000/);
     // Ours are not added again next to the renamed ones.
@@ -118,9 +117,9 @@ describe('--reference-doc', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'docpack-ref-'));
     const file = path.join(dir, 'not.docx');
     writeFileSync(file, 'plain text');
-    expect(() => readReferenceStyles(file)).toThrow(DocpackError);
+    expect(() => readReferenceDoc(file)).toThrow(DocpackError);
     try {
-      readReferenceStyles(file);
+      readReferenceDoc(file);
     } catch (error) {
       expect((error as DocpackError).problem.code).toBe('reference-doc-invalid');
     }

@@ -5,6 +5,18 @@ import { CELL_PADDING, TEXT_WIDTH, displayWidth, fitColumns, unitsToTwips } from
 const oneLine = (text: string): number => unitsToTwips(displayWidth(text)) + CELL_PADDING;
 
 describe('table column widths', () => {
+  it("keeps a template's shares but no column narrower than its longest word: a Chinese date does not break", () => {
+    const rows = [
+      ['期限', '说明'],
+      ['2026年12月15日', '电路要求完成时间临近，单位已填报预警，新的完成时间待客户确认后执行。'],
+    ];
+    const widths = fitColumns(rows, TEXT_WIDTH, [5, 95]);
+    expect(widths.reduce((sum, width) => sum + width, 0)).toBe(TEXT_WIDTH);
+    expect(widths[0]).toBeGreaterThanOrEqual(oneLine('2026年12月15日'));
+    // The rest stays with the column the template gave most to.
+    expect(widths[1]).toBeGreaterThan(TEXT_WIDTH * 0.7);
+  });
+
   it('adds up to the text width and gives every header its room', () => {
     const rows = [
       ['序号', '问题描述', '责任人', '计划解决'],

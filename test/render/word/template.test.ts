@@ -111,6 +111,16 @@ describe('helpers', () => {
     expect(render('{{or project.notes "—"}}|{{or null "—"}}|{{placeholder null}}|{{cnDate null}}|{{cnDate null empty="未定"}}')).toMatch(/^[^|]+\|—\|—\|—\|未定$/);
   });
 
+  it('writes dates in the one style templates/labels.json sets (dateFormat), and says so when it is missing', () => {
+    expect(render('{{date "2026-11-04"}}|{{dateTime "2026-11-04T09:05:00+08:00"}}|{{dateTime "2026-11-04"}}|{{date null}}')).toBe('2026年11月4日|2026年11月4日 09:05|2026年11月4日|—');
+    const labels = loadLabels();
+    const slashes = createTemplateEnv({ labels: { ...labels, dateFormat: { date: '{year}/{MM}/{DD}', dateTime: '{year}/{MM}/{DD} {hour}:{minute}' } }, calendar });
+    expect(compileTemplate(slashes, '{{date "2026-11-04"}} {{dateTime "2026-11-24T23:30:00Z"}}', 't.md.hbs').render(context)).toBe('2026/11/04 2026/11/25 07:30');
+    const { dateFormat: _, ...without } = labels;
+    const bare = createTemplateEnv({ labels: without, calendar });
+    expect(problemOf(() => compileTemplate(bare, '\n{{date "2026-11-04"}}', 'templates/word/t.md.hbs').render(context))).toMatchObject({ code: 'unknown-label', line: 2 });
+  });
+
   it('counts and adds working days on the official calendar (National Day 2026)', () => {
     // National Day 2026: 10-01..10-07 off, Saturday 10-10 a make-up working day.
     expect(render('{{addWorkingDays "2026-09-30" 1}}')).toBe('2026-10-08');
@@ -156,7 +166,7 @@ describe('weekly report findings', () => {
     ];
     const withFindings = await renderAll(fin, { findings });
     const text = docxText(withFindings.find((document) => document.fileName.startsWith('周进度报告'))!.bytes);
-    expect(text).toContain('| 1 | 升级 | 重要 | 省 | 电路 GD-GZ-OTN-20261026-02 | 2026-12-15 | 未报进度的电路进入预警池 | 已升级至省公司 |');
+    expect(text).toContain('| 1 | 升级 | 重要 | 省 | 电路 GD-GZ-OTN-20261026-02 | 2026年12月15日 | 未报进度的电路进入预警池 | 已升级至省公司 |');
     expect(text).toContain('未关闭预警 | 1 项');
     expect(text).not.toContain('无未关闭的预警与升级');
   });

@@ -1,17 +1,21 @@
-import { BorderStyle, Document, HeadingLevel, Packer, Paragraph } from 'docx';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BorderStyle, Document, Header, HeadingLevel, PageOrientation, Packer, Paragraph } from 'docx';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_KINDS } from '../../../src/render/word/documents.ts';
-import { buildDocument, packBlocks, packCounts, packDocument, type DocumentMeta, type StyleSource } from '../../../src/render/word/docx.ts';
+import { buildDocument, packBlocks, packCounts, packDocument, readReferenceDoc, styleSource, type DocumentMeta, type ReferenceDoc } from '../../../src/render/word/docx.ts';
 import { BULLET_REFERENCE, ORDERED_REFERENCE, docxBlocks, markdownBlocks, type BlockSpec, type MarkdownBlocks, type RunSpec } from '../../../src/render/word/markdown.ts';
+import { loadLabels } from '../../../src/labels.ts';
 import { instanceMeta } from '../../../src/render/word/render.ts';
 import { AS_OF, documentOptions, fixtureFiles, readRecord, renderer } from './support.ts';
 import { runs as propertyRuns } from '../../support/runs.ts';
 
 // The fast path writes the blocks' XML itself; docx's builders and Formatter are the reference.
 // Both must give the same bytes, package and all.
-async function throughDocx(blocks: MarkdownBlocks, meta: DocumentMeta, source: StyleSource = {}): Promise<Uint8Array> {
-  return packDocument(buildDocument({ cover: blocks.cover === null ? null : docxBlocks(blocks.cover), body: docxBlocks(blocks.body) }, meta, source), meta.asOf);
+async function throughDocx(blocks: MarkdownBlocks, meta: DocumentMeta, reference?: ReferenceDoc): Promise<Uint8Array> {
+  return packDocument(buildDocument({ cover: blocks.cover === null ? null : docxBlocks(blocks.cover), body: docxBlocks(blocks.body) }, meta, styleSource(reference)), meta.asOf, reference);
 }
 
 function firstDifference(a: Uint8Array, b: Uint8Array): string {
@@ -88,7 +92,7 @@ describe('Word blocks written as text, against docx', () => {
       for (const kind of DOCUMENT_KINDS) {
         for (const instance of kind.instances(record, documentOptions(record))) {
           const parsed = markdownBlocks(renderer().markdown(instance), { template: kind.template });
-          const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF), asOf: AS_OF };
+          const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF, loadLabels()), asOf: AS_OF };
           const expected = await throughDocx(parsed, meta);
           const actual = await packBlocks(parsed, meta);
           expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), `${record.id}/${instance.fileName}: ${firstDifference(actual, expected)}`).toBe(0);
@@ -103,18 +107,25 @@ describe('Word blocks written as text, against docx', () => {
     expect(packCounts.skeletonsBuilt - before.skeletonsBuilt).toBeLessThan(documents / 2);
   });
 
-  it('gives the same bytes as docx with the styles of a reference document', async () => {
-    const reference = new Document({
+  it('gives the same bytes as docx with the styles, page and letterhead of a reference document', async () => {
+    const document = new Document({
       styles: { default: { document: { run: { font: { eastAsia: 'KaiTi' }, size: 22 } } } },
-      sections: [{ children: [new Paragraph('reference')] }],
+      sections: [
+        {
+          properties: { page: { size: { orientation: PageOrientation.LANDSCAPE }, margin: { top: 1000, bottom: 1000, left: 800, right: 800 } } },
+          headers: { default: new Header({ children: [new Paragraph('参考信笺页眉')] }) },
+          children: [new Paragraph('reference')],
+        },
+      ],
     });
-    const compiled = (Packer as unknown as { compiler: { compile(file: Document): Map<string, unknown> } }).compiler.compile(reference);
-    const source: StyleSource = { referenceStyles: compiled.get('word/styles.xml') as string };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'docpack-ref-'));
+    writeFileSync(path.join(dir, 'reference.docx'), await Packer.toBuffer(document));
+    const source = readReferenceDoc(path.join(dir, 'reference.docx'));
     const record = readRecord(fixtureFiles()[0] as string);
     for (const kind of DOCUMENT_KINDS) {
       for (const instance of kind.instances(record, documentOptions(record))) {
         const parsed = markdownBlocks(renderer().markdown(instance), { template: kind.template });
-        const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF), asOf: AS_OF };
+        const meta = { title: instance.title, ...instanceMeta(record, instance, AS_OF, loadLabels()), asOf: AS_OF };
         const actual = await packBlocks(parsed, meta, source);
         const expected = await throughDocx(parsed, meta, source);
         expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), `${instance.fileName}: ${firstDifference(actual, expected)}`).toBe(0);

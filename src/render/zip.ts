@@ -1,16 +1,19 @@
-// Deterministic zip entries. ExcelJS zips with JSZip (in-memory Workbook) and fflate's Zip takes
-// the entry times in the machine's time zone, so neither gives every entry the time we want. We
-// rewrite the DOS time and date of every local and central directory header in place, to the
-// as-of's Shanghai wall clock. Only fixed-size header fields change, so sizes, offsets and CRCs
-// stay valid; files are patched without being read whole.
-// ZipStream (below) is the zip of the streaming writer: fflate's Zip lays out the archive, each
-// large entry is deflated by Node's zlib (native, on the thread pool, so deflating overlaps with
-// building the XML) as it is written, and nothing but the zlib backlog is held in memory.
+// The zip files docpack writes, Word and Excel alike: one writer, one DOS time.
+// ZipStream is the one zip writer: fflate's Zip lays out the archive; a large entry (a worksheet)
+// is deflated by Node's zlib (native, on the thread pool, so deflating overlaps with building the
+// XML) as it is written, with nothing but the zlib backlog held in memory; a small one is deflated
+// at once, or given already deflated (DeflatedEntry: Word parts that recur in every document are
+// deflated once per process, ZipEntryCache).
+// Entry times: ExcelJS zips with JSZip (in-memory Workbook) and fflate's Zip takes the entry times
+// in the machine's time zone, so neither gives every entry the time we want. We rewrite the DOS
+// time and date of every local and central directory header in place, to the as-of's Shanghai wall
+// clock (zipTimeOf, the one DOS-time encoder). Only fixed-size header fields change, so sizes,
+// offsets and CRCs stay valid; files are patched without being read whole.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { Zip, type ZipInputFile } from 'fflate';
 import type { DateTime } from 'luxon';
-import { ZONE } from '../../time.ts';
+import { ZONE } from '../time.ts';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -30,7 +33,7 @@ export interface ZipTime {
   unixSeconds: number;
 }
 
-/** The DOS time fields of the as-of's Shanghai wall clock (DOS times have no zone). */
+/** The DOS time fields of the as-of's Shanghai wall clock (DOS times have no zone; years outside 1980-2107 are clamped). */
 export function zipTimeOf(asOf: DateTime): ZipTime {
   const local = asOf.setZone(ZONE);
   const year = Math.min(2107, Math.max(1980, local.year));
@@ -189,6 +192,15 @@ export class ZipStream {
     return { filename: name, size: 0, crc: 0, compression: 8, flag: levelFlag(this.level), mtime: PLACEHOLDER_TIME, os: 0, attrs: 0 };
   }
 
+  /** An entry deflated beforehand (deflateEntry), e.g. taken from a ZipEntryCache. */
+  addDeflated(entry: DeflatedEntry): void {
+    this.check();
+    const file: ZipInputFile = { ...this.file(entry.name), flag: levelFlag(entry.level), size: entry.size, crc: entry.crc };
+    this.zip.add(file);
+    file.ondata!(null, entry.deflated as Uint8Array<ArrayBuffer>, true);
+    this.check();
+  }
+
   /** A small entry, deflated at once. */
   addFile(name: string, text: string): void {
     this.check();
@@ -279,4 +291,57 @@ export class ZipEntry {
     this.zip.fail(new Error(`${this.file.filename} was not finished`));
     this.deflate.destroy();
   }
+}
+
+/** One entry, deflated: its name, CRC, size and raw DEFLATE bytes. */
+export interface DeflatedEntry {
+  name: string;
+  level: number;
+  crc: number;
+  size: number;
+  deflated: Uint8Array;
+}
+
+/** Deflates one entry (raw DEFLATE, as zip holds it). */
+export function deflateEntry(name: string, data: Uint8Array, level = 6): DeflatedEntry {
+  return { name, level, crc: zlib.crc32(data), size: data.length, deflated: zlib.deflateRawSync(data, { level }) };
+}
+
+/**
+ * Deflated entries of parts that recur, by path and then by content. A part is looked up by its
+ * text, so a cached entry is only ever used for the same bytes.
+ */
+export class ZipEntryCache {
+  private readonly entries = new Map<string, Map<string, DeflatedEntry>>();
+  private size = 0;
+
+  constructor(private readonly capacity = 256) {}
+
+  entry(path: string, text: string): DeflatedEntry {
+    let byText = this.entries.get(path);
+    const cached = byText?.get(text);
+    if (cached) return cached;
+    const entry = deflateEntry(path, Buffer.from(text, 'utf8'));
+    if (this.size >= this.capacity) {
+      this.entries.clear();
+      this.size = 0;
+      byText = undefined;
+    }
+    if (!byText) {
+      byText = new Map();
+      this.entries.set(path, byText);
+    }
+    byText.set(text, entry);
+    this.size += 1;
+    return entry;
+  }
+}
+
+/** The zip of `entries`, in order, every entry stamped with the as-of's time: the whole file in memory. */
+export function zipEntries(entries: readonly DeflatedEntry[], time: ZipTime): Buffer {
+  const chunks: Uint8Array[] = [];
+  const zip = new ZipStream((chunk) => chunks.push(chunk));
+  for (const entry of entries) zip.addDeflated(entry);
+  zip.end();
+  return fixZipTimes(Buffer.concat(chunks), time);
 }
