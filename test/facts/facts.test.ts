@@ -20,19 +20,20 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'docpack-facts-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const AS_OF = '2026-11-25T09:00:00+08:00';
 
-/** The text of a column's data cells, found by its header. */
+/** The text of a column's data cells, found by its header (the header row follows the sheet's title row). */
 function columnValues(sheet: ExcelJS.Worksheet, header: string): string[] {
-  const index = (sheet.getRow(1).values as unknown[]).indexOf(header);
-  expect(index, `column ${header}`).toBeGreaterThan(0);
+  const headerRow = [1, 2, 3].find((row) => (sheet.getRow(row).values as unknown[]).includes(header)) ?? 0;
+  expect(headerRow, `column ${header}`).toBeGreaterThan(0);
+  const index = (sheet.getRow(headerRow).values as unknown[]).indexOf(header);
   const values: string[] = [];
-  for (let row = 2; row <= sheet.rowCount; row++) values.push(String(sheet.getRow(row).getCell(index).value ?? ''));
+  for (let row = headerRow + 1; row <= sheet.rowCount; row++) values.push(String(sheet.getRow(row).getCell(index).value ?? ''));
   return values;
 }
 
-/** A copy of rules/ with one JSON file changed by `edit`. */
+/** A copy of the rules (the frozen copy the tests use, test/pinned/rules) with one JSON file changed by `edit`. */
 function editedRules(name: string, file: string, edit: (json: Record<string, unknown>) => void): string {
   const dir = path.join(scratch, name);
-  cpSync('rules', dir, { recursive: true });
+  cpSync('test/pinned/rules', dir, { recursive: true });
   const target = path.join(dir, file);
   const json = JSON.parse(readFileSync(target, 'utf8')) as Record<string, unknown>;
   edit(json);
