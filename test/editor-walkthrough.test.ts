@@ -64,7 +64,7 @@ const RULE = {
   due: { fact: 'clock:implementation-arrangement-due', path: '$.due' },
   closedAt: { fact: 'clock:implementation-arrangement-due', path: '$.stoppedAt' },
   escalation: { local: 3, province: 5 },
-  message: '合同执行单 {{subject.receivedOn}} 收到，项目实施安排应于 {{clock:implementation-arrangement-due.due|date}} 前下发，已超期 {{clock:implementation-arrangement-due.overdue}} 个工作日。',
+  message: '合同执行单 {{subject.receivedOn|date}} 收到，项目实施安排应于 {{clock:implementation-arrangement-due.due|date}} 前下发，已超期 {{clock:implementation-arrangement-due.overdue}} 个工作日。',
 };
 
 const CASES = {
@@ -84,7 +84,7 @@ const CASES = {
       name: '11-13 仍未下发：本地网预警',
       asOf: '2026-11-13T09:00:00+08:00',
       use: ['sheet'],
-      expect: [{ subject: '/contract/executionSheet', type: 'warning', level: 'local', due: '2026-11-12T23:59:59+08:00', closed: false, messageIncludes: '2026-11-12 前下发' }],
+      expect: [{ subject: '/contract/executionSheet', type: 'warning', level: 'local', due: '2026-11-12T23:59:59+08:00', closed: false, messageIncludes: '2026年11月12日 前下发' }],
     },
     {
       name: '11-12 下发：不预警',

@@ -1,6 +1,5 @@
-import { label, type Labels } from '../labels.ts';
-import { formatInstant } from '../time.ts';
-import { timeToEpochMs } from '../time.ts';
+import { dateFormat, formatDate, label, type Labels } from '../labels.ts';
+import { formatInstant, timeToEpochMs } from '../time.ts';
 import type { Facts } from './conditions.ts';
 
 /** `{{root.path|filter}}` placeholders in rule messages. Whitespace inside the braces is allowed. */
@@ -56,10 +55,12 @@ export function renderMessage(message: string, facts: Facts, labels: Labels): st
 function applyFilter(value: unknown, filter: string | undefined, labels: Labels): string {
   if (filter === undefined) return Array.isArray(value) ? value.join('、') : String(value);
   if (filter === 'date' || filter === 'datetime') {
-    const ms = typeof value === 'number' ? value : /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? Number.NaN : timeToEpochMs(String(value));
+    // The documents' date style (templates/labels.json dateFormat): a message is read inside them.
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, dateFormat(labels, 'date'));
+    const ms = typeof value === 'number' ? value : timeToEpochMs(String(value));
     if (Number.isNaN(ms)) return String(value);
     const iso = formatInstant(ms); // 2026-10-09T23:59:59+08:00
-    return filter === 'date' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+    return filter === 'date' ? formatDate(iso.slice(0, 10), dateFormat(labels, 'date')) : formatDate(iso.slice(0, 10), dateFormat(labels, 'dateTime'), iso.slice(11, 13), iso.slice(14, 16));
   }
   if (filter.startsWith('label:')) return label(labels, filter.slice('label:'.length), value);
   return String(value);
