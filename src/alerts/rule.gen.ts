@@ -1,6 +1,28 @@
 /* Generated from rules/alerts/alert.schema.json by `npm run gen:types`. Do not edit by hand. */
 
 /**
+ * The rule's condition: exactly one of all, any or not (json-rules-engine reads only the first), with an optional name and priority.
+ *
+ * This interface was referenced by `AlertRuleFile`'s JSON-Schema
+ * via the `definition` "topCondition".
+ */
+export type TopCondition =
+  | {
+      all: RuleCondition[];
+      name?: string;
+      priority?: number;
+    }
+  | {
+      any: RuleCondition[];
+      name?: string;
+      priority?: number;
+    }
+  | {
+      not: RuleCondition;
+      name?: string;
+      priority?: number;
+    };
+/**
  * This interface was referenced by `AlertRuleFile`'s JSON-Schema
  * via the `definition` "condition".
  */
@@ -125,17 +147,6 @@ export interface AlertRuleFile {
    * Chinese message with {{fact.path}} placeholders, e.g. {{subject.id}}, {{clock:survey-due.due|datetime}}, {{order.urgent|label:boolean}}. Filters: date, datetime, label:<group>.
    */
   message: string;
-}
-/**
- * This interface was referenced by `AlertRuleFile`'s JSON-Schema
- * via the `definition` "topCondition".
- */
-export interface TopCondition {
-  all?: RuleCondition[];
-  any?: RuleCondition[];
-  not?: RuleCondition;
-  name?: string;
-  priority?: number;
 }
 /**
  * This interface was referenced by `AlertRuleFile`'s JSON-Schema

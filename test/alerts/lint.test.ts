@@ -91,6 +91,18 @@ describe('docpack check refuses a misspelt rule file (exit 2, file:line:column a
     await expectRefused('problem-overdue', (rule) => void (rule.conditions.all[1].fact = 'circuit'), 'circuit"', 'facts here: subject, project, params, asOf, problem, last:problem, clock:<clock id>');
   });
 
+  it('a rule condition that is not exactly one of all, any or not (json-rules-engine would read only the first, or nothing)', async () => {
+    for (const conditions of [{ name: 'x' }, { all: [], any: [] }]) {
+      const { dir, file } = editedRules('survey-late', (rule) => void (rule.conditions = conditions));
+      const result = await run(['check', '--as-of', AS_OF, '--rules', dir, 'fixtures/projects']);
+      expect(result.code).toBe(2);
+      const problems = located(result.stderr, file);
+      expect(problems.length, result.stderr).toBeGreaterThan(0);
+      for (const problem of problems) expect(problem.line).toMatch(/ conditions(\.(all|any|not))?: /);
+      expect(result.stderr).not.toContain('unknown operator');
+    }
+  });
+
   it('"breachd" is not a value of the clock state', async () => {
     await expectRefused('survey-late', (rule) => void (rule.conditions.all[0].value = 'breachd'), '"breachd"', 'did you mean "breached"?');
   });
