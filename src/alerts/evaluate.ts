@@ -8,7 +8,7 @@ import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, pointerToField, type Problem } from '../errors.ts';
 import type { Labels } from '../labels.ts';
 import { existedSince } from '../records/as-of.ts';
-import { elementKey, keyFieldsOf, referencesOf } from '../records/references.ts';
+import { elementKey, keyFieldsOf, patternOfPointer, referencesOf } from '../records/references.ts';
 import type { Level, Order, ProjectRecord } from '../records/types.gen.ts';
 import { schedulePlan } from '../clocks/plan-schedule.ts';
 import { timeToEpochMs } from '../time.ts';
@@ -72,7 +72,7 @@ export function subjectAt(record: ProjectRecord, pointer: string): SubjectInstan
   const keys: string[] = [];
   const segments = pointer === '' ? [] : pointer.slice(1).split('/');
   // The pattern of the pointer ("/orders/0/progressReports/2" -> "orders[].progressReports[]"), for the keys' x-key fields.
-  const pattern = patternOfPointer(segments);
+  const pattern = patternOfPointer(pointer);
   const keyFields = keyFieldsOf(pattern);
   let value: unknown = record;
   let arrayKey = '';
@@ -95,16 +95,6 @@ export function subjectAt(record: ProjectRecord, pointer: string): SubjectInstan
     }
   }
   return { pointer, value, chain, keys, label: keys.length > 0 ? labelOf(keys) : record.id, last, pattern };
-}
-
-/** The subject pattern a pointer is an instance of: "/orders/0/progressReports/2" -> "orders[].progressReports[]". */
-function patternOfPointer(segments: readonly string[]): string {
-  const parts: string[] = [];
-  for (const segment of segments) {
-    if (/^\d+$/.test(segment) && parts.length > 0) parts[parts.length - 1] += '[]';
-    else parts.push(segment);
-  }
-  return parts.join('.');
 }
 
 /** The innermost id; a position (#2) is qualified by its parent: "ORD-1 #2". */

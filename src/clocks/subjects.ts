@@ -1,7 +1,7 @@
 // What a deadline clock runs for: one of the named kinds (order, circuit, fault...) or any part of the
 // record written as a subject pattern, like an alert rule's subject: "afterSale.cutovers[]" (each
 // cutover notice), "afterSale.visits[]", "contract.executionSheet" (the one sheet, when present).
-import { elementKey, keyFieldsOf } from '../records/references.ts';
+import { elementKey, keyFieldsOf, parseSubjectPattern, singular, type PatternStep } from '../records/references.ts';
 import type { SubjectKind } from './types.ts';
 
 /** The named kinds and the part of the record each one is. */
@@ -24,21 +24,8 @@ export function subjectPattern(subject: string): string {
   return isSubjectKind(subject) ? SUBJECT_KIND_PATTERNS[subject] : subject;
 }
 
-export interface PatternStep {
-  key: string;
-  iterate: boolean;
-}
-
-/** "orders[].circuits[]" -> [{ key: orders, iterate }, { key: circuits, iterate }]. */
-export function parseSubjectPattern(pattern: string): PatternStep[] {
-  if (pattern === '') return [];
-  return pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
-}
-
-/** "orders" -> "order", "propertyIssues" -> "propertyIssue", "afterSale.faults" -> "fault". */
-export function singular(key: string): string {
-  return key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') ? key.slice(0, -1) : key;
-}
+/** One reading of subject patterns (records/references.ts, below every stage that reads them). */
+export { parseSubjectPattern, singular, type PatternStep };
 
 /** What clock states call the subject's kind: the kind's name, else the singular of the pattern's last part ("cutover"). */
 export function subjectKindName(subject: string): string {

@@ -75,8 +75,6 @@ export interface WeekOrder {
 export interface ProjectFacts {
   /** The record as known at the as-of (records/as-of.ts): what every later stage reads. */
   record: ProjectRecord;
-  /** Every clock state of the record, occurrences included. */
-  clocks: readonly ClockState[];
   /** The latest state of each clock by subject pointer, then clock id. */
   clockIndex: ReadonlyMap<string, Readonly<Record<string, ClockState>>>;
   /** Every finding of the project, closed ones included, in findings order. */
@@ -128,7 +126,6 @@ export function projectFacts(full: ProjectRecord, context: CheckContext, options
   const clockIndex = latestClockStates(clocks);
   return {
     record,
-    clocks,
     clockIndex,
     findings,
     numbers: new Map(findings.map((finding, index) => [finding, `${finding.project}-${String(index + 1).padStart(2, '0')}`])),
@@ -242,13 +239,16 @@ function planSchedules(record: ProjectRecord, context: CheckContext): Map<number
 function weekOrders(record: ProjectRecord, clocks: readonly ClockState[], week: IsoWeek, asOfMs: number): WeekOrder[] {
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   const orders: WeekOrder[] = [];
+  // The week's report clock of each order, by subject, from one pass over the clocks.
+  const reportClocks = new Map<string, ClockState>();
+  for (const state of clocks) if (state.clock === 'weekly-progress-report' && state.occurrence === week.id) reportClocks.set(state.subject, state);
   for (const [orderIndex, order] of (record.orders ?? []).entries()) {
     const reports = order.progressReports ?? [];
     const report = reports.find((candidate) => candidate.week === week.id);
     const underWay = order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= Math.min(weekStartMs, asOfMs));
     if (!report && !underWay) continue;
     const latestReport = reports.filter((candidate) => candidate.week <= week.id).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)).at(-1);
-    const clock = clocks.find((state) => state.clock === 'weekly-progress-report' && state.subject === `/orders/${orderIndex}` && state.occurrence === week.id);
+    const clock = reportClocks.get(`/orders/${orderIndex}`);
     orders.push({ order, orderIndex, report, latestReport, clock, reportsRequired: order.circuits.some((circuit) => circuit.progressReportsRequired), status: weekReportStatus(report !== undefined, clock) });
   }
   return orders;

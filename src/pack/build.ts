@@ -301,14 +301,16 @@ export function portfolioFacts(staging: string, results: readonly Pick<ProjectRe
     *[Symbol.iterator]() {
       for (const result of results) {
         const loaded = loadRecordFile(result.file);
-        if (loaded.record) yield projectFacts(loaded.record, context, { week, findings: readFindings(staging, result.id) });
+        // A project is never left out of the portfolio in silence: its record was valid when it was rendered.
+        if (!loaded.record) throw new Error(`${result.file} changed while the pack was being built`);
+        yield projectFacts(loaded.record, context, { week, findings: readFindings(staging, result.id) });
       }
     },
   };
 }
 
 /** Every finding of the run in findings order (projects by id), read again from the scratch files on every pass. */
-export function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<Finding> {
+function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<Finding> {
   return {
     *[Symbol.iterator]() {
       for (const result of results) yield* readFindings(staging, result.id);

@@ -80,7 +80,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
     const projects: WeeklyProject[] = [];
     for (const { file } of valid) {
       const record = loadRecordFile(file).record;
-      if (!record) continue;
+      if (!record) throw new Error(`${file} changed while the weekly report was being built`);
       const facts = projectFacts(record, context, { week });
       problems.push(...facts.problems.map((problem) => ({ ...problem, file: problem.file ?? file })));
       const open: WeeklyFinding[] = facts.findings

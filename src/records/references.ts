@@ -1,6 +1,7 @@
 // What the record schema says about the parts of a record beyond their shape, for the alert rules:
 // which fields refer to another part (x-ref: a progress report's warning names a circuit) and which field
-// names a list element that has no id (x-key: a progress report is named by its week).
+// names a list element that has no id (x-key: a progress report is named by its week). Also the one
+// reading of subject patterns ("orders[].circuits[]"), which clocks and rules share.
 import { recordSchema, resolveSchema, walkSchema, type SchemaNode } from './schema-paths.ts';
 
 /** A field of a subject that holds the id of another part of the record. */
@@ -13,25 +14,37 @@ export interface Reference {
   fact: string;
 }
 
-interface Step {
+export interface PatternStep {
   key: string;
   iterate: boolean;
 }
 
-function stepsOf(pattern: string): Step[] {
-  return pattern === '' ? [] : pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
+/** "orders[].circuits[]" -> [{ key: orders, iterate }, { key: circuits, iterate }]. */
+export function parseSubjectPattern(pattern: string): PatternStep[] {
+  if (pattern === '') return [];
+  return pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
 }
 
-/** "circuits" -> "circuit", "propertyIssues" -> "propertyIssue" (the same reading as subject patterns). */
-function singularOf(key: string): string {
+/** "orders" -> "order", "propertyIssues" -> "propertyIssue", "afterSale.faults" -> "fault". */
+export function singular(key: string): string {
   return key.endsWith('ies') ? `${key.slice(0, -3)}y` : key.endsWith('s') ? key.slice(0, -1) : key;
+}
+
+/** The subject pattern a pointer is an instance of: "/orders/0/progressReports/2" -> "orders[].progressReports[]". */
+export function patternOfPointer(pointer: string): string {
+  const parts: string[] = [];
+  for (const segment of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    if (/^\d+$/.test(segment) && parts.length > 0) parts[parts.length - 1] += '[]';
+    else parts.push(segment);
+  }
+  return parts.join('.');
 }
 
 /** The schemas a pattern passes through: for each step, the element schema (lists) or the field schema. */
 function stepSchemas(pattern: string): (SchemaNode | undefined)[] {
   const out: (SchemaNode | undefined)[] = [];
   let node: SchemaNode | undefined = recordSchema();
-  for (const step of stepsOf(pattern)) {
+  for (const step of parseSubjectPattern(pattern)) {
     const walked: SchemaNode | undefined = node ? walkSchema(node, [step.key]).node : undefined;
     node = walked && step.iterate ? ((resolveSchema(walked).node.items as SchemaNode | undefined) ?? undefined) : walked;
     out.push(node);
@@ -77,8 +90,8 @@ export function referencesOf(pattern: string): readonly Reference[] {
     references = Object.entries(properties).flatMap(([field, node]): Reference[] => {
       const target = node['x-ref'];
       if (typeof target !== 'string') return [];
-      const last = stepsOf(target).at(-1);
-      return last ? [{ field, target, fact: last.iterate ? singularOf(last.key) : last.key }] : [];
+      const last = parseSubjectPattern(target).at(-1);
+      return last ? [{ field, target, fact: last.iterate ? singular(last.key) : last.key }] : [];
     });
     referenceCache.set(pattern, references);
   }

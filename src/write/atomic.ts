@@ -86,7 +86,7 @@ export async function writeFileAtomicStreamAsync<T>(file: string, fill: (put: Pu
 }
 
 /** A failed write(2) carries no path: name the file, so the user reads which disk is full. */
-export function withPath(error: unknown, file: string): unknown {
+function withPath(error: unknown, file: string): unknown {
   const failure = error as NodeJS.ErrnoException | null;
   if (failure && typeof failure === 'object' && typeof failure.code === 'string' && failure.path === undefined) failure.path = file;
   return error;
