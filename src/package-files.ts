@@ -22,7 +22,7 @@ export function packageFile(relative: string): string {
  * data paths, those it has, replace the working directory's and the package's. docpack's own tests set it
  * to test/pinned, a frozen copy of the rules, so that a team's edits to rules/ never turn them red.
  */
-export function dataOverrideRoot(env: NodeJS.ProcessEnv = process.env): string | undefined {
+function dataOverrideRoot(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const root = env.DOCPACK_DATA;
   return root === undefined || root === '' ? undefined : path.resolve(root);
 }
@@ -50,7 +50,9 @@ export function overriddenDataPaths(): DataPath[] {
   const root = dataOverrideRoot();
   if (root === undefined) return [];
   if (!existsSync(root)) throw new Error(`DOCPACK_DATA=${root} does not exist`);
-  return DATA_PATHS.filter((relative) => existsSync(path.join(root, relative)));
+  const found = DATA_PATHS.filter((relative) => existsSync(path.join(root, relative)));
+  if (found.length === 0) throw new Error(`DOCPACK_DATA=${root} has none of ${DATA_PATHS.join(', ')}`);
+  return found;
 }
 
 /** docpack's version, from its package.json (one place to change it). */

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { SCHEMA_FILES } from '../../src/validators.ts';
 
 /** Why dist/ cannot be used as it is (undefined when it is as new as every file under src/). */
 export function staleBuild(root: string): string | undefined {
@@ -13,6 +14,10 @@ export function staleBuild(root: string): string | undefined {
   const built = statSync(stamp).mtimeMs;
   for (const entry of readdirSync(path.join(root, 'src'), { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && statSync(path.join(entry.parentPath, entry.name)).mtimeMs > built) return `src/ changed after the last build (${path.relative(root, path.join(entry.parentPath, entry.name))})`;
+  }
+  // The schemas the build compiles into dist/validators/ live in rules/ and templates/ too.
+  for (const file of Object.values(SCHEMA_FILES)) {
+    if (statSync(path.join(root, file)).mtimeMs > built) return `${file} changed after the last build`;
   }
   return undefined;
 }

@@ -19,8 +19,8 @@ export function runCli(args: readonly string[], options: SpawnSyncOptions & { bi
   const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...spawnOptions });
   if (run.error) throw run.error;
   const stderr = String(run.stderr);
-  if (stderr.includes('running the sources through tsx')) {
-    throw new Error(`${bin} ran the sources through tsx: dist/ is older than src/ (test/setup/dist.ts builds it before the tests; was src/ changed during the run?)\n${stderr}`);
+  if (stderr.includes('running the sources through tsx') || stderr.includes('compiling it at start')) {
+    throw new Error(`${bin} ran the sources through tsx or compiled a schema at start: dist/ is older than src/ or a schema (test/setup/dist.ts builds it before the tests; was src/ changed during the run?)\n${stderr}`);
   }
   return { status: run.status, stdout: String(run.stdout), stderr };
 }
