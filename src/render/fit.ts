@@ -10,19 +10,88 @@ export type Measure = (token: string) => number;
  * The pieces a line can break between: a Chinese (or other non-ASCII) character, a run of white
  * space, a Chinese date (2026年11月25日), or a run of printable ASCII (a word, a number, a date, an
  * id), which breaks only after a '-' or '/' (ids such as GD-ZH-MSTP-20261103-01 and paths), never
- * inside a number or a date.
+ * inside a number or a date. (A scanner: every table cell of every document goes through it. It
+ * gives what TOKEN_PATTERN's matches, ASCII runs split after '-' and '/', give; a test holds them equal.)
  */
 export function tokens(line: string): string[] {
-  return (line.match(CHINESE_DATE_OR_TOKEN) ?? []).flatMap((token) => (/^[\x21-\x7e]/.test(token) && !/年/.test(token) ? token.split(/(?<=[-/])(?=.)/) : [token]));
+  const out: string[] = [];
+  const length = line.length;
+  let index = 0;
+  while (index < length) {
+    const code = line.charCodeAt(index);
+    if (isPrintableAscii(code)) {
+      const date = chineseDateEnd(line, index);
+      if (date > 0) {
+        out.push(line.slice(index, date));
+        index = date;
+        continue;
+      }
+      // A run of printable ASCII, in pieces that end after a '-' or '/' followed by more of the run.
+      let start = index;
+      let end = index;
+      while (end < length && isPrintableAscii(line.charCodeAt(end))) {
+        const char = line.charCodeAt(end);
+        end += 1;
+        if ((char === 0x2d || char === 0x2f) && end < length && isPrintableAscii(line.charCodeAt(end))) {
+          out.push(line.slice(start, end));
+          start = end;
+        }
+      }
+      out.push(line.slice(start, end));
+      index = end;
+    } else if (isSpace(code)) {
+      let end = index + 1;
+      while (end < length && isSpace(line.charCodeAt(end))) end += 1;
+      out.push(line.slice(index, end));
+      index = end;
+    } else {
+      // One character: a surrogate pair is one.
+      const end = code >= 0xd800 && code <= 0xdbff && index + 1 < length && isLowSurrogate(line.charCodeAt(index + 1)) ? index + 2 : index + 1;
+      out.push(line.slice(index, end));
+      index = end;
+    }
+  }
+  return out;
 }
 
-/** A Chinese date (2026年11月25日, 2026年11月) is one token, as a date must not break; then ASCII runs, white space, single characters. */
-const CHINESE_DATE_OR_TOKEN = /\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu;
+/** The definition tokens() implements: a Chinese date (2026年11月25日, 2026年11月), an ASCII run, white space, one character. */
+export const TOKEN_PATTERN = /\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\x21-\x7e]+|\s+|[^\x21-\x7e\s]/gu;
+
+/** Whether a character code is printable ASCII (U+0021..U+007E): what a word, number or id is made of. */
+export const isPrintableAscii = (code: number): boolean => code >= 0x21 && code <= 0x7e;
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/** JavaScript's \s: ASCII white space, NBSP, the Unicode space separators, line and paragraph separators, BOM. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/** Where a Chinese date starting at `index` ends (\d{4}年\d{1,2}月, then \d{1,2}日 if there), or 0. */
+function chineseDateEnd(line: string, index: number): number {
+  let at = index;
+  for (let count = 0; count < 4; count += 1, at += 1) if (!isDigit(line.charCodeAt(at))) return 0;
+  if (line.charCodeAt(at) !== 0x5e74) return 0; // 年
+  at = digitsThen(line, at + 1, 0x6708); // 月
+  if (at === 0) return 0;
+  const day = digitsThen(line, at, 0x65e5); // 日
+  return day === 0 ? at : day;
+}
+
+/** After one or two digits at `index` followed by `mark`: the index past the mark, else 0. */
+function digitsThen(line: string, index: number, mark: number): number {
+  if (!isDigit(line.charCodeAt(index))) return 0;
+  if (line.charCodeAt(index + 1) === mark) return index + 2;
+  if (isDigit(line.charCodeAt(index + 1)) && line.charCodeAt(index + 2) === mark) return index + 3;
+  return 0;
+}
 
 /** The widest piece of `text` that cannot break (0 for empty text). */
 export function longestUnbreakable(text: string, measure: Measure): number {
   let widest = 0;
-  for (const line of text.split('\n')) for (const token of tokens(line)) if (!/^\s/.test(token)) widest = Math.max(widest, measure(token));
+  for (const line of text.split('\n')) for (const token of tokens(line)) if (!isSpace(token.charCodeAt(0))) widest = Math.max(widest, measure(token));
   return widest;
 }
 

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitColumnWidths, longestUnbreakable, tokens, wrappedLines } from '../../src/render/fit.ts';
+import { fitColumnWidths, longestUnbreakable, TOKEN_PATTERN, tokens, wrappedLines } from '../../src/render/fit.ts';
+import { runs } from '../support/runs.ts';
 
 /** The sheets' measure: CJK 2, others 1. */
 const width = (text: string): number => [...text].reduce((sum, char) => sum + (char.codePointAt(0)! >= 0x1100 ? 2 : 1), 0);
@@ -8,6 +10,21 @@ describe('one tokenizer and line filler for Word tables and both Excel writers',
   it('breaks between Chinese characters and after - or / in ids, never inside a number or a date', () => {
     expect(tokens('截至2026年11月25日 GD-ZH-MSTP-01 1234567')).toEqual(['截', '至', '2026年11月25日', ' ', 'GD-', 'ZH-', 'MSTP-', '01', ' ', '1234567']);
     expect(longestUnbreakable('电话 18928030619，电路 GD-ZH-MSTP-20261103-05', width)).toBe(11);
+  });
+
+  it('the scanner gives exactly the pattern\'s tokens, ASCII runs split after - and /', () => {
+    // The definition, written as the regular expressions it replaced for speed.
+    const byPattern = (line: string): string[] =>
+      (line.match(TOKEN_PATTERN) ?? []).flatMap((token) => (/^[\x21-\x7e]/.test(token) && !/年/.test(token) ? token.split(/(?<=[-/])(?=.)/) : [token]));
+    const pieces = ['2026', '11', '5', '年', '月', '日', '-', '/', 'a', 'GD', ' ', '\u3000', '\u00a0', '\t', '\n', '\u0085', '\ufeff', '电', '，', '😀', '\ud800', '\udc00', 'é', '~', '!'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        const line = parts.join('');
+        expect(tokens(line)).toEqual(byPattern(line));
+      }),
+      { numRuns: runs(20_000, 2_000) },
+    );
+    for (const line of ['a-2026年11月25日', '2026年11月25日2026年1月', '2026年123月', '12026年11月3日x', 'a--b-', '/x/', '2026年11月2x', '']) expect(tokens(line)).toEqual(byPattern(line));
   });
 
   it('counts lines word by word: Chinese characters 2, explicit newlines start a line', () => {

@@ -1,4 +1,4 @@
-import { fillLines, lineTokens, longestUnbreakable } from '../fit.ts';
+import { fillLines, isPrintableAscii, lineTokens, longestUnbreakable } from '../fit.ts';
 
 /**
  * Page and type measures shared by the Markdown converter and the document builder.
@@ -84,7 +84,7 @@ const SAMPLE_ROWS = 100;
 type CellTokens = number[][];
 
 /** A token's width in twips: a Latin piece gets the quarter em Word puts between it and Chinese text. */
-const tokenTwips = (token: string): number => unitsToTwips(displayWidth(token) + (/^[\x21-\x7e]/.test(token) ? 0.5 : 0));
+const tokenTwips = (token: string): number => unitsToTwips(displayWidth(token) + (isPrintableAscii(token.charCodeAt(0)) ? 0.5 : 0));
 
 function tokenize(text: string): CellTokens {
   return lineTokens(text, tokenTwips);
