@@ -42,3 +42,43 @@ describe('Markdown tables fast path', () => {
     );
   });
 });
+
+describe('CommonMark alone for Markdown that holds no GFM syntax', () => {
+  // The blocks templates write, and the inline syntax they use, without any GFM trigger character.
+  const inline = fc.constantFrom('正文', '**粗体**', '*斜体*', '`code`', '&amp;', '\\*', 'a_b_c', '<br>', '  ', '\t', '2026年11月25日', 'GD-ZH-01', '：', 'x.cn', 'w.x', 'ht', '**', '_', '#', '>', '\\');
+  const line = fc.array(inline, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(''));
+  const block = fc.oneof(
+    line,
+    line.map((text) => `# ${text}`),
+    line.map((text) => `### ${text} ###`),
+    line.map((text) => `> ${text}`),
+    fc.array(line, { minLength: 1, maxLength: 3 }).map((lines) => lines.map((text) => `- ${text}`).join('\n')),
+    fc.array(line, { minLength: 1, maxLength: 3 }).map((lines) => lines.map((text, index) => `${index + 1}. ${text}`).join('\n')),
+    line.map((text) => `\`\`\`\n${text}\n\`\`\``),
+    line.map((text) => `    ${text}`),
+    line.map((text) => `${text}\n===`),
+    line.map((text) => `${text}\n---`),
+    fc.constantFrom('<!-- pagebreak -->', '<!-- table widths="2,5" -->', '<div>', '***', ''),
+    fc.string({ maxLength: 12 }),
+  );
+  const plain = (markdown: string): unknown => fromMarkdown(markdown);
+
+  it('gives micromark-with-GFM\'s tree, positions included, whenever the text has no |, ~, [, @, www., http, mailto: or xmpp:', () => {
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\n\n'), (blocks, separator) => {
+        const markdown = `${blocks.join(separator)}\n`;
+        fc.pre(!/[|~[@]|www\.|http|mailto:|xmpp:/i.test(markdown));
+        expect(plain(markdown)).toEqual(reference(markdown));
+        expect(parseMarkdown(markdown)).toEqual(reference(markdown));
+      }),
+      { numRuns: runs(3_000, 300) },
+    );
+  });
+
+  it('still parses GFM when the text has it', () => {
+    for (const markdown of ['~~删除~~\n', '见 www.example.cn\n', '邮件 a@b.cn\n', '- [x] 完成\n', '脚注[^1]\n\n[^1]: 说明\n', 'HTTPS://x.cn\n']) {
+      expect(parseMarkdown(markdown)).toEqual(reference(markdown));
+      expect(parseMarkdown(markdown)).not.toEqual(plain(markdown));
+    }
+  });
+});
