@@ -8,6 +8,8 @@ const ANYWHERE = /[\\`*_[\]<>|~&!#]/g;
 // Characters that are syntax at the start of a line (lists, headings, quotes, setext underlines),
 // escaped when the value starts with them, since the template may put it at the start of a line.
 const LEADING = /^([-+=]|\d+[.)])/;
+// Whether escapeMarkdown has anything to do: most values (names, dates, states) are plain text.
+const NEEDS_ESCAPING = /[\\`*_[\]<>|~&!#\r\n\t]|^(?:[-+= ]|\d+[.)])/;
 
 /**
  * Escapes `text` for Markdown inline content. Line breaks become `<br>` (the one inline HTML tag the
@@ -16,6 +18,7 @@ const LEADING = /^([-+=]|\d+[.)])/;
  * syntax are escaped: every escape is a construct the parser has to read.
  */
 export function escapeMarkdown(text: string): string {
+  if (!NEEDS_ESCAPING.test(text)) return text;
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DocpackError } from '../../../src/errors.ts';
 import { loadLabels } from '../../../src/labels.ts';
@@ -8,6 +9,7 @@ import { compileTemplate, createTemplateEnv } from '../../../src/render/word/tem
 import { plainView, recordView } from '../../../src/render/word/view.ts';
 import { calendar, readRecord, renderAll } from './support.ts';
 import { finding as hand } from '../excel/findings.ts';
+import { runs } from '../../support/runs.ts';
 
 const env = createTemplateEnv({ labels: loadLabels(), calendar });
 const record = readRecord('fixtures/projects/P2026-GOV-001.json');
@@ -71,6 +73,30 @@ describe('strict templates', () => {
 });
 
 describe('escaping', () => {
+  it('returns plain text as it is and escapes the rest exactly as the full rewrite does', () => {
+    // The full rewrite, line by line, as escapeMarkdown does it when the text has anything to escape.
+    const full = (text: string): string =>
+      text
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map((line) =>
+          line
+            .replace(/\t/g, '    ')
+            .replace(/[\\`*_[\]<>|~&!#]/g, (character) => `\\${character}`)
+            .replace(/^([-+=]|\d+[.)])/, (marker) => `${marker.slice(0, -1)}\\${marker.slice(-1)}`)
+            .replace(/^ +/, (spaces) => '&#32;'.repeat(spaces.length)),
+        )
+        .join('<br>');
+    const piece = fc.constantFrom('电路', 'GD-01', ' ', '-', '+', '=', '1.', '2)', '#', '*', '|', '\\', '\n', '\r', '\t', '&', 'a', '9');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        expect(escapeMarkdown(text)).toBe(full(text));
+      }),
+      { numRuns: runs(20_000, 2_000) },
+    );
+  });
+
   it('escapes record text so Markdown syntax in it stays text', () => {
     expect(escapeMarkdown('A*B|C_D #1')).toBe('A\\*B\\|C\\_D \\#1');
     expect(escapeMarkdown('- 不是列表')).toBe('\\- 不是列表');
