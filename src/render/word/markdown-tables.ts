@@ -1,4 +1,4 @@
-import type { AlignType, Html, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type { AlignType, Html, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 
 /**
  * A fast path for the GFM tables templates write, which are most of their Markdown and most of
@@ -219,4 +219,195 @@ export function placeTables(root: Root, tables: readonly Table[]): boolean {
     placed += 1;
   }
   return placed === tables.length;
+}
+
+/**
+ * The whole tree of a document made only of what templates mostly write, built here without
+ * micromark: blank lines, one-line HTML comments (directives), ATX headings, paragraphs, tight
+ * lists of one-line items (`1. …` or `- …`), block quotes, and the tables above; null for anything
+ * else, which micromark then parses. Text must be plain (see isPlainText), except that a paragraph
+ * may open with `**strong**`. Each block must stand between blank lines or comments where
+ * CommonMark would otherwise let it run on (a paragraph's lazy lines, a list's next item). The tree
+ * is micromark's, positions included (table cells aside); a property test holds them equal.
+ */
+export function parseSimpleDocument(markdown: string): Root | null {
+  if (markdown.includes(OPEN) || markdown.includes(CLOSE) || markdown.includes('\r')) return null;
+  const lines = markdown.split('\n');
+  const offsets: number[] = new Array<number>(lines.length);
+  for (let index = 0, offset = 0; index < lines.length; index += 1) {
+    offsets[index] = offset;
+    offset += (lines[index] as string).length + 1;
+  }
+  const at = (index: number, column: number): Point => point(index + 1, column, offsets[index] as number);
+  const lineEnd = (index: number): Point => at(index, (lines[index] as string).length);
+  /** Whether the line before `index` ends whatever came before it (a blank line, a comment, the start). */
+  const freshStart = (index: number): boolean => index === 0 || BLANK.test(lines[index - 1] as string) || isOneLineComment(lines[index - 1] as string);
+  /** Whether nothing can run on after line `index`: the end, or a blank line. */
+  const closed = (index: number): boolean => index + 1 >= lines.length || BLANK.test(lines[index + 1] as string);
+  const children: RootContent[] = [];
+  let paragraphStart = -1;
+  const endParagraph = (end: number): boolean => {
+    if (paragraphStart < 0) return true;
+    const paragraph = paragraphOf(lines, paragraphStart, end - 1, 0, at);
+    paragraphStart = -1;
+    if (!paragraph) return false;
+    children.push(paragraph);
+    return true;
+  };
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] as string;
+    if (BLANK.test(line)) {
+      if (!endParagraph(index)) return null;
+      continue;
+    }
+    if (isOneLineComment(line)) {
+      if (!endParagraph(index)) return null;
+      children.push({ type: 'html', value: line, position: { start: at(index, 0), end: lineEnd(index) } });
+      continue;
+    }
+    const first = line.charCodeAt(0);
+    if (first === 124) {
+      // A table is taken only after a blank line or a comment, as extractTables does.
+      if (!freshStart(index)) return null;
+      const table = readTable(lines, offsets, index);
+      if (!table) return null;
+      children.push(table.node);
+      index = table.next - 1;
+      continue;
+    }
+    const depth = headingDepth(line);
+    if (depth > 0) {
+      if (!endParagraph(index)) return null;
+      const content = line.slice(depth + 1);
+      if (!isPlainText(content)) return null;
+      children.push({
+        type: 'heading',
+        depth: depth as 1 | 2 | 3 | 4 | 5 | 6,
+        children: [{ type: 'text', value: content, position: { start: at(index, depth + 1), end: lineEnd(index) } }],
+        position: { start: at(index, 0), end: lineEnd(index) },
+      });
+      continue;
+    }
+    if (first === 62) {
+      // A block quote: `> ` lines, one paragraph, between blank lines (or a comment before it).
+      if (paragraphStart >= 0 || !freshStart(index)) return null;
+      let last = index;
+      while (last + 1 < lines.length && (lines[last + 1] as string).charCodeAt(0) === 62) last += 1;
+      if (!closed(last)) return null;
+      for (let quoted = index; quoted <= last; quoted += 1) if (!(lines[quoted] as string).startsWith('> ')) return null;
+      const paragraph = paragraphOf(lines, index, last, 2, at);
+      if (!paragraph) return null;
+      children.push({ type: 'blockquote', children: [paragraph], position: { start: at(index, 0), end: lineEnd(last) } });
+      index = last;
+      continue;
+    }
+    const marker = listMarker(line);
+    if (marker) {
+      // A tight list: one-line items of one kind, between blank lines (or a comment before it).
+      if (paragraphStart >= 0 || !freshStart(index)) return null;
+      const items: ListItem[] = [];
+      let last = index;
+      for (let item = index; item < lines.length; item += 1) {
+        const itemMarker = listMarker(lines[item] as string);
+        if (!itemMarker || itemMarker.ordered !== marker.ordered) break;
+        const paragraph = paragraphOf(lines, item, item, itemMarker.width, at);
+        if (!paragraph) return null;
+        items.push({ type: 'listItem', spread: false, checked: null, children: [paragraph], position: { start: at(item, 0), end: lineEnd(item) } });
+        last = item;
+      }
+      if (!closed(last)) return null;
+      // After blank lines, an item of the same kind would continue this list (loosely).
+      let next = last + 1;
+      while (next < lines.length && BLANK.test(lines[next] as string)) next += 1;
+      if (next < lines.length && listMarker(lines[next] as string)?.ordered === marker.ordered) return null;
+      const list: List = { type: 'list', ordered: marker.ordered, start: marker.start, spread: false, children: items, position: { start: at(index, 0), end: lineEnd(last) } };
+      children.push(list);
+      index = last;
+      continue;
+    }
+    // A paragraph's lines; its first may open with **strong** (paragraphOf reads it).
+    if (!isPlainLineStart(line) && !(paragraphStart < 0 && opensWithStrong(line))) return null;
+    if (paragraphStart < 0) paragraphStart = index;
+  }
+  if (!endParagraph(lines.length)) return null;
+  return { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: lineEnd(lines.length - 1) } };
+}
+
+type Point = { line: number; column: number; offset: number };
+
+/**
+ * The paragraph of lines first..last, each read from column `indent` (after `> ` or a list marker):
+ * plain text, which may open with `**strong**`; null for anything else.
+ */
+function paragraphOf(lines: readonly string[], first: number, last: number, indent: number, at: (index: number, column: number) => Point): Paragraph | null {
+  const texts: string[] = [];
+  for (let index = first; index <= last; index += 1) {
+    const text = (lines[index] as string).slice(indent);
+    if (!isPlainLineStart(text) && !(index === first && opensWithStrong(text))) return null;
+    texts.push(text);
+  }
+  const value = texts.join('\n');
+  const start = at(first, indent);
+  const end = at(last, (lines[last] as string).length);
+  const children: PhrasingContent[] = [];
+  let rest = value;
+  let restStart = start;
+  if (value.startsWith('**')) {
+    // `**X**` opening the paragraph: X plain, on the first line, not starting with white space nor
+    // ending with white space or punctuation (so that the closing ** can close whatever follows it).
+    const close = value.indexOf('**', 2);
+    const strong = close > 2 ? value.slice(2, close) : '';
+    if (strong === '' || strong.includes('\n') || strong.includes('*') || !isPlainText(strong) || /^\s/u.test(strong) || /[\s\p{P}\p{S}]$/u.test(strong)) return null;
+    const afterOpen = at(first, indent + 2);
+    const afterText = at(first, indent + 2 + strong.length);
+    restStart = at(first, indent + 4 + strong.length);
+    children.push({ type: 'strong', children: [{ type: 'text', value: strong, position: { start: afterOpen, end: afterText } }], position: { start, end: restStart } });
+    rest = value.slice(close + 2);
+  }
+  if (rest.includes('*') || !isPlainText(rest)) return null;
+  if (rest !== '') children.push({ type: 'text', value: rest, position: { start: { ...restStart }, end: { ...end } } });
+  return { type: 'paragraph', children, position: { start: { ...start }, end: { ...end } } };
+}
+
+/** A line that opens with `**` and does not end with white space (paragraphOf checks the rest). */
+function opensWithStrong(line: string): boolean {
+  return line.startsWith('**') && !/\s$/.test(line);
+}
+
+/** `1. text` (a number of up to nine digits, '.', one space) or `- text`; null for anything else. */
+function listMarker(line: string): { ordered: boolean; start: number | null; width: number } | null {
+  if (line.startsWith('- ')) return { ordered: false, start: null, width: 2 };
+  const match = /^(\d{1,9})\. /.exec(line);
+  return match ? { ordered: true, start: Number(match[1]), width: (match[1] as string).length + 2 } : null;
+}
+
+/** `<!-- … -->` alone on its line, from its first column, nothing after it: an HTML block of its own. */
+function isOneLineComment(line: string): boolean {
+  return line.startsWith('<!--') && line.length >= 7 && line.endsWith('-->') && line.indexOf('-->', 4) === line.length - 3;
+}
+
+/** 1–6 for `# text` … `###### text` with one space and text that neither starts nor ends with space nor holds '#'; else 0. */
+function headingDepth(line: string): number {
+  let depth = 0;
+  while (depth < line.length && line.charCodeAt(depth) === 35) depth += 1;
+  if (depth === 0 || depth > 6 || line.charCodeAt(depth) !== 32) return 0;
+  const content = line.slice(depth + 1);
+  if (content === '' || content.includes('#') || /^\s|\s$/.test(content)) return -1;
+  return depth;
+}
+
+/** A line that starts a paragraph (or continues one) whatever came before: no indent, block marker or list number; plain text. */
+function isPlainLineStart(line: string): boolean {
+  const code = line.charCodeAt(0);
+  if (line === '' || (code < 128 && (isAsciiPunctuation(code) || code <= 32))) return false;
+  return !/^\s|\s$/.test(line) && !/^\d{1,9}[.)]/.test(line) && isPlainText(line);
+}
+
+/** Text in which nothing is inline Markdown: no emphasis, code, link, HTML, entity, escape, GFM syntax. */
+function isPlainText(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 128 && (UNSAFE[code] === 1 || code === 92 || code === 124 || code === 35 || (code < 32 && code !== 10))) return false;
+  }
+  return !/www\.|http|mailto:|xmpp:|@|~|\[/i.test(text);
 }

@@ -23,7 +23,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { DocpackError } from '../../errors.ts';
 import { CELL_MARGIN, FONTS, TEXT_WIDTH, fitColumns } from './layout.ts';
-import { extractTables, placeTables } from './markdown-tables.ts';
+import { extractTables, parseSimpleDocument, placeTables } from './markdown-tables.ts';
 
 /**
  * Markdown (CommonMark + GFM tables) to docx blocks. Besides Markdown, templates may write these
@@ -515,6 +515,8 @@ function micromarkTree(markdown: string): Root {
  * read by a fast path that gives the same nodes, or left to micromark (see markdown-tables.ts).
  */
 export function parseMarkdown(markdown: string): Root {
+  const simple = parseSimpleDocument(markdown);
+  if (simple) return simple;
   const extracted = extractTables(markdown);
   if (extracted) {
     const root = micromarkTree(extracted.markdown);

@@ -4,6 +4,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown } from '../../../src/render/word/markdown.ts';
+import { parseSimpleDocument } from '../../../src/render/word/markdown-tables.ts';
 import { runs } from '../../support/runs.ts';
 
 // The fast path for GFM tables must give exactly micromark's tree, or step aside.
@@ -80,5 +81,67 @@ describe('CommonMark alone for Markdown that holds no GFM syntax', () => {
       expect(parseMarkdown(markdown)).toEqual(reference(markdown));
       expect(parseMarkdown(markdown)).not.toEqual(plain(markdown));
     }
+  });
+});
+
+describe('documents of headings, plain paragraphs, comments and tables, read without micromark', () => {
+  const plainLine = fc.constantFrom('正文段落', '电路 GD-ZH-MSTP-01 于 2026年11月25日 完工。', 'x.cn 与 w.x', 'A1 段', '第二行：说明', '中文（括号）', '１２３');
+  const lineOf = fc.oneof(
+    plainLine,
+    plainLine.map((text) => `# ${text}`),
+    plainLine.map((text) => `### ${text}`),
+    fc.constantFrom('<!-- pagebreak -->', '<!-- table widths="2,5" -->', '<!-- style: CoverTitle -->', '', '', '  ', '\t'),
+    plainLine.map((text) => `1. ${text}`),
+    plainLine.map((text) => `12. ${text}`),
+    plainLine.map((text) => `- ${text}`),
+    plainLine.map((text) => `> ${text}`),
+    plainLine.map((text) => `> **计划完成晚于要求**：${text}`),
+    plainLine.map((text) => `**${text}**${text}`),
+    plainLine.map((text) => `- **要求**：${text}`),
+    table,
+    // Near misses: each must send the document to micromark, and come out the same.
+    fc.constantFrom('1. 列表', '- 项', '> 引用', '**粗**体', '**粗。**体', '** 粗**', '**粗** ', '**粗*', '***粗***', '> **a**b*', '>', '> ', '>  x', '-  x', '- - x', '1.  x', '1) x', '+ x', '* x', '0. 零', '===', '---', '    缩进', ' 前导空格', '尾随空格  ', '#无空格', '# 含#号', '#', 'a@b.cn', '见 www.x.cn', '中|间', '&amp;', 'a\\b', '<br>', '<!--', '-->', '<!-- a --> b', '<!-->', '```', '[x]: /u', '~~删~~', '2) 项'),
+  );
+
+  /** The tree with the positions inside tables taken out: the table reader's cell positions differ from micromark's. */
+  function withoutTablePositions(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map(withoutTablePositions);
+    if (node === null || typeof node !== 'object') return node;
+    const record = node as Record<string, unknown>;
+    if (record.type === 'table') return { ...(withoutPositions(record) as object), position: record.position };
+    return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, withoutTablePositions(value)]));
+  }
+
+  function withoutOffsets(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map(withoutOffsets);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(Object.entries(node as Record<string, unknown>).filter(([key]) => key !== 'offset').map(([key, value]) => [key, withoutOffsets(value)]));
+  }
+
+  it('gives micromark\'s tree, positions included, or leaves the document to micromark', () => {
+    let simple = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(fc.array(lineOf, { minLength: 1, maxLength: 10 }), fc.boolean(), (lines, finalNewline) => {
+        const markdown = `${lines.join('\n')}${finalNewline ? '\n' : ''}`;
+        total += 1;
+        if (parseSimpleDocument(markdown)) {
+          simple += 1;
+          expect(withoutTablePositions(parseMarkdown(markdown))).toEqual(withoutTablePositions(reference(markdown)));
+        } else {
+          // The older table path keeps every node's line and column, not its offset (placeholders are shorter than tables).
+          expect(withoutOffsets(withoutTablePositions(parseMarkdown(markdown)))).toEqual(withoutOffsets(withoutTablePositions(reference(markdown))));
+        }
+      }),
+      { numRuns: runs(5_000, 500) },
+    );
+    // The generator must exercise the reader, not only the fallback.
+    expect(simple).toBeGreaterThan(total / 10);
+  });
+
+  it('reads the sample templates\' documents itself', () => {
+    const markdown = '<!-- style: Title -->\n周进度报告\n\n> **计划完成晚于要求完成时间**：定单\n\n1. 完成布放\n1. 设备安装\n\n- 甲：乙\n\n# 一、定单 SYN-1-O1\n\n南京交通专线第1批\n本周进度报告应于2026年11月27日 23:59前提交。\n\n<!-- table widths="2,5" -->\n| 项 | 值 |\n|---|---|\n| 电路 | GD-01 |\n';
+    expect(parseSimpleDocument(markdown)).not.toBeNull();
+    expect(withoutTablePositions(parseMarkdown(markdown))).toEqual(withoutTablePositions(reference(markdown)));
   });
 });
