@@ -1,4 +1,4 @@
-import { fillLines, isPrintableAscii, lineTokens, longestUnbreakable } from '../fit.ts';
+import { fillLines, isPrintableAscii, isSpace, longestUnbreakable, tokens } from '../fit.ts';
 
 /**
  * Page and type measures shared by the Markdown converter and the document builder.
@@ -83,11 +83,29 @@ const SAMPLE_ROWS = 100;
 /** A cell as its explicit lines, each a list of tokens (a Chinese character, a word piece, a space) in twips. */
 type CellTokens = number[][];
 
-/** A token's width in twips: a Latin piece gets the quarter em Word puts between it and Chinese text. */
-const tokenTwips = (token: string): number => unitsToTwips(displayWidth(token) + (isPrintableAscii(token.charCodeAt(0)) ? 0.5 : 0));
+/**
+ * A cell measured once: its lines of token widths in twips (a Latin piece gets the quarter em Word
+ * puts between it and Chinese text), and its longest word in half-em units (longestWord).
+ */
+interface MeasuredCell {
+  lines: CellTokens;
+  longest: number;
+}
 
-function tokenize(text: string): CellTokens {
-  return lineTokens(text, tokenTwips);
+const EMPTY_CELL: MeasuredCell = { lines: [[]], longest: 0 };
+
+function measureCell(text: string): MeasuredCell {
+  if (text === '') return EMPTY_CELL;
+  let longest = 0;
+  const lines = text.split('\n').map((line) =>
+    tokens(line).map((token) => {
+      const width = displayWidth(token);
+      const first = token.charCodeAt(0);
+      if (!isSpace(first) && width > longest) longest = width;
+      return unitsToTwips(width + (isPrintableAscii(first) ? 0.5 : 0));
+    }),
+  );
+  return { lines, longest };
 }
 
 /** Lines a cell takes at `width` twips, filling lines token by token as a word processor does. */
@@ -113,10 +131,11 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     );
     return atLeast(distribute(weights, total), words, total);
   }
-  const cells = sample.map((row) => Array.from({ length: columns }, (_, column) => tokenize(row[column] ?? '')));
+  const measured = sample.map((row) => Array.from({ length: columns }, (_, column) => measureCell(row[column] ?? '')));
+  const cells = measured.map((row) => row.map((cell) => cell.lines));
   const hard = Array.from({ length: columns }, (_, column) => {
     const header = displayWidth(sample[0]?.[column] ?? '');
-    const word = Math.min(Math.max(0, ...sample.map((row) => longestWord(row[column] ?? ''))), (total * 0.3) / unitsToTwips(1));
+    const word = Math.min(Math.max(0, ...measured.map((row) => (row[column] as MeasuredCell).longest)), (total * 0.3) / unitsToTwips(1));
     return unitsToTwips(Math.max(4, header, word)) + CELL_PADDING;
   });
   if (hard.reduce((sum, width) => sum + width, 0) >= total) return distribute(hard, total);
