@@ -291,10 +291,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
   return { files: [...files].sort(), problems };
 }
 
-/** Two files with the same project id would write to the same pack directory: both are invalid. */
-async function markDuplicateIds(outcomes: InternalOutcome[]): Promise<void> {
+/** Two files with the same project id would write to the same pack directory: both are invalid (their problems say so). */
+export async function markDuplicateIds(outcomes: (FileOutcome & { record?: ProjectRecord })[]): Promise<void> {
   // Ids differing only in case name one folder on Windows and macOS: grouped case-insensitively.
-  const byId = new Map<string, InternalOutcome[]>();
+  const byId = new Map<string, (FileOutcome & { record?: ProjectRecord })[]>();
   for (const outcome of outcomes) {
     if (outcome.id === undefined) continue;
     const key = outcome.id.toLowerCase();
