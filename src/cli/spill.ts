@@ -54,9 +54,9 @@ export class OutputSpill {
     this.dir = undefined;
   }
 
-  /** Whether pieces went to a temporary file (for tests). */
-  get spilled(): boolean {
-    return this.fd !== undefined;
+  /** The temporary file, once pieces went there. */
+  get file(): string | undefined {
+    return this.dir === undefined ? undefined : path.join(this.dir, 'output');
   }
 
   private flush(): void {
