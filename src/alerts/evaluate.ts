@@ -314,18 +314,41 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
   return { findings: findings.sort(compareFindings), problems };
 }
 
+const timeTexts = new Map<string, string | null>();
+
 function asTime(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return formatInstant(value);
   if (typeof value !== 'string') return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T23:59:59+08:00`;
-  const ms = timeToEpochMs(value);
-  return Number.isNaN(ms) ? null : formatInstant(ms);
+  // Remembered: the same dues and times come back for finding after finding.
+  let text = timeTexts.get(value);
+  if (text === undefined) {
+    if (timeTexts.size >= 100_000) timeTexts.clear();
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) text = `${value}T23:59:59+08:00`;
+    else {
+      const ms = timeToEpochMs(value);
+      text = Number.isNaN(ms) ? null : formatInstant(ms);
+    }
+    timeTexts.set(value, text);
+  }
+  return text;
+}
+
+const existenceByRecord = new WeakMap<ProjectRecord, Map<string, number | undefined>>();
+
+/** existedSince once per record and subject: a subject's rules ask it for each of their findings. */
+function existedSinceOnce(record: ProjectRecord, pointer: string): number | undefined {
+  let byPointer = existenceByRecord.get(record);
+  if (!byPointer) existenceByRecord.set(record, (byPointer = new Map()));
+  if (byPointer.has(pointer)) return byPointer.get(pointer);
+  const since = existedSince(record, pointer);
+  byPointer.set(pointer, since);
+  return since;
 }
 
 /** No finding opens before its subject existed (a circuit's warning not before its order was received). */
 function notBeforeExistence(openedAt: string | null, record: ProjectRecord, pointer: string): string | null {
   if (openedAt === null) return null;
-  const since = existedSince(record, pointer);
+  const since = existedSinceOnce(record, pointer);
   return since !== undefined && timeToEpochMs(openedAt) < since ? formatInstant(since) : openedAt;
 }
 
