@@ -3,7 +3,7 @@
 // as the command prints them, text or JSON, so that the main thread only puts the pieces in order.
 import { DateTime } from 'luxon';
 import { compileRules } from '../alerts/evaluate.ts';
-import { checkRecord, sortFindings, type CheckContext } from '../alerts/pipeline.ts';
+import { checkRecord, type CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import type { Problem } from '../errors.ts';
 import { label, loadLabels, type Labels } from '../labels.ts';
@@ -34,7 +34,8 @@ export function checkFile(file: string, context: CheckContext, format: CheckForm
   const { record, ...outcome } = loadRecordFile(file, options);
   if (!record || !outcome.valid) return outcome;
   const result = checkRecord(record, context);
-  const findings = sortFindings(result.findings);
+  // evaluateAlerts returns them sorted already (compareFindings); sortFindings again would only compare them all once more.
+  const findings = result.findings;
   const text = format === 'json' ? findingsJson(findings) : findingsText(findings, context.labels);
   return {
     ...outcome,
