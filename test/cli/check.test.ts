@@ -41,6 +41,14 @@ describe('docpack check on worker threads', () => {
     }
   });
 
+  it('gives the workers the same rules: --rule and --fail-on', () => {
+    const runs = [1, 2].map((threads) => runCli(['check', dir, '--as-of', AS_OF, '--rule', 'circuit-overdue', 'plan-late', '--fail-on', 'escalation', '--concurrency', String(threads)]));
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[1]!.status).toBe(runs[0]!.status);
+    const rules = new Set(runs[0]!.stdout.split('\n').filter((line) => /^\S/.test(line) && !/ findings \(/.test(line)).map((line) => line.split('  ')[1]));
+    expect([...rules].sort()).toEqual(['circuit-overdue', 'plan-late']);
+  });
+
   it('leaves out both files of a duplicated id, and lists them and the invalid record', () => {
     const run = runCli(['check', dir, '--as-of', AS_OF, '--json', '--concurrency', '2']);
     const output = JSON.parse(run.stdout) as { findings: { project: string }[]; problems: { code: string; file: string }[] };
