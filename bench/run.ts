@@ -63,7 +63,7 @@ function runStage(stage: string, dir: string): StageResult[] {
 const rows: (StageResult & { projects: number })[] = [];
 for (const projects of sections.has('stages') ? sizes : []) {
   const dir = dataset(projects);
-  for (const stage of ['validate', 'load', 'clocks', 'rules', 'word', 'pack']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
+  for (const stage of ['validate', 'load', 'clocks', 'rules', 'check', 'word', 'pack']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
 }
 // Excel is measured on generated rows (10k and 100k), independent of the portfolio size.
 if (sections.has('stages') && !values.skipExcel) for (const row of runStage('excel', dataset(sizes[0] ?? 1))) rows.push({ ...row, projects: 0 });

@@ -9,6 +9,7 @@ import { benchRules } from './stages/rules.ts';
 import { benchWord } from './stages/word.ts';
 import { benchExcel } from './stages/excel.ts';
 import { benchPack } from './stages/pack.ts';
+import { benchCheck } from './stages/check.ts';
 import type { StageResult } from './types.ts';
 import { peakRssMiB, timeIt } from './timing.ts';
 
@@ -65,6 +66,8 @@ if (stage === 'validate') {
   result = [word, bare];
 } else if (stage === 'excel') {
   result = await benchExcel([10_000, 100_000]);
+} else if (stage === 'check') {
+  result = await benchCheck(files, repeats);
 } else if (stage === 'pack') {
   result = await benchPack(packProjectsText ? files.slice(0, Number(packProjectsText)) : files);
 } else {

@@ -47,8 +47,21 @@ export function dateFormat(labels: Labels, kind: 'date' | 'dateTime'): string {
   return format;
 }
 
-/** Fills a dateFormat pattern with an ISO date (and a time's hour and minute). */
+const formattedDates = new Map<string, string>();
+
+/** Fills a dateFormat pattern with an ISO date (and a time's hour and minute). Remembered: findings repeat the same few dates. */
 export function formatDate(isoDate: string, format: string, hour = '00', minute = '00'): string {
+  const key = `${isoDate}\u0000${format}\u0000${hour}\u0000${minute}`;
+  let text = formattedDates.get(key);
+  if (text === undefined) {
+    if (formattedDates.size >= 100_000) formattedDates.clear();
+    text = fillDate(isoDate, format, hour, minute);
+    formattedDates.set(key, text);
+  }
+  return text;
+}
+
+function fillDate(isoDate: string, format: string, hour: string, minute: string): string {
   const [year = '', month = '', day = ''] = isoDate.split('-');
   const fields: Record<string, string> = { year, MM: month, DD: day, month: String(Number(month)), day: String(Number(day)), hour, minute };
   return format.replace(/\{(year|MM|DD|month|day|hour|minute)\}/g, (_, field: string) => fields[field] ?? '');

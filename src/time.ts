@@ -168,24 +168,26 @@ export function endOfDay(day: number): number {
   return (day + 1) * DAY_MS - OFFSET_MS - 1;
 }
 
-/** YYYY-MM-DD of a day number. */
+const DAY_TEXT = new Map<number, string>();
+
+/** YYYY-MM-DD of a day number (remembered: the same few hundred days are written again and again). */
 export function formatDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = DAY_TEXT.get(day);
+  if (date === undefined) {
+    if (DAY_TEXT.size > 100_000) DAY_TEXT.clear();
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    DAY_TEXT.set(day, date);
+  }
+  return date;
 }
 
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
-const DAY_TEXT = new Map<number, string>();
 
 /** 2026-10-09T23:59:59+08:00 (milliseconds only when not zero). Hot: one per clock time, so no Date. */
 export function formatInstant(ms: number): string {
   const local = ms + OFFSET_MS;
   const day = Math.floor(local / DAY_MS);
-  let date = DAY_TEXT.get(day);
-  if (date === undefined) {
-    if (DAY_TEXT.size > 100_000) DAY_TEXT.clear();
-    date = formatDay(day);
-    DAY_TEXT.set(day, date);
-  }
+  const date = formatDay(day);
   const inDay = local - day * DAY_MS;
   const seconds = Math.floor(inDay / 1000);
   const hh = TWO_DIGITS[Math.floor(seconds / 3600)]!;

@@ -17,7 +17,7 @@ const builtins = new Set(builtinModules);
 // Files that run only in a checkout, where devDependencies are installed: the sources through tsx when
 // dist/ is stale (the installed package never takes that branch), and what the build leaves out of dist/.
 const buildExcluded = new Set((JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as { exclude?: string[] }).exclude ?? []);
-const CHECKOUT_ONLY: Record<string, string[]> = { 'bin/docpack.js': ['tsx'], 'src/pack/worker.mjs': ['tsx'] };
+const CHECKOUT_ONLY: Record<string, string[]> = { 'bin/docpack.js': ['tsx'], 'src/pack/worker.mjs': ['tsx'], 'src/cli/check-worker.mjs': ['tsx'] };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

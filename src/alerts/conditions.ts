@@ -144,23 +144,40 @@ export function compileCondition(condition: RuleCondition): CompiledCondition {
   return compileLeaf(condition);
 }
 
+type EvidenceCollector = (facts: Facts, into: Evidence[]) => void;
+
+const evidenceCollectors = new WeakMap<RuleCondition, EvidenceCollector>();
+
 /** Every fact comparison of the tree with the value it saw: the evidence of a finding. */
 export function collectEvidence(condition: RuleCondition, facts: Facts): Evidence[] {
-  if ('all' in condition) return condition.all.flatMap((part) => collectEvidence(part, facts));
-  if ('any' in condition) return condition.any.flatMap((part) => collectEvidence(part, facts));
-  if ('not' in condition) return collectEvidence(condition.not, facts);
-  const factValue = compileFactGetter(condition.fact, condition.path)(facts);
-  const value = isFactRef(condition.value)
-    ? compileFactGetter(condition.value.fact, condition.value.path)(facts)
-    : condition.value;
-  return [
-    {
-      fact: condition.fact,
-      ...(condition.path !== undefined ? { path: condition.path } : {}),
-      operator: condition.operator,
-      value,
-      factValue,
-      result: compileLeaf(condition)(facts),
-    },
-  ];
+  const found: Evidence[] = [];
+  evidenceCollectorOf(condition)(facts, found);
+  return found;
+}
+
+/** The tree's evidence as closures, compiled once per condition object (a rule's conditions give evidence for each of its findings). */
+function evidenceCollectorOf(condition: RuleCondition): EvidenceCollector {
+  let collector = evidenceCollectors.get(condition);
+  if (!collector) {
+    collector = compileEvidence(condition);
+    evidenceCollectors.set(condition, collector);
+  }
+  return collector;
+}
+
+function compileEvidence(condition: RuleCondition): EvidenceCollector {
+  if ('all' in condition || 'any' in condition) {
+    const parts = ('all' in condition ? condition.all : condition.any).map(compileEvidence);
+    return (facts, into) => {
+      for (const part of parts) part(facts, into);
+    };
+  }
+  if ('not' in condition) return compileEvidence(condition.not);
+  const left = compileFactGetter(condition.fact, condition.path);
+  const right = isFactRef(condition.value) ? compileFactGetter(condition.value.fact, condition.value.path) : undefined;
+  const constant = condition.value;
+  const holds = compileLeaf(condition);
+  const { fact, path, operator } = condition;
+  if (path !== undefined) return (facts, into) => void into.push({ fact, path, operator, value: right ? right(facts) : constant, factValue: left(facts), result: holds(facts) });
+  return (facts, into) => void into.push({ fact, operator, value: right ? right(facts) : constant, factValue: left(facts), result: holds(facts) });
 }

@@ -40,17 +40,52 @@ export function resolvePlaceholder(facts: Facts, placeholder: Pick<Placeholder, 
   return value;
 }
 
-/** Renders a rule message; absent values print as "—" so a message never shows "undefined". */
-export function renderMessage(message: string, facts: Facts, labels: Labels): string {
-  const rendered = message.replace(PLACEHOLDER, (text, expression: string, filter: string | undefined) => {
-    const [root = '', ...path] = expression.split('.');
-    const value = resolvePlaceholder(facts, { root, path });
-    if (value === undefined || value === null || value === '') return EMPTY;
-    return applyFilter(value, filter, labels);
-  });
-  // Free text that ends a sentence itself, followed by the template's own full stop.
-  return rendered.replace(/([。；！？])[。；]/g, '$1');
+type MessagePart = string | { root: string; path: string[]; filter: string | undefined };
+
+const compiledMessages = new Map<string, MessagePart[]>();
+
+/** A message as literal text and placeholders, parsed once per message text (a rule's message renders once per finding). */
+function compileMessage(message: string): MessagePart[] {
+  let parts = compiledMessages.get(message);
+  if (!parts) {
+    parts = [];
+    let at = 0;
+    for (const match of message.matchAll(PLACEHOLDER)) {
+      const index = match.index ?? 0;
+      if (index > at) parts.push(message.slice(at, index));
+      const [root = '', ...path] = (match[1] ?? '').split('.');
+      parts.push({ root, path, filter: match[2] });
+      at = index + match[0].length;
+    }
+    if (at < message.length) parts.push(message.slice(at));
+    if (compiledMessages.size >= 10_000) compiledMessages.clear();
+    compiledMessages.set(message, parts);
+  }
+  return parts;
 }
+
+/**
+ * Renders a rule message; absent values print as "—" so a message never shows "undefined".
+ * `overrides` are facts that win over `facts` (the finding's due, openedAt, closedAt and level),
+ * without copying every fact into a new object.
+ */
+export function renderMessage(message: string, facts: Facts, labels: Labels, overrides?: Facts): string {
+  const own = Object.prototype.hasOwnProperty;
+  let rendered = '';
+  for (const part of compileMessage(message)) {
+    if (typeof part === 'string') {
+      rendered += part;
+      continue;
+    }
+    const value = overrides && own.call(overrides, part.root) ? resolvePlaceholder(overrides, part) : resolvePlaceholder(facts, part);
+    rendered += value === undefined || value === null || value === '' ? EMPTY : applyFilter(value, part.filter, labels);
+  }
+  // Free text that ends a sentence itself, followed by the template's own full stop.
+  return SENTENCE_END.test(rendered) ? rendered.replace(DOUBLE_STOP, '$1') : rendered;
+}
+
+const SENTENCE_END = /[。；！？][。；]/;
+const DOUBLE_STOP = /([。；！？])[。；]/g;
 
 function applyFilter(value: unknown, filter: string | undefined, labels: Labels): string {
   if (filter === undefined) return Array.isArray(value) ? value.join('、') : String(value);

@@ -89,27 +89,31 @@ function isPerson(value: unknown): value is PersonLike {
   return value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string';
 }
 
+/** A role path split once: its steps, each a key and whether it fans out over a list. */
+type RolePath = { key: string; fan: boolean }[];
+
+function parseRolePath(source: string): RolePath {
+  return source.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), fan: part.endsWith('[]') }));
+}
+
 /** Every value a path reaches; [] segments fan out over lists. Own properties only. */
-function reach(facts: Readonly<Record<string, unknown>>, source: string): unknown[] {
-  let values: unknown[] = [];
-  const parts = source.split('.');
-  const [root, ...rest] = parts;
-  const rootKey = (root ?? '').replace(/\[\]$/, '');
-  if (!Object.prototype.hasOwnProperty.call(facts, rootKey)) return [];
-  values = [facts[rootKey]];
+function reach(facts: Readonly<Record<string, unknown>>, steps: RolePath): unknown[] {
+  const own = Object.prototype.hasOwnProperty;
+  const [root, ...rest] = steps;
+  if (!root || !own.call(facts, root.key)) return [];
+  let values: unknown[] = [facts[root.key]];
   const fan = (list: unknown[]): unknown[] => list.flatMap((value) => (Array.isArray(value) ? value : []));
-  if ((root ?? '').endsWith('[]')) values = fan(values);
-  for (const part of rest) {
-    const key = part.replace(/\[\]$/, '');
-    values = values.map((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined));
-    if (part.endsWith('[]')) values = fan(values);
+  if (root.fan) values = fan(values);
+  for (const { key, fan: fans } of rest) {
+    values = values.map((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) && own.call(value, key) ? (value as Record<string, unknown>)[key] : undefined));
+    if (fans) values = fan(values);
   }
   return values;
 }
 
 /** A rule's recipients: for each role, the people of its first path that gives anyone. */
 export function compileRecipients(notify: readonly string[], roles: RoleSources): (facts: Readonly<Record<string, unknown>>) => Recipient[] {
-  const plan = notify.map((role) => ({ role, sources: roles[role] ?? [] }));
+  const plan = notify.map((role) => ({ role, sources: (roles[role] ?? []).map(parseRolePath) }));
   return (facts) => {
     const out: Recipient[] = [];
     for (const { role, sources } of plan) {

@@ -5,6 +5,8 @@ export type SetExit = (code: number) => void;
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Bytes to stdout as they are (large outputs, already UTF-8); absent in a test's io, which gets text through out. */
+  outBytes?(bytes: Uint8Array): void;
   /** True when stderr is an interactive terminal (progress bars, colour). */
   readonly isTty: boolean;
 }
@@ -19,6 +21,7 @@ process.stdout.on('error', exitOnBrokenPipe);
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  outBytes: (bytes) => process.stdout.write(bytes),
   isTty: Boolean(process.stderr.isTTY),
 };
 

@@ -1,7 +1,7 @@
 import type { IsoDate, WorkingCalendar } from '../calendar/types.ts';
 import { DocpackError } from '../errors.ts';
 import { type Plan, planDependencyProblems, planPredecessors, planSegmentIndexByName } from '../records/semantics.ts';
-import { parseTime } from '../time.ts';
+import { OFFSET_MS, dayOf, formatDay, parseDateTime, parseTime } from '../time.ts';
 
 export type { Plan };
 export type PlanSegment = Plan['segments'][number];
@@ -34,8 +34,14 @@ export interface PlanSchedule {
   spanWorkingDays: number;
 }
 
+/** From this day on (1992-01-01) Asia/Shanghai is exactly +08:00 (no daylight saving time since 1991): plain arithmetic. */
+const FIXED_OFFSET_FROM_MS = Date.UTC(1992, 0, 1) - OFFSET_MS;
+
 /** The plan's start: the Asia/Shanghai date of plan.doneAt. */
 export function planStartDate(plan: Plan): IsoDate {
+  const ms = parseDateTime(plan.doneAt);
+  if (ms >= FIXED_OFFSET_FROM_MS) return formatDay(dayOf(ms));
+  // Earlier times through luxon's zone rules (China's 1986-1991 daylight saving time, local mean time before 1901).
   const time = parseTime(plan.doneAt);
   if (!time) {
     throw new DocpackError({ code: 'bad-value', message: `plan.doneAt: ${JSON.stringify(plan.doneAt)} is not a time`, field: 'plan.doneAt' });

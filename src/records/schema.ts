@@ -27,10 +27,25 @@ interface LimitSchema {
 
 let limitRoot: LimitSchema | undefined;
 
+/** One node of the walk: the pointer is built from the parents only when a problem needs it. */
+interface LimitNode {
+  value: unknown;
+  schema: LimitSchema;
+  parent: LimitNode | undefined;
+  key: string | number;
+}
+
+function pointerOf(node: LimitNode): string {
+  const segments: string[] = [];
+  for (let at: LimitNode | undefined = node; at?.parent !== undefined; at = at.parent) segments.push(escapePointerSegment(at.key));
+  return segments.length === 0 ? '' : `/${segments.reverse().join('/')}`;
+}
+
 /**
  * The schema's size limits (maxItems, maxLength) checked before the schema itself, in one linear walk
  * without recursion: a record with 100,000 circuits is refused for its size at once, instead of after
- * every circuit was validated. Returns the first `max` problems found.
+ * every circuit was validated. Returns the first `max` problems found. Only the parts of the record
+ * whose schema has a limit somewhere below are walked.
  */
 export function checkSizeLimits(value: unknown, max = 100): SchemaProblem[] {
   limitRoot ??= JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as LimitSchema;
@@ -40,38 +55,66 @@ export function checkSizeLimits(value: unknown, max = 100): SchemaProblem[] {
     for (let guard = 0; current?.$ref !== undefined && guard < 16; guard += 1) current = defs[current.$ref.replace('#/$defs/', '')];
     return current;
   };
+  const limited = limitedSchemas(resolve);
   const problems: SchemaProblem[] = [];
-  const stack: { value: unknown; schema: LimitSchema | undefined; pointer: string }[] = [{ value, schema: limitRoot, pointer: '' }];
+  const root = resolve(limitRoot);
+  const stack: LimitNode[] = root && limited(root) ? [{ value, schema: root, parent: undefined, key: '' }] : [];
   while (stack.length > 0 && problems.length < max) {
-    const { value: node, schema: raw, pointer } = stack.pop() as (typeof stack)[number];
-    const schema = resolve(raw);
-    if (!schema) continue;
-    if (typeof node === 'string' && schema.maxLength !== undefined && node.length > schema.maxLength) {
+    const node = stack.pop() as LimitNode;
+    const { value: item, schema } = node;
+    if (typeof item === 'string' && schema.maxLength !== undefined && item.length > schema.maxLength) {
       // String length as JSON Schema counts it (code points) only matters near the limit.
-      const length = [...node].length;
+      const length = [...item].length;
+      const pointer = pointerOf(node);
       if (length > schema.maxLength) problems.push({ code: 'out-of-range', pointer, field: pointerToField(pointer) || '(record)', message: `is ${length} characters long; at most ${schema.maxLength} allowed`, hint: 'shorten the text' });
-    } else if (Array.isArray(node)) {
-      if (schema.maxItems !== undefined && node.length > schema.maxItems) {
+    } else if (Array.isArray(item)) {
+      if (schema.maxItems !== undefined && item.length > schema.maxItems) {
+        const pointer = pointerOf(node);
         problems.push({
           code: 'out-of-range',
           pointer,
           field: pointerToField(pointer) || '(record)',
-          message: `has ${node.length} items; at most ${schema.maxItems} allowed`,
+          message: `has ${item.length} items; at most ${schema.maxItems} allowed`,
           hint: 'split the project into several records, or the list into several entries (e.g. one order per batch of circuits)',
         });
         continue; // its items are not looked at: the record is refused for its size
       }
-      for (let index = node.length - 1; index >= 0; index -= 1) stack.push({ value: node[index], schema: schema.items, pointer: `${pointer}/${index}` });
-    } else if (node !== null && typeof node === 'object' && schema.properties) {
-      const entries = Object.entries(node as Record<string, unknown>);
-      for (let index = entries.length - 1; index >= 0; index -= 1) {
-        const [key, child] = entries[index] as [string, unknown];
-        const childSchema = Object.prototype.hasOwnProperty.call(schema.properties, key) ? schema.properties[key] : undefined;
-        if (childSchema) stack.push({ value: child, schema: childSchema, pointer: `${pointer}/${escapePointerSegment(key)}` });
+      const items = resolve(schema.items);
+      if (!items || !limited(items)) continue;
+      for (let index = item.length - 1; index >= 0; index -= 1) stack.push({ value: item[index], schema: items, parent: node, key: index });
+    } else if (item !== null && typeof item === 'object' && schema.properties) {
+      const keys = Object.keys(item);
+      for (let index = keys.length - 1; index >= 0; index -= 1) {
+        const key = keys[index] as string;
+        const childSchema = Object.prototype.hasOwnProperty.call(schema.properties, key) ? resolve(schema.properties[key]) : undefined;
+        if (childSchema && limited(childSchema)) stack.push({ value: (item as Record<string, unknown>)[key], schema: childSchema, parent: node, key });
       }
     }
   }
   return problems;
+}
+
+const limitedBySchema = new WeakMap<LimitSchema, boolean>();
+
+/** Whether a (resolved) schema has a maxLength or maxItems at it or below; a schema that refers to itself counts as limited. */
+function limitedSchemas(resolve: (schema: LimitSchema | undefined) => LimitSchema | undefined): (schema: LimitSchema) => boolean {
+  const limited = (schema: LimitSchema): boolean => {
+    const known = limitedBySchema.get(schema);
+    if (known !== undefined) return known;
+    limitedBySchema.set(schema, true); // while it is being looked at (a cycle): walk, to be safe
+    const items = resolve(schema.items);
+    const result =
+      schema.maxLength !== undefined ||
+      schema.maxItems !== undefined ||
+      (items !== undefined && limited(items)) ||
+      Object.values(schema.properties ?? {}).some((child) => {
+        const resolved = resolve(child);
+        return resolved !== undefined && limited(resolved);
+      });
+    limitedBySchema.set(schema, result);
+    return result;
+  };
+  return limited;
 }
 
 /** A schema problem before a source position is attached: `key` marks problems about a member name. */

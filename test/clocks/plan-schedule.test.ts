@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../src/calendar/calendar.ts';
 import type { WorkingCalendar } from '../../src/calendar/types.ts';
-import { type Plan, schedulePlan } from '../../src/clocks/plan-schedule.ts';
+import { type Plan, planStartDate, schedulePlan } from '../../src/clocks/plan-schedule.ts';
+import { parseTime } from '../../src/time.ts';
+import { runs } from '../support/runs.ts';
 import { DocpackError } from '../../src/errors.ts';
 import { checkSemantics } from '../../src/records/semantics.ts';
 import { makeOrder, makeRecord } from './records.ts';
@@ -145,6 +147,27 @@ describe('schedulePlan', () => {
         const chained = schedulePlan({ doneAt, segments: segments.map(({ name, workingDays }) => ({ name, workingDays })) }, calendar);
         expect(schedule.end! <= chained.end!).toBe(true);
       }),
+    );
+  });
+});
+
+describe('planStartDate', () => {
+  // Epoch arithmetic from 1992 on, luxon's Asia/Shanghai rules before (1986-1991 daylight saving time, local mean time).
+  const byLuxon = (doneAt: string): string => parseTime(doneAt)?.toISODate() ?? '';
+
+  it('gives the Asia/Shanghai date of plan.doneAt as luxon does, around midnight, offsets and the DST years', () => {
+    const times = ['2026-09-29T23:59:59+08:00', '2026-09-29T16:30:00Z', '2026-09-29T15:59:59.999Z', '2026-09-29T23:30:00-05:00', '2026-09-30T00:00:00', '1991-07-01T23:30:00+08:00', '1991-07-01T23:30:00', '1950-01-01T23:58:00+08:00', '1992-01-01T00:00:00+08:00', '1991-12-31T23:59:59'];
+    for (const doneAt of times) expect(planStartDate({ doneAt, segments: [] }), doneAt).toBe(byLuxon(doneAt));
+  });
+
+  it('agrees with luxon on any time from 1900 to 2100', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 2), max: Date.UTC(2100, 0, 1) }), fc.constantFrom('Z', '+08:00', '-03:30', ''), (ms, offset) => {
+        const shift = offset === '' || offset === '+08:00' ? 8 * 3_600_000 : offset === 'Z' ? 0 : -(3 * 3_600_000 + 30 * 60_000);
+        const doneAt = `${new Date(ms + shift).toISOString().slice(0, 19)}${offset}`;
+        expect(planStartDate({ doneAt, segments: [] })).toBe(byLuxon(doneAt));
+      }),
+      { numRuns: runs(5000, 1000) },
     );
   });
 });

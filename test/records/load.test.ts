@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRecordText, loadRecords } from '../../src/records/load.ts';
+import { SIZES_FIRST_FROM, checkRecordText, loadRecords } from '../../src/records/load.ts';
 import { scanStructure } from '../../src/records/json-text.ts';
 
 const base = readFileSync('fixtures/invalid/bad-enum.json', 'utf8').replace('"presale"', '"in-sale"');
@@ -186,6 +186,19 @@ describe('inputs that are not regular files, and huge bad files', () => {
     const problems = checkRecordText('x.json', JSON.stringify(record)).problems;
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'out-of-range', field: 'orders[0].circuits', message: 'has 10001 items; at most 10000 allowed', line: 1 });
+  });
+
+  it('gives a small record over a limit the size problem alone, as a large one (validated first, its sizes looked at when it fails)', () => {
+    const record = JSON.parse(base) as { name: string; phase: string };
+    record.name = '长'.repeat(501);
+    record.phase = 'presale';
+    const small = checkRecordText('x.json', JSON.stringify(record, null, 2));
+    expect(small.problems).toMatchObject([{ code: 'out-of-range', field: 'name', message: 'is 501 characters long; at most 500 allowed', line: 5 }]);
+    // Padded past SIZES_FIRST_FROM with spaces: the sizes are checked before the schema, with the same result.
+    const large = checkRecordText('x.json', JSON.stringify(record, null, 2).replace('{', `{${' '.repeat(SIZES_FIRST_FROM)}`));
+    expect(large.problems).toEqual(small.problems);
+    record.name = '长'.repeat(500);
+    expect(checkRecordText('x.json', JSON.stringify(record, null, 2)).problems.map((problem) => problem.code)).toEqual(['bad-enum']);
   });
 
   it('lists the first 100 problems of a file and says how many more there are', () => {

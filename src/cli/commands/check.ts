@@ -1,17 +1,18 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { didYouMean } from '../../records/schema-paths.ts';
-import { compileRules } from '../../alerts/evaluate.ts';
-import { checkRecord, sortFindings } from '../../alerts/pipeline.ts';
-import type { Finding } from '../../alerts/types.ts';
 import { formatProblem, type Problem } from '../../errors.ts';
-import { loadRecordFile, scanRecords } from '../../records/load.ts';
-import { calendarHorizonWarnings, emptyTally, tallyFindings, tallyReaches, type FindingTally } from '../../pack/summary.ts';
-import { label, loadLabels, type Labels } from '../../labels.ts';
+import { expandInputs, markDuplicateIds } from '../../records/load.ts';
+import { calendarHorizonWarnings, mergeTallies, tallyReaches, type FindingTally } from '../../pack/summary.ts';
 import { formatTime } from '../../time.ts';
+import { checkContextOf, checkFile, type CheckFormat, type CheckSetup, type CheckTask, type FileCheck } from '../check-files.ts';
+import { OutputSpill, type SpilledPiece } from '../spill.ts';
 import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarProvisional, withRuleDirs } from '../context.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
+
+export { formatFinding } from '../check-files.ts';
 
 interface CheckOptions {
   asOf?: string;
@@ -22,6 +23,7 @@ interface CheckOptions {
   calendarDir?: string;
   calendarProvisional?: boolean;
   rule?: string[];
+  concurrency?: string;
 }
 
 export function failOnOption(text: string | undefined): 'warning' | 'escalation' | undefined {
@@ -29,6 +31,11 @@ export function failOnOption(text: string | undefined): 'warning' | 'escalation'
   if (text !== 'warning' && text !== 'escalation') throw new UsageError(`--fail-on "${text}": use warning or escalation`);
   return text;
 }
+
+/** From this many record files up, check runs on every core by default (a worker takes ~0.3 s to start). */
+export const CHECK_WORKERS_FROM = 1000;
+/** Files per worker task: enough to make the messages' cost small, few enough to keep the workers even. */
+const BATCH = 16;
 
 export function registerCheck(program: Command, io: CliIo, setExit: SetExit): void {
   withCalendarProvisional(withRuleDirs(
@@ -39,66 +46,135 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--as-of <time>', 'the moment to check at, e.g. 2026-11-25T09:00:00+08:00 (default: now, Asia/Shanghai)')
       .option('--json', 'print findings and problems as JSON')
       .option('--fail-on <type>', 'exit 1 when an open finding reaches this type: warning or escalation')
-      .option('--rule <id...>', 'only these rules'),
+      .option('--rule <id...>', 'only these rules')
+      .option('--concurrency <n>', `worker threads checking records (default: the number of cores from ${CHECK_WORKERS_FROM} records up; 1 = no workers)`),
   ))
     .action(async (inputs: string[], options: CheckOptions) => {
       const failOn = failOnOption(options.failOn);
       const asOf = asOfOption(options.asOf);
-      const context = loadCheckContext(asOf, { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) });
+      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) throw new UsageError(`--concurrency "${options.concurrency}": write a whole number from 1 to 64`);
+      const setup: CheckSetup = { asOfMs: asOf.toMillis(), rules: { rulesDir: options.rules, deadlinesDir: options.deadlines, calendarDir: options.calendarDir, calendarProvisional: calendarProvisionalOption(options.calendarProvisional) } };
+      let context = loadCheckContext(asOf, setup.rules);
       if (options.rule) {
         const known = new Set(context.ruleSet.rules.map((entry) => entry.rule.id));
         const unknown = options.rule.filter((id) => !known.has(id));
         if (unknown.length > 0) throw new UsageError(`unknown rule ${unknown.map((id) => { const near = didYouMean(id, [...known]); return near ? `${id} (did you mean ${near}?)` : id; }).join(', ')}; run docpack rules list`);
-        const keep = new Set(options.rule);
-        context.ruleSet = compileRules(context.ruleSet.rules.filter((entry) => keep.has(entry.rule.id)).map((entry) => entry.rule), context.ruleSet.roles);
+        setup.ruleIds = [...options.rule];
+        context = checkContextOf(setup);
       }
-      // Records are checked once up front, then read and checked one at a time in project order:
-      // findings sort by project first, so each record's findings can be printed as they come.
-      const scanned = await scanRecords(inputs);
-      const valid = scanned.files.filter((file) => file.valid && file.id !== undefined).sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
-      const problems: Problem[] = [...scanned.problems];
-      const findings: Finding[] = [];
-      const tally = emptyTally();
-      let total = 0;
-      let records = 0;
-      for (const file of valid) {
-        const record = loadRecordFile(file.file).record;
-        if (!record) continue;
-        records += 1;
-        const result = checkRecord(record, context);
-        problems.push(...result.problems.map((problem) => ({ ...problem, file: problem.file ?? file.file })));
-        const sorted = sortFindings(result.findings);
-        tallyFindings(sorted, tally, 0);
-        total += sorted.length;
-        if (options.json) findings.push(...sorted);
-        else for (const finding of sorted) io.out(formatFinding(finding));
+      const format: CheckFormat = options.json ? 'json' : 'text';
+      const { files, problems: inputProblems } = await expandInputs(inputs);
+      // Each file is read and checked once, in file order (on worker threads for many files); its findings,
+      // already formatted, wait in a spill (memory, then a temporary file) until every file is known: findings
+      // print by project id, and a later file with the same id makes both invalid.
+      const spill = new OutputSpill();
+      try {
+        const outcomes: (FileCheck & { piece?: SpilledPiece })[] = new Array(files.length);
+        const keep = (index: number, result: FileCheck): void => {
+          const kept: FileCheck & { piece?: SpilledPiece } = result;
+          if (result.checked) {
+            kept.piece = spill.add(result.checked.output);
+            result.checked.output = new Uint8Array(0);
+          }
+          outcomes[index] = kept;
+        };
+        const threads = Math.max(1, Math.min(concurrency ?? (files.length >= CHECK_WORKERS_FROM ? os.availableParallelism() : 1), Math.ceil(files.length / BATCH)));
+        if (threads === 1) files.forEach((file, index) => keep(index, checkFile(file, context, format)));
+        else await checkOnWorkers(files, { setup, format, load: {} }, threads, keep, (file) => checkFile(file, context, format), io);
+        await markDuplicateIds(outcomes);
+        const problems: Problem[] = [...inputProblems, ...outcomes.flatMap((outcome) => outcome.problems)];
+        const valid = outcomes.filter((outcome) => outcome.valid && outcome.id !== undefined && outcome.checked).sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+        const tallies: FindingTally[] = [];
+        let total = 0;
+        for (const outcome of valid) {
+          const checked = outcome.checked as NonNullable<FileCheck['checked']>;
+          problems.push(...checked.problems);
+          tallies.push(checked.tally);
+          total += checked.findings;
+        }
+        const tally = mergeTallies(tallies, 0);
+        problems.push(...calendarHorizonWarnings({ calendar: context.calendar, asOfMs: context.asOfMs, tally, problems }));
+        const pieces = valid.map((outcome) => outcome.piece as SpilledPiece).filter((piece) => piece.length > 0);
+        const out = outputOf(io, format);
+        if (format === 'json') {
+          out.write(`{\n  "asOf": ${JSON.stringify(formatTime(asOf))},\n  "findings": [${pieces.length > 0 ? '\n' : ''}`);
+          pieces.forEach((piece, index) => {
+            if (index > 0) out.write(',\n');
+            out.write(spill.read(piece));
+          });
+          out.write(`${pieces.length > 0 ? '\n  ' : ''}],\n  "problems": ${JSON.stringify(problems, null, 2).replaceAll('\n', '\n  ')}\n}\n`);
+          out.end();
+        } else {
+          for (const piece of pieces) out.write(spill.read(piece));
+          out.end();
+          for (const problem of problems) io.err(formatProblem(problem));
+          io.out(summaryLine(total, tally, valid.length, files.length - valid.length));
+        }
+        if (problems.some((problem) => problem.severity === 'error')) setExit(ExitCode.invalidInput);
+        if (tallyReaches(tally, failOn)) setExit(ExitCode.findings);
+      } finally {
+        spill.close();
       }
-      problems.push(...calendarHorizonWarnings({ calendar: context.calendar, asOfMs: context.asOfMs, tally, problems }));
-      if (options.json) {
-        io.out(JSON.stringify({ asOf: formatTime(asOf), findings, problems }, null, 2));
-      } else {
-        for (const problem of problems) io.err(formatProblem(problem));
-        io.out(summaryLine(total, tally, records, scanned.files.length - records));
-      }
-      if (problems.some((problem) => problem.severity === 'error')) setExit(ExitCode.invalidInput);
-      if (tallyReaches(tally, failOn)) setExit(ExitCode.findings);
     });
 }
 
-let defaultLabels: Labels | undefined;
+/**
+ * Checks the files on a pool of worker threads, in batches; `keep` gets each file's result with its
+ * index, in whatever order the batches finish. A batch whose worker fails is checked on this thread
+ * instead, and the run says so.
+ */
+async function checkOnWorkers(files: readonly string[], task: Omit<CheckTask, 'files'>, threads: number, keep: (index: number, result: FileCheck) => void, onMainThread: (file: string) => FileCheck, io: CliIo): Promise<void> {
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina<CheckTask, FileCheck[]>({
+    // Compiled (dist/cli/commands/check.js), workers load the compiled entry; from the sources, the tsx one.
+    filename: new URL(import.meta.url.endsWith('.ts') ? '../check-worker.mjs' : '../check-worker.js', import.meta.url).href,
+    maxThreads: threads,
+    minThreads: threads,
+    idleTimeout: 1000,
+  });
+  let noticed = false;
+  try {
+    const batches: number[] = [];
+    for (let start = 0; start < files.length; start += BATCH) batches.push(start);
+    await Promise.all(
+      batches.map(async (start) => {
+        const batch = files.slice(start, start + BATCH);
+        let results: FileCheck[];
+        try {
+          results = await pool.run({ ...task, files: batch });
+        } catch (error) {
+          if (!noticed) io.err(`docpack: a worker thread failed (${(error as Error | undefined)?.message ?? String(error)}); checking its records on the main thread`);
+          noticed = true;
+          results = batch.map(onMainThread);
+        }
+        results.forEach((result, offset) => keep(start + offset, result));
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
 
-/** A finding for people; level names come from the "level" group of templates/labels.json. */
-export function formatFinding(finding: Finding, labels: Labels = (defaultLabels ??= loadLabels())): string {
-  const state = finding.closedAt ? ` closed ${finding.closedAt.slice(0, 16).replace('T', ' ')}` : '';
-  const due = finding.due ? ` due ${finding.due.slice(0, 16).replace('T', ' ')}` : '';
-  const path = finding.escalation.length > 0 ? ` (${['local', ...finding.escalation.map((step) => step.level)].map((level) => label(labels, 'level', level)).join('→')})` : '';
-  return [
-    `${finding.project} ${finding.subject.label}  ${finding.ruleId}  ${finding.type}/${finding.level}${path} ${finding.severity}${due}${state}  [${finding.id}]`,
-    `    ${finding.message}`,
-    finding.recipients.length > 0 ? `    notify: ${finding.recipients.map((recipient) => `${recipient.name}（${recipient.role}）`).join('、')}` : '',
-  ]
-    .filter(Boolean)
-    .join('\n');
+/** Where the output goes: bytes straight to stdout, or (a test's io) text in the pieces io.out gets. */
+function outputOf(io: CliIo, format: CheckFormat): { write(piece: string | Uint8Array): void; end(): void } {
+  if (io.outBytes) {
+    const write = io.outBytes.bind(io);
+    return { write: (piece) => write(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece), end: () => undefined };
+  }
+  // io.out adds a newline to a piece that lacks one: JSON goes as one piece, text one record at a time.
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    write: (piece) => {
+      const part = typeof piece === 'string' ? piece : decoder.decode(piece);
+      if (format === 'json') text += part;
+      else if (part.length > 0) io.out(part.replace(/\n$/, ''));
+    },
+    end: () => {
+      if (format === 'json') io.out(text.replace(/\n$/, ''));
+    },
+  };
 }
 
 function summaryLine(total: number, tally: FindingTally, valid: number, invalid: number): string {
