@@ -516,12 +516,7 @@ export function runGitlabPipeline(file: string, options: GitlabRunOptions): JobR
   for (const key of ['default', 'include', 'workflow']) if (key in document) throw new Error(`${file}: ${key} is not emulated`);
   const stages = (document.stages as string[] | undefined) ?? ['build', 'test', 'deploy'];
   const jobs = Object.fromEntries(Object.entries(document).filter(([key]) => !GITLAB_KEYS.has(key))) as Record<string, GitlabJob>;
-  const pipelineVars: Record<string, string> = { CI: 'true', GITLAB_CI: 'true', CI_PIPELINE_ID: '4242', CI_PIPELINE_CREATED_AT: options.createdAt };
-  for (const [key, raw] of Object.entries((document.variables ?? {}) as Record<string, unknown>)) {
-    const value = raw !== null && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
-    pipelineVars[key] = expand(String(value ?? ''), pipelineVars);
-  }
-  Object.assign(pipelineVars, options.variables);
+  const pipelineVars = pipelineVariables(document, options);
   const runs: JobRun[] = [];
   const results = new Map<string, JobRun[]>();
   for (const stage of stages) {
@@ -551,6 +546,35 @@ export function runGitlabPipeline(file: string, options: GitlabRunOptions): JobR
     }
   }
   return runs;
+}
+
+/** The variables every job of a pipeline starts with: the CI's, the file's, then those given to the run. */
+function pipelineVariables(document: Record<string, unknown>, options: Pick<GitlabRunOptions, 'variables' | 'createdAt'>): Record<string, string> {
+  const pipelineVars: Record<string, string> = { CI: 'true', GITLAB_CI: 'true', CI_PIPELINE_ID: '4242', CI_PIPELINE_CREATED_AT: options.createdAt };
+  for (const [key, raw] of Object.entries((document.variables ?? {}) as Record<string, unknown>)) {
+    const value = raw !== null && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
+    pipelineVars[key] = expand(String(value ?? ''), pipelineVars);
+  }
+  return Object.assign(pipelineVars, options.variables);
+}
+
+/**
+ * Fills the cache a GitLab job restores (its `cache:` key) with `from` at `entry`, one of the job's cache
+ * paths, as an earlier pipeline would have left it: the tests install the package once, in a GitHub job,
+ * and share it. Returns the cache key.
+ */
+export function seedGitlabCache(file: string, jobName: string, options: Pick<GitlabRunOptions, 'variables' | 'createdAt' | 'store'>, entry: string, from: string): string {
+  const document = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const jobs = Object.fromEntries(Object.entries(document).filter(([key]) => !GITLAB_KEYS.has(key))) as Record<string, GitlabJob>;
+  const job = resolveExtends(jobName, jobs);
+  const vars = pipelineVariables(document, options);
+  for (const [key, raw] of Object.entries(job.variables ?? {})) vars[key] = expand(String(raw), vars);
+  if (!job.cache) throw new Error(`${file}: job ${jobName} has no cache`);
+  const key = expand(job.cache.key ?? 'default', vars);
+  const paths = (job.cache.paths ?? []).map((candidate) => expand(candidate, vars).replace(/\/$/, ''));
+  if (!paths.includes(entry.replace(/\/$/, ''))) throw new Error(`${file}: job ${jobName} caches ${paths.join(', ')}, not ${entry}`);
+  linkTree(from, path.join(options.store.caches, `gitlab-${key}`, entry));
+  return key;
 }
 
 function runGitlabJob(label: string, job: GitlabJob, vars: Record<string, string>, upstream: JobRun[], options: GitlabRunOptions): JobRun {
