@@ -119,9 +119,9 @@ describe('the package', () => {
 
 describe('examples/ci/weekly-report.yml in a records repository', () => {
   let runs: JobRun[];
-  beforeAll(() => {
+  beforeAll(async () => {
     store.artifacts = path.join(work, 'artifacts-weekly');
-    runs = runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository, inputs: { week: WEEK }, store, workDir: path.join(work, 'weekly') });
+    runs = await runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository, inputs: { week: WEEK }, store, workDir: path.join(work, 'weekly') });
   }, 600_000);
 
   it('installs the pinned package without engine warnings and runs it from .docpack, never from the registry', () => {
@@ -148,13 +148,13 @@ describe('examples/ci/weekly-report.yml in a records repository', () => {
     expect(result.exitCode).toBe(2);
   });
 
-  it('is green for a repository whose records are valid and have no open escalation', () => {
+  it('is green for a repository whose records are valid and have no open escalation', async () => {
     // Four fixture projects whose open findings are warnings only: FAIL_ON (escalation) is not reached.
     const green = path.join(work, 'green-repo');
     mkdirSync(path.join(green, 'records'), { recursive: true });
     for (const id of ['P2026-GOV-001', 'P2026-EDU-008', 'P2026-DONE-014', 'P2026-LOST-015']) copyFileSync(path.join(repository, 'records', `${id}.json`), path.join(green, 'records', `${id}.json`));
     cpSync(path.join(repository, 'tools'), path.join(green, 'tools'), { recursive: true });
-    const runs = runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository: green, inputs: { week: WEEK }, store: { ...store, artifacts: path.join(work, 'artifacts-green') }, workDir: path.join(work, 'green') });
+    const runs = await runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository: green, inputs: { week: WEEK }, store: { ...store, artifacts: path.join(work, 'artifacts-green') }, workDir: path.join(work, 'green') });
     expect(runs.map((run) => run.result), failures(runs)).toEqual(['success']);
     expect(step(runs[0], 'Restore docpack').stdout).toMatch(/^cache hit/);
     expect(step(runs[0], 'Fail on invalid records or findings')).toMatchObject({ outcome: 'success', status: 0 });
@@ -196,9 +196,9 @@ describe('the sharded examples: merged pack identical to an unsharded build', ()
     expect(Object.keys(reference)).toContain('summary.md');
   }, 600_000);
 
-  it('examples/ci/sharded-build.yml: the matrix comes from SHARDS, the merge job writes the summary and the pack, then fails', () => {
+  it('examples/ci/sharded-build.yml: the matrix comes from SHARDS, the merge job writes the summary and the pack, then fails', async () => {
     store.artifacts = path.join(work, 'artifacts-sharded');
-    const runs = runGithubWorkflow(path.join(examples, 'sharded-build.yml'), { repository, inputs: { as_of: AS_OF }, store, workDir: path.join(work, 'sharded') });
+    const runs = await runGithubWorkflow(path.join(examples, 'sharded-build.yml'), { repository, inputs: { as_of: AS_OF }, store, workDir: path.join(work, 'sharded') });
     const shards = runs.filter((run) => run.name.startsWith('shard ('));
     expect(shards.map((run) => run.name)).toEqual(['shard (1)', 'shard (2)', 'shard (3)', 'shard (4)']);
     expect(shards.map((run) => run.result), failures(runs)).toEqual(['success', 'success', 'success', 'success']);
@@ -214,7 +214,7 @@ describe('the sharded examples: merged pack identical to an unsharded build', ()
     expect(merge?.summary).toContain(`records/${INVALID}`);
   }, 600_000);
 
-  it('examples/ci/gitlab-ci.yml: parallel jobs map CI_NODE_INDEX/CI_NODE_TOTAL to --shard, the merge job prints the summary, keeps the pack, then fails', () => {
+  it('examples/ci/gitlab-ci.yml: parallel jobs map CI_NODE_INDEX/CI_NODE_TOTAL to --shard, the merge job prints the summary, keeps the pack, then fails', async () => {
     store.artifacts = path.join(work, 'artifacts-gitlab');
     // The package installed once for the file: the GitHub weekly job's .docpack/, in the cache GitLab's jobs
     // restore (as a pipeline's earlier run leaves it). The install lines that did not run here are the ones
@@ -229,7 +229,7 @@ describe('the sharded examples: merged pack identical to an unsharded build', ()
     const options = { repository, variables: {}, createdAt: '2026-11-25T01:00:00Z', store, workDir: path.join(work, 'gitlab') };
     seedGitlabCache(path.join(examples, 'gitlab-ci.yml'), 'shard', options, '.docpack', path.join(work, 'weekly/weekly/workspace/.docpack'));
     // No AS_OF given: the slices take the pipeline's creation time (01:00 UTC is 09:00 in Asia/Shanghai).
-    const runs = runGitlabPipeline(path.join(examples, 'gitlab-ci.yml'), options);
+    const runs = await runGitlabPipeline(path.join(examples, 'gitlab-ci.yml'), options);
     expect(runs.map((run) => `${run.name}: ${run.result}`), failures(runs)).toEqual(['shard 1/4: success', 'shard 2/4: success', 'shard 3/4: success', 'shard 4/4: success', 'merge: failure']);
     const merge = runs.at(-1);
     expect(merge?.steps[0]?.status).toBe(2);
