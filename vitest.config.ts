@@ -8,6 +8,11 @@ import { defineConfig } from 'vitest/config';
 // (test/shipped.ts). Set here too, so that the global set-up (the office pack) reads the same copy.
 const pinned = fileURLToPath(new URL('./test/pinned', import.meta.url));
 process.env.DOCPACK_DATA = pinned;
+// The sources validate with the build's generated validators (dist/validators/, kept as new as src/ and the
+// schemas by test/setup/dist.ts) instead of compiling every schema with Ajv in every test file, about a CPU
+// second a file; test/validators.test.ts checks that both give the same verdicts and errors.
+const validators = fileURLToPath(new URL('./dist/validators', import.meta.url));
+process.env.DOCPACK_VALIDATORS_DIR = validators;
 
 export default defineConfig({
   test: {
@@ -15,7 +20,7 @@ export default defineConfig({
     // dist/ fresh for the tests that run the CLI as a process; the office round trip started in the background.
     globalSetup: ['test/setup/dist.ts', 'test/office/setup.ts'],
     setupFiles: ['test/setup/fast-check.ts'],
-    env: { DOCPACK_DATA: pinned },
+    env: { DOCPACK_DATA: pinned, DOCPACK_VALIDATORS_DIR: validators },
     reporters: ['default', './test/setup/skips-reporter.ts'],
     // Vitest's default is one file at a time on 2 cores; much of the suite waits on child processes
     // (the CLI, npm, soffice), so two files at a time use both cores.
