@@ -25,6 +25,11 @@ export default defineConfig({
     // Vitest's default is one file at a time on 2 cores; much of the suite waits on child processes
     // (the CLI, npm, soffice), so two files at a time use both cores.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker keeps its modules from one test file to the next instead of starting a fresh process and
+    // importing src/, ExcelJS, docx... again for each of the ~70 files (a third of the suite's CPU time).
+    // Test files restore what they change (environment, cwd, limits); one that must import the code under
+    // test afresh (test/pack/output.test.ts wraps node:fs) calls vi.resetModules() first.
+    isolate: false,
     // Budgets for a loaded 2-core machine; the slow end-to-end tests give their own.
     testTimeout: 120_000,
     hookTimeout: 300_000,
