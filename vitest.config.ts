@@ -8,6 +8,11 @@ import { defineConfig } from 'vitest/config';
 // (test/shipped.ts). Set here too, so that the global set-up (the office pack) reads the same copy.
 const pinned = fileURLToPath(new URL('./test/pinned', import.meta.url));
 process.env.DOCPACK_DATA = pinned;
+// The sources validate with the build's generated validators (dist/validators/, kept as new as src/ and the
+// schemas by test/setup/dist.ts) instead of compiling every schema with Ajv in every test file, about a CPU
+// second a file; test/validators.test.ts checks that both give the same verdicts and errors.
+const validators = fileURLToPath(new URL('./dist/validators', import.meta.url));
+process.env.DOCPACK_VALIDATORS_DIR = validators;
 
 export default defineConfig({
   test: {
@@ -15,11 +20,16 @@ export default defineConfig({
     // dist/ fresh for the tests that run the CLI as a process; the office round trip started in the background.
     globalSetup: ['test/setup/dist.ts', 'test/office/setup.ts'],
     setupFiles: ['test/setup/fast-check.ts'],
-    env: { DOCPACK_DATA: pinned },
+    env: { DOCPACK_DATA: pinned, DOCPACK_VALIDATORS_DIR: validators },
     reporters: ['default', './test/setup/skips-reporter.ts'],
     // Vitest's default is one file at a time on 2 cores; much of the suite waits on child processes
     // (the CLI, npm, soffice), so two files at a time use both cores.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker keeps its modules from one test file to the next instead of starting a fresh process and
+    // importing src/, ExcelJS, docx... again for each of the ~70 files (a third of the suite's CPU time).
+    // Test files restore what they change (environment, cwd, limits); one that must import the code under
+    // test afresh (test/pack/output.test.ts wraps node:fs) calls vi.resetModules() first.
+    isolate: false,
     // Budgets for a loaded 2-core machine; the slow end-to-end tests give their own.
     testTimeout: 120_000,
     hookTimeout: 300_000,

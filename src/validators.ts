@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { packageFile } from './package-files.ts';
 import { isIsoDate, isLocalDateTime } from './time.ts';
@@ -69,6 +69,13 @@ export function schemaText(name: SchemaName): string {
 /** Whether this module runs compiled (dist/validators.js) rather than from the sources. */
 const compiled = import.meta.url.endsWith('.js');
 
+/**
+ * Where the generated validators are: beside this module when compiled; from the sources, only where
+ * DOCPACK_VALIDATORS_DIR names a build's dist/validators/ (the test suite, whose set-up keeps dist/ fresh:
+ * the generated code gives Ajv's verdicts and errors, test/validators.test.ts).
+ */
+const generatedDir = compiled ? new URL('validators/', import.meta.url) : process.env.DOCPACK_VALIDATORS_DIR ? pathToFileURL(`${process.env.DOCPACK_VALIDATORS_DIR}/`) : undefined;
+
 /** What a generated dist/validators/<name>.cjs exports. */
 export interface GeneratedValidator {
   digest: string;
@@ -82,15 +89,15 @@ export function schemaValidator<T = unknown>(name: SchemaName): ValidateFunction
   let validate = validators.get(name);
   if (!validate) {
     const text = schemaText(name);
-    validate = compiled ? precompiled(name, text) : undefined;
+    validate = generatedDir ? precompiled(name, text, generatedDir) : undefined;
     validate ??= createAjv().compile(JSON.parse(text) as object);
     validators.set(name, validate);
   }
   return validate as ValidateFunction<T>;
 }
 
-function precompiled(name: SchemaName, text: string): ValidateFunction | undefined {
-  const file = fileURLToPath(new URL(`validators/${name}.cjs`, import.meta.url));
+function precompiled(name: SchemaName, text: string, dir: URL): ValidateFunction | undefined {
+  const file = fileURLToPath(new URL(`${name}.cjs`, dir));
   const generated = existsSync(file) ? (require(file) as GeneratedValidator) : undefined;
   const why = !generated ? 'the build has no compiled validator for it' : generated.digest !== schemaDigest(text) ? 'it changed after the last build' : undefined;
   if (generated && why === undefined) return generated.create(FORMATS);

@@ -4,7 +4,7 @@
 // CI_NODE_INDEX / CI_NODE_TOTAL...), and the few actions the examples use (checkout, setup-node, cache,
 // upload and download artifacts) emulated. Anything else in a file (an unknown action, expression function
 // or keyword value) throws, so an example cannot pass by using what this runner ignores.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -63,11 +63,20 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** Runs a bash script in `cwd`; GitHub's default shell is `bash -e`, GitLab's `set -eo pipefail`. */
-function bash(script: string, cwd: string, env: Record<string, string>, flags: string[]): { status: number; stdout: string; stderr: string } {
-  const run = spawnSync('bash', ['--noprofile', '--norc', ...flags, '-c', script], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.error) throw run.error;
-  return { status: run.status ?? 1, stdout: run.stdout, stderr: run.stderr };
+/**
+ * Runs a bash script in `cwd`; GitHub's default shell is `bash -e`, GitLab's `set -eo pipefail`. Not
+ * waited for synchronously: the jobs of a matrix (GitHub) or of `parallel:` (GitLab) run side by side.
+ */
+function bash(script: string, cwd: string, env: Record<string, string>, flags: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', ...flags, '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+  });
 }
 
 /**
@@ -290,8 +299,8 @@ export interface GithubRunOptions {
   workDir: string;
 }
 
-/** Runs a GitHub Actions workflow file's jobs in dependency order (a matrix job once per value). */
-export function runGithubWorkflow(file: string, options: GithubRunOptions): JobRun[] {
+/** Runs a GitHub Actions workflow file's jobs in dependency order (a matrix job once per value, side by side). */
+export async function runGithubWorkflow(file: string, options: GithubRunOptions): Promise<JobRun[]> {
   const workflow = parse(readFileSync(file, 'utf8')) as { env?: Record<string, unknown>; jobs: Record<string, GithubJob> };
   const runs: JobRun[] = [];
   const needsContext: Record<string, { result: string; outputs: Record<string, string> }> = {};
@@ -317,13 +326,14 @@ export function runGithubWorkflow(file: string, options: GithubRunOptions): JobR
       if (!Array.isArray(values)) throw new Error(`${file}: matrix.${key} is not a list: ${JSON.stringify(values)}`);
       combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [key]: value })));
     }
-    const results: JobRun[] = [];
     const skipped = needs.some((need) => needsContext[need]?.result !== 'success');
-    for (const matrix of combos) {
-      const label = Object.keys(matrix).length > 0 ? `${jobName} (${Object.values(matrix).join(', ')})` : jobName;
-      const run = skipped ? { name: label, result: 'skipped' as const, steps: [], summary: '', workspace: '', outputs: {} } : runGithubJob(label, job, workflow.env ?? {}, { ...baseContexts, matrix }, options);
-      results.push(run);
-    }
+    // Results in matrix order, whichever job ends first.
+    const results: JobRun[] = await Promise.all(
+      combos.map((matrix) => {
+        const label = Object.keys(matrix).length > 0 ? `${jobName} (${Object.values(matrix).join(', ')})` : jobName;
+        return skipped ? { name: label, result: 'skipped' as const, steps: [], summary: '', workspace: '', outputs: {} } : runGithubJob(label, job, workflow.env ?? {}, { ...baseContexts, matrix }, options);
+      }),
+    );
     runs.push(...results);
     needsContext[jobName] = {
       result: results.every((run) => run.result === 'success') ? 'success' : results.some((run) => run.result === 'failure') ? 'failure' : 'skipped',
@@ -333,7 +343,7 @@ export function runGithubWorkflow(file: string, options: GithubRunOptions): JobR
   return runs;
 }
 
-function runGithubJob(label: string, job: GithubJob, workflowEnv: Record<string, unknown>, contexts: Context, options: GithubRunOptions): JobRun {
+async function runGithubJob(label: string, job: GithubJob, workflowEnv: Record<string, unknown>, contexts: Context, options: GithubRunOptions): Promise<JobRun> {
   const root = path.join(options.workDir, label.replace(/[^A-Za-z0-9-]+/g, '_'));
   const workspace = path.join(root, 'workspace');
   const temp = path.join(root, 'temp');
@@ -354,13 +364,13 @@ function runGithubJob(label: string, job: GithubJob, workflowEnv: Record<string,
   const paths: string[] = [];
   const steps: StepRun[] = [];
   let summary = '';
-  job.steps.forEach((step, index) => {
+  for (const [index, step] of job.steps.entries()) {
     const name = step.name ?? step.uses ?? step.run?.split('\n')[0] ?? `step ${index + 1}`;
     const condition = step.if === undefined ? 'success()' : step.if.replace(/^\$\{\{(.*)\}\}$/s, '$1');
     if (!truthy(evaluate(condition, scope))) {
       steps.push({ name, outcome: 'skipped', stdout: '', stderr: '' });
       if (step.id) stepsContext[step.id] = { outputs: {}, outcome: 'skipped' };
-      return;
+      continue;
     }
     const stepEnv = { ...env, ...textMap(step.env, scope) };
     const files = { GITHUB_ENV: path.join(temp, `env-${index}`), GITHUB_OUTPUT: path.join(temp, `output-${index}`), GITHUB_PATH: path.join(temp, `path-${index}`), GITHUB_STEP_SUMMARY: path.join(temp, `summary-${index}`) };
@@ -372,7 +382,7 @@ function runGithubJob(label: string, job: GithubJob, workflowEnv: Record<string,
       const script = asText(interpolate(step.run, scope));
       const processEnv: Record<string, string> = { ...baseEnv(home), ...stepEnv, ...files, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp, RUNNER_OS: 'Linux' };
       processEnv.PATH = [...paths, processEnv.PATH ?? ''].join(':');
-      const shell = bash(script, workspace, processEnv, ['-e']);
+      const shell = await bash(script, workspace, processEnv, ['-e']);
       result = { name, outcome: shell.status === 0 ? 'success' : 'failure', status: shell.status, stdout: shell.stdout, stderr: shell.stderr };
       outputs = readKeyValues(files.GITHUB_OUTPUT);
     } else if (step.uses !== undefined) {
@@ -391,7 +401,7 @@ function runGithubJob(label: string, job: GithubJob, workflowEnv: Record<string,
     if (result.outcome === 'failure') scope.failed = true;
     if (step.id) stepsContext[step.id] = { outputs, outcome: result.outcome };
     steps.push(result);
-  });
+  }
   const outputs = textMap(job.outputs, scope);
   return { name: label, result: scope.failed ? 'failure' : 'success', steps, summary, workspace, outputs };
 }
@@ -510,18 +520,13 @@ export interface GitlabRunOptions {
 
 const GITLAB_KEYS = new Set(['variables', 'stages', 'default', 'include', 'workflow']);
 
-/** Runs a .gitlab-ci.yml pipeline: stage by stage, a `parallel: n` job n times, then the jobs that need it. */
-export function runGitlabPipeline(file: string, options: GitlabRunOptions): JobRun[] {
+/** Runs a .gitlab-ci.yml pipeline: stage by stage, a `parallel: n` job n times side by side, then the jobs that need it. */
+export async function runGitlabPipeline(file: string, options: GitlabRunOptions): Promise<JobRun[]> {
   const document = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   for (const key of ['default', 'include', 'workflow']) if (key in document) throw new Error(`${file}: ${key} is not emulated`);
   const stages = (document.stages as string[] | undefined) ?? ['build', 'test', 'deploy'];
   const jobs = Object.fromEntries(Object.entries(document).filter(([key]) => !GITLAB_KEYS.has(key))) as Record<string, GitlabJob>;
-  const pipelineVars: Record<string, string> = { CI: 'true', GITLAB_CI: 'true', CI_PIPELINE_ID: '4242', CI_PIPELINE_CREATED_AT: options.createdAt };
-  for (const [key, raw] of Object.entries((document.variables ?? {}) as Record<string, unknown>)) {
-    const value = raw !== null && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
-    pipelineVars[key] = expand(String(value ?? ''), pipelineVars);
-  }
-  Object.assign(pipelineVars, options.variables);
+  const pipelineVars = pipelineVariables(document, options);
   const runs: JobRun[] = [];
   const results = new Map<string, JobRun[]>();
   for (const stage of stages) {
@@ -535,17 +540,19 @@ export function runGitlabPipeline(file: string, options: GitlabRunOptions): JobR
         return found;
       });
       const total = job.parallel ?? 1;
-      const instances: JobRun[] = [];
-      for (let index = 1; index <= total; index++) {
-        const label = total > 1 ? `${name} ${index}/${total}` : name;
-        if ((job.when ?? 'on_success') === 'on_success' && upstreamRuns.some((run) => run.result !== 'success')) {
-          instances.push({ name: label, result: 'skipped', steps: [], summary: '', workspace: '', outputs: {} });
-          continue;
-        }
-        const vars: Record<string, string> = { ...pipelineVars, ...(total > 1 ? { CI_NODE_INDEX: String(index), CI_NODE_TOTAL: String(total) } : {}), CI_JOB_NAME: label };
-        for (const [key, raw] of Object.entries(job.variables ?? {})) vars[key] = expand(String(raw), vars);
-        instances.push(runGitlabJob(label, job, vars, upstreamRuns, options));
-      }
+      // Results in index order, whichever job ends first.
+      const instances: JobRun[] = await Promise.all(
+        Array.from({ length: total }, (_, at) => {
+          const index = at + 1;
+          const label = total > 1 ? `${name} ${index}/${total}` : name;
+          if ((job.when ?? 'on_success') === 'on_success' && upstreamRuns.some((run) => run.result !== 'success')) {
+            return { name: label, result: 'skipped' as const, steps: [], summary: '', workspace: '', outputs: {} };
+          }
+          const vars: Record<string, string> = { ...pipelineVars, ...(total > 1 ? { CI_NODE_INDEX: String(index), CI_NODE_TOTAL: String(total) } : {}), CI_JOB_NAME: label };
+          for (const [key, raw] of Object.entries(job.variables ?? {})) vars[key] = expand(String(raw), vars);
+          return runGitlabJob(label, job, vars, upstreamRuns, options);
+        }),
+      );
       results.set(name, instances);
       runs.push(...instances);
     }
@@ -553,7 +560,36 @@ export function runGitlabPipeline(file: string, options: GitlabRunOptions): JobR
   return runs;
 }
 
-function runGitlabJob(label: string, job: GitlabJob, vars: Record<string, string>, upstream: JobRun[], options: GitlabRunOptions): JobRun {
+/** The variables every job of a pipeline starts with: the CI's, the file's, then those given to the run. */
+function pipelineVariables(document: Record<string, unknown>, options: Pick<GitlabRunOptions, 'variables' | 'createdAt'>): Record<string, string> {
+  const pipelineVars: Record<string, string> = { CI: 'true', GITLAB_CI: 'true', CI_PIPELINE_ID: '4242', CI_PIPELINE_CREATED_AT: options.createdAt };
+  for (const [key, raw] of Object.entries((document.variables ?? {}) as Record<string, unknown>)) {
+    const value = raw !== null && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
+    pipelineVars[key] = expand(String(value ?? ''), pipelineVars);
+  }
+  return Object.assign(pipelineVars, options.variables);
+}
+
+/**
+ * Fills the cache a GitLab job restores (its `cache:` key) with `from` at `entry`, one of the job's cache
+ * paths, as an earlier pipeline would have left it: the tests install the package once, in a GitHub job,
+ * and share it. Returns the cache key.
+ */
+export function seedGitlabCache(file: string, jobName: string, options: Pick<GitlabRunOptions, 'variables' | 'createdAt' | 'store'>, entry: string, from: string): string {
+  const document = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const jobs = Object.fromEntries(Object.entries(document).filter(([key]) => !GITLAB_KEYS.has(key))) as Record<string, GitlabJob>;
+  const job = resolveExtends(jobName, jobs);
+  const vars = pipelineVariables(document, options);
+  for (const [key, raw] of Object.entries(job.variables ?? {})) vars[key] = expand(String(raw), vars);
+  if (!job.cache) throw new Error(`${file}: job ${jobName} has no cache`);
+  const key = expand(job.cache.key ?? 'default', vars);
+  const paths = (job.cache.paths ?? []).map((candidate) => expand(candidate, vars).replace(/\/$/, ''));
+  if (!paths.includes(entry.replace(/\/$/, ''))) throw new Error(`${file}: job ${jobName} caches ${paths.join(', ')}, not ${entry}`);
+  linkTree(from, path.join(options.store.caches, `gitlab-${key}`, entry));
+  return key;
+}
+
+async function runGitlabJob(label: string, job: GitlabJob, vars: Record<string, string>, upstream: JobRun[], options: GitlabRunOptions): Promise<JobRun> {
   if (!/^node:\d+$/.test(job.image ?? '')) throw new Error(`${label}: image ${job.image} is not emulated`);
   const major = process.versions.node.split('.')[0];
   if (job.image !== `node:${major}`) throw new Error(`${label}: image ${job.image}; these tests run on Node ${major}`);
@@ -574,7 +610,7 @@ function runGitlabJob(label: string, job: GitlabJob, vars: Record<string, string
   }
   const lines = [...(job.before_script ?? []), ...(job.script ?? [])];
   const started = Date.now();
-  const shell = bash(lines.join('\n'), workspace, env, ['-e', '-o', 'pipefail']);
+  const shell = await bash(lines.join('\n'), workspace, env, ['-e', '-o', 'pipefail']);
   const ok = shell.status === 0;
   if (ok && cacheDir && !existsSync(cacheDir)) {
     for (const entry of job.cache?.paths ?? []) {

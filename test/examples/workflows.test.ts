@@ -5,12 +5,13 @@
 // GitHub matrix and of GitLab's parallel jobs is byte for byte the unsharded build, and installing the
 // package on this Node prints no engine warning.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runGithubWorkflow, runGitlabPipeline, treeDigest, type CiStore, type JobRun } from './ci-runner.ts';
+import { runGithubWorkflow, runGitlabPipeline, seedGitlabCache, treeDigest, type CiStore, type JobRun } from './ci-runner.ts';
+import { copyBuild } from '../support/cli.ts';
 import { useShippedRules } from '../shipped.ts';
 
 // This file is about the shipped rules/ (and a copy of the repository), not the frozen copy the other tests use.
@@ -25,6 +26,7 @@ const INVALID = 'INV-UNKNOWN-FIELD.json';
 let work: string;
 let repository: string;
 let tarball: string;
+let checkout: string;
 let store: CiStore;
 
 function step(job: JobRun | undefined, name: string): JobRun['steps'][number] {
@@ -42,13 +44,16 @@ function failures(runs: JobRun[]): string {
 
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'docpack-ci-'));
-  // The real `npm pack` of this checkout (prepack builds dist/, ships the lock as npm-shrinkwrap.json and
-  // rewrites package.json for the while), run on a copy so that the other tests never see it half-done.
-  const checkout = path.join(work, 'checkout');
+  // The real `npm pack` of this checkout (prepack ships the lock as npm-shrinkwrap.json and rewrites
+  // package.json for the while), run on a copy so that the other tests never see it half-done. The copy
+  // gets the dist/ test/setup/dist.ts keeps as new as src/, and DOCPACK_PACK_PREBUILT=1 packs it as it is
+  // (npm pack would otherwise build it again: ten seconds and more of tsc).
+  checkout = path.join(work, 'checkout');
   const skipped = new Set(['node_modules', '.git', 'out', 'dist', 'bench/.data']);
   cpSync(repoRoot, checkout, { recursive: true, filter: (source) => !skipped.has(path.relative(repoRoot, source)) });
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(checkout, 'node_modules'));
-  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: checkout, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+  copyBuild(checkout);
+  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: checkout, encoding: 'utf8', env: { ...process.env, DOCPACK_PACK_PREBUILT: '1' } }).trim().split('\n').pop() ?? '';
   tarball = path.join(work, packed);
   // The records repository: records, one of them invalid, and the pinned tarball where the examples look.
   repository = path.join(work, 'records-repo');
@@ -91,6 +96,20 @@ describe('the package', () => {
     expect(manifest.scripts).not.toHaveProperty('prepare');
   });
 
+  it('holds the build of these sources, and a build older than the sources is refused, not packed', () => {
+    const shipped = execFileSync('tar', ['-xzOf', tarball, 'package/dist/cli/main.js'], { encoding: 'utf8' });
+    expect(shipped).toBe(readFileSync(path.join(repoRoot, 'dist/cli/main.js'), 'utf8'));
+    // A source changed after the build: prepack refuses before touching package.json.
+    const manifest = readFileSync(path.join(checkout, 'package.json'), 'utf8');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path.join(checkout, 'src/cli/main.ts'), later, later);
+    const refused = spawnSync(process.execPath, ['scripts/pack.mjs'], { cwd: checkout, encoding: 'utf8', env: { ...process.env, DOCPACK_PACK_PREBUILT: '1' } });
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('DOCPACK_PACK_PREBUILT=1 but src/ changed after the last build (cli/main.ts)');
+    expect(readFileSync(path.join(checkout, 'package.json'), 'utf8')).toBe(manifest);
+    expect(existsSync(path.join(checkout, 'npm-shrinkwrap.json'))).toBe(false);
+  });
+
   it('npm ci of this checkout on this Node warns of no engine', () => {
     const run = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: repoRoot, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
@@ -100,9 +119,9 @@ describe('the package', () => {
 
 describe('examples/ci/weekly-report.yml in a records repository', () => {
   let runs: JobRun[];
-  beforeAll(() => {
+  beforeAll(async () => {
     store.artifacts = path.join(work, 'artifacts-weekly');
-    runs = runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository, inputs: { week: WEEK }, store, workDir: path.join(work, 'weekly') });
+    runs = await runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository, inputs: { week: WEEK }, store, workDir: path.join(work, 'weekly') });
   }, 600_000);
 
   it('installs the pinned package without engine warnings and runs it from .docpack, never from the registry', () => {
@@ -129,13 +148,13 @@ describe('examples/ci/weekly-report.yml in a records repository', () => {
     expect(result.exitCode).toBe(2);
   });
 
-  it('is green for a repository whose records are valid and have no open escalation', () => {
+  it('is green for a repository whose records are valid and have no open escalation', async () => {
     // Four fixture projects whose open findings are warnings only: FAIL_ON (escalation) is not reached.
     const green = path.join(work, 'green-repo');
     mkdirSync(path.join(green, 'records'), { recursive: true });
     for (const id of ['P2026-GOV-001', 'P2026-EDU-008', 'P2026-DONE-014', 'P2026-LOST-015']) copyFileSync(path.join(repository, 'records', `${id}.json`), path.join(green, 'records', `${id}.json`));
     cpSync(path.join(repository, 'tools'), path.join(green, 'tools'), { recursive: true });
-    const runs = runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository: green, inputs: { week: WEEK }, store: { ...store, artifacts: path.join(work, 'artifacts-green') }, workDir: path.join(work, 'green') });
+    const runs = await runGithubWorkflow(path.join(examples, 'weekly-report.yml'), { repository: green, inputs: { week: WEEK }, store: { ...store, artifacts: path.join(work, 'artifacts-green') }, workDir: path.join(work, 'green') });
     expect(runs.map((run) => run.result), failures(runs)).toEqual(['success']);
     expect(step(runs[0], 'Restore docpack').stdout).toMatch(/^cache hit/);
     expect(step(runs[0], 'Fail on invalid records or findings')).toMatchObject({ outcome: 'success', status: 0 });
@@ -177,9 +196,9 @@ describe('the sharded examples: merged pack identical to an unsharded build', ()
     expect(Object.keys(reference)).toContain('summary.md');
   }, 600_000);
 
-  it('examples/ci/sharded-build.yml: the matrix comes from SHARDS, the merge job writes the summary and the pack, then fails', () => {
+  it('examples/ci/sharded-build.yml: the matrix comes from SHARDS, the merge job writes the summary and the pack, then fails', async () => {
     store.artifacts = path.join(work, 'artifacts-sharded');
-    const runs = runGithubWorkflow(path.join(examples, 'sharded-build.yml'), { repository, inputs: { as_of: AS_OF }, store, workDir: path.join(work, 'sharded') });
+    const runs = await runGithubWorkflow(path.join(examples, 'sharded-build.yml'), { repository, inputs: { as_of: AS_OF }, store, workDir: path.join(work, 'sharded') });
     const shards = runs.filter((run) => run.name.startsWith('shard ('));
     expect(shards.map((run) => run.name)).toEqual(['shard (1)', 'shard (2)', 'shard (3)', 'shard (4)']);
     expect(shards.map((run) => run.result), failures(runs)).toEqual(['success', 'success', 'success', 'success']);
@@ -195,10 +214,22 @@ describe('the sharded examples: merged pack identical to an unsharded build', ()
     expect(merge?.summary).toContain(`records/${INVALID}`);
   }, 600_000);
 
-  it('examples/ci/gitlab-ci.yml: parallel jobs map CI_NODE_INDEX/CI_NODE_TOTAL to --shard, the merge job prints the summary, keeps the pack, then fails', () => {
+  it('examples/ci/gitlab-ci.yml: parallel jobs map CI_NODE_INDEX/CI_NODE_TOTAL to --shard, the merge job prints the summary, keeps the pack, then fails', async () => {
     store.artifacts = path.join(work, 'artifacts-gitlab');
+    // The package installed once for the file: the GitHub weekly job's .docpack/, in the cache GitLab's jobs
+    // restore (as a pipeline's earlier run leaves it). The install lines that did not run here are the ones
+    // that ran there, word for word.
+    const installLines = (text: string): string[] => {
+      const block = /^\s*if \[ ! -f \.docpack\/package\.json \]; then\n[\s\S]*?^\s*fi$/m.exec(text)?.[0] ?? '';
+      return block.split('\n').map((line) => line.trim());
+    };
+    const gitlabInstall = installLines(readFileSync(path.join(examples, 'gitlab-ci.yml'), 'utf8'));
+    expect(gitlabInstall.join('\n')).toContain('npm ci --prefix .docpack');
+    expect(gitlabInstall).toEqual(installLines(readFileSync(path.join(examples, 'weekly-report.yml'), 'utf8')));
+    const options = { repository, variables: {}, createdAt: '2026-11-25T01:00:00Z', store, workDir: path.join(work, 'gitlab') };
+    seedGitlabCache(path.join(examples, 'gitlab-ci.yml'), 'shard', options, '.docpack', path.join(work, 'weekly/weekly/workspace/.docpack'));
     // No AS_OF given: the slices take the pipeline's creation time (01:00 UTC is 09:00 in Asia/Shanghai).
-    const runs = runGitlabPipeline(path.join(examples, 'gitlab-ci.yml'), { repository, variables: {}, createdAt: '2026-11-25T01:00:00Z', store, workDir: path.join(work, 'gitlab') });
+    const runs = await runGitlabPipeline(path.join(examples, 'gitlab-ci.yml'), options);
     expect(runs.map((run) => `${run.name}: ${run.result}`), failures(runs)).toEqual(['shard 1/4: success', 'shard 2/4: success', 'shard 3/4: success', 'shard 4/4: success', 'merge: failure']);
     const merge = runs.at(-1);
     expect(merge?.steps[0]?.status).toBe(2);

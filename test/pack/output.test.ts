@@ -28,6 +28,10 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...actual, ...wrapped, default: { ...actual, ...wrapped } };
 });
 
+// The suite shares modules between the test files of a worker (vitest.config.ts, isolate: false): the code
+// under test is imported afresh here, so that it gets the wrapped node:fs even when an earlier file of the
+// worker imported it with the real one.
+vi.resetModules();
 const { main } = await import('../../src/cli/main.ts');
 const { memoryIo } = await import('../../src/cli/io.ts');
 const { PackOutput, recoverLeftovers } = await import('../../src/pack/output.ts');

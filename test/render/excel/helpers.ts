@@ -1,4 +1,4 @@
-// Shared by the Excel tests (and by render-child.ts, outside vitest): rendering the fixtures,
+// Shared by the Excel tests (render-child.mjs renders the same way from dist/, in a child process): rendering the fixtures,
 // reading workbooks back, golden text.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

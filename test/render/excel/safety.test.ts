@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { fixZipTimes, zipTimeOf } from '../../../src/render/zip.ts';
 import { AS_OF, calendar, fixtures, inputFor, labels, readBack, render, sheetText, specNamed, ruleFindings } from './helpers.ts';
 
 const HOSTILE = ['=1+1', '+SUM(A1:A9)', '-2+3', '@SUM(1,1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0"];
+const execFileAsync = promisify(execFile);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'docpack-excel-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -92,17 +94,25 @@ describe('formula injection', () => {
 });
 
 describe('dates', () => {
-  it('are Date cells of the Shanghai civil date and wall clock in any TZ, and the files are byte-identical', () => {
-    const runs = ['UTC', 'America/New_York', 'Asia/Shanghai'].map((tz) => {
-      const output = execFileSync(process.execPath, ['--import', 'tsx', 'test/render/excel/render-child.ts'], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
-      return JSON.parse(output.trim().split('\n').at(-1)!) as { tz: string; offset: number; problemTable: string; register: string; date: string };
-    });
+  it('are Date cells of the Shanghai civil date and wall clock in any TZ, and the files are byte-identical', async () => {
+    // Three processes side by side, each running the compiled dist/ (render-child.mjs).
+    const runs = await Promise.all(
+      ['UTC', 'America/New_York', 'Asia/Shanghai'].map(async (tz) => {
+        const { stdout } = await execFileAsync(process.execPath, ['test/render/excel/render-child.mjs'], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+        return JSON.parse(stdout.trim().split('\n').at(-1)!) as { tz: string; offset: number; problemTable: string; register: string; date: string };
+      }),
+    );
     expect(runs.map((run) => run.offset)).toEqual([0, 300, -480]);
     for (const run of runs) {
       expect(run.date).toBe('2026-11-13T00:00:00.000Z');
       expect(run.problemTable).toBe(runs[0]!.problemTable);
       expect(run.register).toBe(runs[0]!.register);
     }
+    // The children render what this process renders from the sources.
+    const records = await fixtures();
+    const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+    expect(sha(await render(specNamed('problem-table'), [records.find((record) => record.id === 'P2026-PRE-011')!]))).toBe(runs[0]!.problemTable);
+    expect(sha(await render(specNamed('resource-register'), records))).toBe(runs[0]!.register);
   });
 });
 
