@@ -29,6 +29,11 @@ export interface RenderInput {
   /** Spec file as the user knows it, named in problems. */
   specFile?: string;
   sources: RowSources;
+  /**
+   * Each sheet's rows already worked out (sheetRows, e.g. per project on worker threads), by sheet
+   * index: the sheet then reads these cells instead of its row source, and its filter already held.
+   */
+  precomputed?: readonly PrecomputedSheet[];
   asOf: DateTime;
   calendar: WorkingCalendar;
   labels: Labels;
@@ -121,10 +126,39 @@ export function headerCode(left: string, right: string): string {
   return `&L${kept}…${rightCode}`;
 }
 
+/** A conversion problem of one sheet as the log keeps it: its first occurrence and how often it happened. */
+export interface LoggedProblem {
+  sheet: string;
+  /** The message without the sheet and project: the key it is counted by. */
+  key: string;
+  problem: Problem;
+  count: number;
+}
+
+/** One sheet's rows as written (the filter held, each row's cells worked out) and the problems met on the way. */
+export interface PrecomputedSheet {
+  rows: Iterable<CellValue[]>;
+  problems: readonly LoggedProblem[];
+}
+
 /** Collects conversion problems, one per distinct message, with a count. */
 class ProblemLog {
-  private readonly byKey = new Map<string, { problem: Problem; count: number }>();
+  private readonly byKey = new Map<string, { sheet: string; key: string; problem: Problem; count: number }>();
   constructor(private readonly file: string | undefined) {}
+
+  /** Counts problems logged elsewhere (a part of the rows worked out apart), in the order they were met there. */
+  merge(entries: Iterable<LoggedProblem>): void {
+    for (const entry of entries) {
+      const key = `${entry.sheet}\u0000${entry.key}`;
+      const found = this.byKey.get(key);
+      if (found) found.count += entry.count;
+      else this.byKey.set(key, { ...entry });
+    }
+  }
+
+  entries(sheet: string): LoggedProblem[] {
+    return [...this.byKey.values()].filter((entry) => entry.sheet === sheet).map((entry) => ({ ...entry }));
+  }
 
   add(sheet: string, row: RowContext, error: DocpackError): void {
     const key = `${sheet}\u0000${error.problem.message}`;
@@ -135,6 +169,8 @@ class ProblemLog {
     }
     const project = (row.project as { id?: string } | undefined)?.id;
     this.byKey.set(key, {
+      sheet,
+      key: error.problem.message,
       problem: { ...error.problem, severity: 'error', file: this.file, message: `sheet "${sheet}"${project ? `, project ${project}` : ''}: ${error.problem.message}` },
       count: 1,
     });
@@ -156,9 +192,11 @@ class SheetPlan {
 
   constructor(
     readonly sheet: SheetSpec,
-    private readonly source: Iterable<RowContext>,
+    /** Row contexts, or rows already worked out (PrecomputedSheet: filtered, cells as written). */
+    private readonly source: Iterable<PlanRow>,
     private readonly env: ValueEnv,
     private readonly log: ProblemLog,
+    sort = true,
   ) {
     const asOfDate = env.asOf.setZone(ZONE).toISODate()!;
     this.columns = sheet.columns.map((spec, index) => ({
@@ -170,11 +208,11 @@ class SheetPlan {
       when: spec.when ? compileCondition(spec.when) : undefined,
     }));
     this.filter = sheet.filter ? compileCondition(sheet.filter) : undefined;
-    if (sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
+    if (sort && sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
   }
 
-  private *filtered(): Generator<RowContext> {
-    for (const row of this.source) if (!this.filter || this.filter(row)) yield row;
+  private *filtered(): Generator<PlanRow> {
+    for (const row of this.source) if (Array.isArray(row) || !this.filter || this.filter(row)) yield row;
   }
 
   /** The rows in sheet order. Unsorted sheets read the source again on each pass instead of holding it. */
@@ -589,9 +627,10 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
   const log = new ProblemLog(input.specFile);
   const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
   const rows: Record<string, number> = {};
-  for (const sheet of input.spec.sheets) {
-    const source = input.sources[sheet.rows];
-    if (!source) throw new DocpackError({ code: 'spec-invalid', file: input.specFile, message: `sheet "${sheet.name}": no row source "${sheet.rows}"`, hint: `sources: ${Object.keys(input.sources).join(', ')}` });
+  for (const [index, sheet] of input.spec.sheets.entries()) {
+    const precomputed = input.precomputed?.[index];
+    if (precomputed) log.merge(precomputed.problems);
+    const source = precomputed?.rows ?? sheetSource(input, sheet);
     const plan = new SheetPlan(sheet, source, env, log);
     try {
       const measured = measure(plan);
@@ -611,6 +650,29 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
     }
   }
   return { rows, problems: log.list() };
+}
+
+function sheetSource(input: Pick<RenderInput, 'sources' | 'specFile'>, sheet: SheetSpec): Iterable<RowContext> {
+  const source = input.sources[sheet.rows];
+  if (!source) throw new DocpackError({ code: 'spec-invalid', file: input.specFile, message: `sheet "${sheet.name}": no row source "${sheet.rows}"`, hint: `sources: ${Object.keys(input.sources).join(', ')}` });
+  return source;
+}
+
+/**
+ * Each sheet's rows over `input.sources` as the sheet writes them (filtered, cells worked out, not
+ * sorted) with the conversion problems met: a part of a workbook worked out apart (one project's
+ * rows of a portfolio workbook, on a worker thread), then given to renderWorkbook as `precomputed`
+ * in project order. The cells are those renderWorkbook would write from the sources itself.
+ */
+export function sheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'subtitle' | 'yieldEvery' | 'deflateLevel'>): { rows: CellValue[][]; problems: LoggedProblem[] }[] {
+  const log = new ProblemLog(input.specFile);
+  const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
+  return input.spec.sheets.map((sheet) => {
+    const plan = new SheetPlan(sheet, sheetSource(input, sheet), env, log, false);
+    const rows: CellValue[][] = [];
+    for (const row of plan.rows()) rows.push(plan.cells(row));
+    return { rows, problems: log.entries(sheet.name) };
+  });
 }
 
 /** The writer a workbook gets unless `mode` says: ExcelJS in memory for a project's, the stream writer for a portfolio's. */
