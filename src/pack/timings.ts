@@ -42,6 +42,8 @@ export interface BuildTimings {
   project: StageTimes;
   /** Stages of the main thread alone, in the order they ran: scanning the inputs, the portfolio, findings.json... */
   main: StageTimes;
+  /** Wall time of the phase in which the projects were rendered (workers, or this thread), ms. */
+  renderWallMs: number;
   /** Main-thread time spent idle while the workers rendered, ms (event-loop idle time of that phase). */
   mainWaitMs: number;
   /** Worker threads' start-up, summed: loading modules, rule files and templates before the first project. */
@@ -57,6 +59,7 @@ export function formatTimings(timings: BuildTimings): string[] {
   for (const [stage, ms] of Object.entries(timings.project).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) lines.push(row(`project: ${stage}`, ms));
   for (const [stage, ms] of Object.entries(timings.main)) lines.push(row(`main: ${stage}`, ms));
   lines.push(`  ${'sum of stages'.padEnd(44)}${(total / 1000).toFixed(2).padStart(9)} s`);
+  lines.push(`  ${'rendering projects, wall'.padEnd(44)}${(timings.renderWallMs / 1000).toFixed(2).padStart(9)} s`);
   lines.push(`  ${'worker start-up (not in the sum)'.padEnd(44)}${(timings.workerStartMs / 1000).toFixed(2).padStart(9)} s`);
   lines.push(`  ${'main thread idle while workers render'.padEnd(44)}${(timings.mainWaitMs / 1000).toFixed(2).padStart(9)} s`);
   return lines;
