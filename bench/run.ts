@@ -73,6 +73,8 @@ for (const projects of sections.has('stages') ? sizes : []) {
   const dir = dataset(projects);
   const reference = values.packReference !== '0';
   const stages = values.stages.split(',');
+  // The pack runs compiled, as docpack build does (its workers too): a stale dist/ is built first.
+  if (stages.includes('pack')) ensureBuilt((line) => console.error(line));
   if (stages.includes('pack') && reference) stages.push('pack1');
   for (const stage of stages) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
 }

@@ -4,11 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadCheckContext } from '../../src/facts/context.ts';
-import { buildPack } from '../../src/pack/build.ts';
-import { loadPackSpec } from '../../src/pack/spec.ts';
 import type { BuildTimings } from '../../src/pack/timings.ts';
-import { parseAsOf } from '../../src/time.ts';
 import type { StageResult } from '../types.ts';
 import { peakRssMiB } from '../timing.ts';
 
@@ -23,7 +19,24 @@ export interface PackStageResult extends StageResult {
   cpuSeconds?: number;
 }
 
+/**
+ * The compiled pipeline (dist/, built by run.ts first when stale), as `docpack build` runs it: its
+ * worker threads then load the compiled entry too, not the TypeScript sources through tsx.
+ */
+async function compiled(): Promise<{ buildPack: typeof import('../../src/pack/build.ts').buildPack; loadCheckContext: typeof import('../../src/facts/context.ts').loadCheckContext; loadPackSpec: typeof import('../../src/pack/spec.ts').loadPackSpec; parseAsOf: typeof import('../../src/time.ts').parseAsOf }> {
+  const dist = new URL('../../dist/', import.meta.url);
+  const load = async <T>(file: string): Promise<T> => (await import(new URL(file, dist).href)) as T;
+  const [{ buildPack }, { loadCheckContext }, { loadPackSpec }, { parseAsOf }] = await Promise.all([
+    load<typeof import('../../src/pack/build.ts')>('pack/build.js'),
+    load<typeof import('../../src/facts/context.ts')>('facts/context.js'),
+    load<typeof import('../../src/pack/spec.ts')>('pack/spec.js'),
+    load<typeof import('../../src/time.ts')>('time.js'),
+  ]);
+  return { buildPack, loadCheckContext, loadPackSpec, parseAsOf };
+}
+
 export async function benchPack(files: string[], run: 'parallel' | 'one-core' = 'parallel'): Promise<PackStageResult[]> {
+  const { buildPack, loadCheckContext, loadPackSpec, parseAsOf } = await compiled();
   const asOf = parseAsOf('2026-11-25T09:00:00+08:00');
   if (!asOf) throw new Error('bad as-of');
   const out = mkdtempSync(path.join(tmpdir(), 'docpack-bench-pack-'));

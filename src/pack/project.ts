@@ -84,6 +84,8 @@ interface Environment {
 let environment: Environment | undefined;
 /** Whether this thread has rendered a project yet (its first one reports the thread's start-up). */
 let started = false;
+/** When this thread finished setting up (warmUp), ms from its start. */
+let readyMs: number | undefined;
 
 /** What a worker thread may set up before its first project (piscina's workerData), while the main thread scans the inputs. */
 export interface WorkerWarmUp {
@@ -95,6 +97,7 @@ export interface WorkerWarmUp {
 /** Sets up the environment of the jobs to come, so that the first project does not wait for it. */
 export function warmUp(job: WorkerWarmUp): void {
   environmentFor(job);
+  readyMs = performance.now();
 }
 
 function environmentFor(job: Pick<ProjectJob, 'asOf' | 'rules' | 'referenceDoc'>): Environment {
@@ -125,8 +128,8 @@ export function documentFileName(name: string): string {
  */
 export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
   const timings: StageTimes = {};
-  // performance.now() counts from the thread's start: on its first project, that is its start-up.
-  const startupMs = started ? undefined : performance.now();
+  // performance.now() counts from the thread's start: set up (warmUp), or its first project, ends its start-up.
+  const startupMs = started ? undefined : (readyMs ?? performance.now());
   started = true;
   const env = timed(timings, 'set-up', () => environmentFor(job));
   const { context } = env;

@@ -10,7 +10,7 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
 import { dateFormat, formatDate, type Labels } from '../../labels.ts';
-import { fitColumnWidths, longestUnbreakable, wrappedLines, type ColumnNeeds } from '../fit.ts';
+import { fillLines, fitColumnWidths, lineTokens, longestUnbreakable, wrappedLines, type ColumnNeeds } from '../fit.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
@@ -257,8 +257,25 @@ class SheetPlan {
 
   /** The cells of a row as written; problems are reported here (a sorted sheet's when it was sorted). */
   cells(row: PlanRow): CellValue[] {
-    if (Array.isArray(row)) return row;
+    if (Array.isArray(row)) return row.length > this.columns.length ? row.slice(0, this.columns.length) : row;
     return this.columns.map((column) => this.cell(column, row, true));
+  }
+
+  /** The columns whose text wraps, in order: a precomputed row carries its text measures of each (TEXT_MEASURES). */
+  get wrapColumns(): PreparedColumn[] {
+    return (this.wrapping ??= this.columns.filter((column) => column.spec.wrap === true));
+  }
+  private wrapping?: PreparedColumn[];
+
+  /** A precomputed row's measures of a wrapped column's text, when it carries them (precomputeTextMeasures). */
+  textMeasures(column: PreparedColumn, row: PlanRow): TextMeasures | undefined {
+    if (!Array.isArray(row) || row.length <= this.columns.length) return undefined;
+    const at = this.columns.length + TEXT_MEASURES * this.wrapColumns.indexOf(column);
+    const longest = row[at];
+    const content = row[at + 1];
+    const lines = row[at + 2];
+    if (typeof longest !== 'number' || typeof content !== 'number' || typeof lines !== 'string') return undefined;
+    return { longest, content, lines };
   }
 
   /**
@@ -276,7 +293,8 @@ class SheetPlan {
     const sorted = new SortedRows(keys.map((key) => ({ descending: key.descending === true })));
     try {
       for (const row of this.filtered()) {
-        const cells = this.cells(row);
+        // A precomputed row is kept whole: its wrapped texts' measures follow its cells.
+        const cells = Array.isArray(row) ? row : this.cells(row);
         sorted.add(
           cells,
           columns.map((column, k) => {
@@ -340,8 +358,9 @@ function measure(plan: SheetPlan): Measured {
       const value = plan.cell(column, row);
       if (typeof value !== 'string' || value === '') continue;
       const i = column.index - 1;
-      longestWords[i] = Math.max(longestWords[i]!, longestUnbreakable(value, displayWidth));
-      content[i] = content[i]! + displayWidth(value);
+      const known = plan.textMeasures(column, row);
+      longestWords[i] = Math.max(longestWords[i]!, known ? known.longest : longestUnbreakable(value, displayWidth));
+      content[i] = content[i]! + (known ? known.content : displayWidth(value));
     }
     for (const column of needed) {
       const value = plan.cell(column, row);
@@ -481,12 +500,13 @@ const MAX_ROW_HEIGHT = 409;
  * in its column's width less a character of padding (fit.ts: Chinese characters count 2, numbers,
  * dates and ids do not break, explicit newlines start lines). Undefined (the default height) for one line.
  */
-export function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number }[]): number | undefined {
+export function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number; measures?: (cells: readonly CellValue[]) => TextMeasures | undefined }[]): number | undefined {
   let lines = 1;
-  for (const { index, width } of wrapped) {
+  for (const { index, width, measures } of wrapped) {
     const value = cells[index];
     if (typeof value !== 'string' || value === '') continue;
-    lines = Math.max(lines, wrappedLines(value, width - 1, displayWidth));
+    const known = measures?.(cells);
+    lines = Math.max(lines, known ? fillLines(decodeLines(known.lines), width - 1) : wrappedLines(value, width - 1, displayWidth));
   }
   return lines > 1 ? Math.min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING) : undefined;
 }
@@ -570,12 +590,12 @@ async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, i
     height: Math.max(24, rowHeight(headers, columns.map((_, index) => ({ index, width: widths[index]! }))) ?? 0),
     styles: columns.map(() => HEADER_STYLE),
   });
-  const wrapped = columns.filter((column) => column.spec.wrap).map((column) => ({ index: column.index - 1, width: widths[column.index - 1]! }));
+  const wrapped = plan.wrapColumns.map((column) => ({ index: column.index - 1, width: widths[column.index - 1]!, measures: (cells: readonly CellValue[]) => plan.textMeasures(column, cells as CellValue[]) }));
   let written = 0;
   let sinceYield = 0;
   for (const row of plan.rows()) {
     const cells = plan.cells(row);
-    const height = wrapped.length > 0 ? rowHeight(cells, wrapped) : undefined;
+    const height = wrapped.length > 0 ? rowHeight(Array.isArray(row) ? row : cells, wrapped) : undefined;
     const flushed = sheet.addRow(cells, height === undefined ? undefined : { height });
     written += 1;
     if (flushed || ++sinceYield >= yieldEvery) {
@@ -658,9 +678,63 @@ function sheetSource(input: Pick<RenderInput, 'sources' | 'specFile'>, sheet: Sh
   return source;
 }
 
+/** What a wrapped cell's text needs for the column widths and the row's height, measured once where the row was worked out. */
+interface TextMeasures {
+  /** Its longest unbreakable piece (longestUnbreakable). */
+  longest: number;
+  /** Its width on one line (displayWidth). */
+  content: number;
+  /** Its tokens' widths line by line (lineTokens), encoded by encodeLines. */
+  lines: string;
+}
+
+/** Values a precomputed row carries after its cells for each wrapped column: longest, content, lines. */
+const TEXT_MEASURES = 3;
+/** Token widths are stored as characters from U+0100 (one per token, lines separated by a space); wider tokens are not stored. */
+const WIDTH_BASE = 0x100;
+const MAX_STORED_WIDTH = 0xd000;
+
+function encodeLines(lines: readonly (readonly number[])[]): string | null {
+  let text = '';
+  for (const [index, line] of lines.entries()) {
+    if (index > 0) text += ' ';
+    for (const width of line) {
+      if (width > MAX_STORED_WIDTH) return null;
+      text += String.fromCharCode(WIDTH_BASE + width);
+    }
+  }
+  return text;
+}
+
+function decodeLines(text: string): number[][] {
+  return text.split(' ').map((line) => {
+    const widths = new Array<number>(line.length);
+    for (let i = 0; i < line.length; i++) widths[i] = line.charCodeAt(i) - WIDTH_BASE;
+    return widths;
+  });
+}
+
+/**
+ * A row's cells followed by the measures of each wrapped column's text (TEXT_MEASURES values each;
+ * null for a blank cell): the tokenizing that widths and row heights need, done where the row is
+ * worked out (a worker thread) instead of on the thread that writes the workbook.
+ */
+function withTextMeasures(cells: CellValue[], wrapColumns: readonly PreparedColumn[]): CellValue[] {
+  const row = cells.slice();
+  for (const column of wrapColumns) {
+    const value = cells[column.index - 1];
+    if (typeof value !== 'string' || value === '') {
+      row.push(null, null, null);
+      continue;
+    }
+    row.push(longestUnbreakable(value, displayWidth), displayWidth(value), encodeLines(lineTokens(value, displayWidth)));
+  }
+  return row;
+}
+
 /**
  * Each sheet's rows over `input.sources` as the sheet writes them (filtered, cells worked out, not
- * sorted) with the conversion problems met: a part of a workbook worked out apart (one project's
+ * sorted; each followed by its wrapped texts' measures) with the conversion problems met: a part of a workbook worked out apart (one project's
  * rows of a portfolio workbook, on a worker thread), then given to renderWorkbook as `precomputed`
  * in project order. The cells are those renderWorkbook would write from the sources itself.
  */
@@ -670,7 +744,8 @@ export function sheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'sub
   return input.spec.sheets.map((sheet) => {
     const plan = new SheetPlan(sheet, sheetSource(input, sheet), env, log, false);
     const rows: CellValue[][] = [];
-    for (const row of plan.rows()) rows.push(plan.cells(row));
+    const wrapColumns = plan.wrapColumns;
+    for (const row of plan.rows()) rows.push(wrapColumns.length > 0 ? withTextMeasures(plan.cells(row), wrapColumns) : plan.cells(row));
     return { rows, problems: log.entries(sheet.name) };
   });
 }
