@@ -21,7 +21,7 @@ import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type Fil
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { portfolioSheet, portfolioWeeklyEntries, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
-import { documentFileName, readFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
+import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
 import type { PackSpec } from './spec.ts';
 import { calendarHorizonWarnings, mergeTallies, renderSummary, type FindingTally } from './summary.ts';
@@ -374,11 +374,11 @@ export function portfolioFacts(staging: string, results: readonly Pick<ProjectRe
   };
 }
 
-/** Every finding of the run in findings order (projects by id), read again from the scratch files on every pass. */
-function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<Finding> {
+/** Every finding of the run in findings order (projects by id), as findings.json lays them out, from the scratch files. */
+function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<{ text: string; count: number }> {
   return {
     *[Symbol.iterator]() {
-      for (const result of results) yield* readFindings(staging, result.id);
+      for (const result of results) yield readFormattedFindings(staging, result.id);
     },
   };
 }
@@ -461,7 +461,7 @@ export function finishPack(
 ): number {
   const asOfText = formatTime(input.asOf);
   const sources = input.results.map((result) => result.file).sort();
-  const count = timed(times, 'findings.json', () => out.writeJsonArray('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
+  const count = timed(times, 'findings.json', () => out.writeJsonArrayChunks('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
   const summaryStarted = performance.now();
   if (input.shard) {
     const info: ShardInfo = {

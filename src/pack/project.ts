@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeFileAtomic } from '../write/atomic.ts';
-import { safeSegment, writePackFile, type ManifestEntry } from './output.ts';
+import { formatJsonArrayItems, safeSegment, writePackFile, type ManifestEntry } from './output.ts';
 import { WORK_DIR, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
 import { tallyFindings, type FindingTally } from './summary.ts';
 import { entriesFor, type PackSpec } from './spec.ts';
@@ -63,9 +63,22 @@ export function findingsFile(staging: string, id: string): string {
   return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.json`);
 }
 
-/** Puts a project's findings in its scratch file. */
+/** Puts a project's findings in its scratch file, and beside it as findings.json lays them out (formattedFindingsFile). */
 export function writeScratchFindings(staging: string, id: string, findings: readonly Finding[]): void {
   writeFileAtomic(findingsFile(staging, id), JSON.stringify(findings));
+  writeFileAtomic(formattedFindingsFile(staging, id), `${findings.length}\n${formatJsonArrayItems(findings)}`);
+}
+
+/** A project's findings formatted as findings.json holds them, after their count on the first line: the main thread copies them. */
+export function formattedFindingsFile(staging: string, id: string): string {
+  return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.items`);
+}
+
+/** A project's findings as findings.json lays them out, and how many they are. */
+export function readFormattedFindings(staging: string, id: string): { text: string; count: number } {
+  const content = readFileSync(formattedFindingsFile(staging, id), 'utf8');
+  const newline = content.indexOf('\n');
+  return { count: Number(content.slice(0, newline)), text: content.slice(newline + 1) };
 }
 
 /** A project's findings, read back from its scratch file. */
