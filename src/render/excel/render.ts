@@ -10,7 +10,7 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
 import { dateFormat, formatDate, type Labels } from '../../labels.ts';
-import { fillLines, fitColumnWidths, lineTokens, longestUnbreakable, wrappedLines, type ColumnNeeds } from '../fit.ts';
+import { fillLines, fitColumnWidths, longestUnbreakable, tokens, wrappedLines, type ColumnNeeds } from '../fit.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
@@ -184,6 +184,27 @@ class ProblemLog {
 /** A row as a sheet reads it: the row context, or (sorted sheets) the cells already worked out. */
 type PlanRow = RowContext | CellValue[];
 
+/** A sheet's columns and filter compiled for an environment, kept for the next project's rows (sheetRows runs once per project). */
+const prepared = new WeakMap<SheetSpec, { asOf: string; calendar: WorkingCalendar; labels: Labels; columns: PreparedColumn[]; filter?: (row: RowContext) => boolean }>();
+
+function preparedSheet(sheet: SheetSpec, env: ValueEnv): { columns: PreparedColumn[]; filter?: (row: RowContext) => boolean } {
+  const asOf = env.asOf.toISO() ?? '';
+  const known = prepared.get(sheet);
+  if (known && known.asOf === asOf && known.calendar === env.calendar && known.labels === env.labels) return known;
+  const asOfDate = env.asOf.setZone(ZONE).toISODate()!;
+  const columns = sheet.columns.map((spec, index) => ({
+    spec,
+    index: index + 1,
+    letter: columnLetter(index + 1),
+    header: spec.header.replace(/\{asOf\}/g, asOfDate),
+    get: compileValue(spec.value, env),
+    when: spec.when ? compileCondition(spec.when) : undefined,
+  }));
+  const filter = sheet.filter ? compileCondition(sheet.filter) : undefined;
+  prepared.set(sheet, { asOf, calendar: env.calendar, labels: env.labels, columns, ...(filter ? { filter } : {}) });
+  return { columns, ...(filter ? { filter } : {}) };
+}
+
 class SheetPlan {
   readonly columns: PreparedColumn[];
   private readonly filter?: (row: RowContext) => boolean;
@@ -198,16 +219,7 @@ class SheetPlan {
     private readonly log: ProblemLog,
     sort = true,
   ) {
-    const asOfDate = env.asOf.setZone(ZONE).toISODate()!;
-    this.columns = sheet.columns.map((spec, index) => ({
-      spec,
-      index: index + 1,
-      letter: columnLetter(index + 1),
-      header: spec.header.replace(/\{asOf\}/g, asOfDate),
-      get: compileValue(spec.value, env),
-      when: spec.when ? compileCondition(spec.when) : undefined,
-    }));
-    this.filter = sheet.filter ? compileCondition(sheet.filter) : undefined;
+    ({ columns: this.columns, filter: this.filter } = preparedSheet(sheet, env));
     if (sort && sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
   }
 
@@ -727,7 +739,16 @@ function withTextMeasures(cells: CellValue[], wrapColumns: readonly PreparedColu
       row.push(null, null, null);
       continue;
     }
-    row.push(longestUnbreakable(value, displayWidth), displayWidth(value), encodeLines(lineTokens(value, displayWidth)));
+    // One tokenizing for both: longestUnbreakable's widest piece (white space aside) and lineTokens' widths.
+    let longest = 0;
+    const lines = value.split('\n').map((line) =>
+      tokens(line).map((token) => {
+        const width = displayWidth(token);
+        if (width > longest && !/^\s/.test(token)) longest = width;
+        return width;
+      }),
+    );
+    row.push(longest, displayWidth(value), encodeLines(lines));
   }
   return row;
 }
