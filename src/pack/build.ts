@@ -307,6 +307,8 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     return { results, threads, wallMs: performance.now() - startedMs, mainWaitMs: threads > 1 ? loop.idle : 0, workerStartMs };
   };
   if (concurrency === 1 || !started) {
+    // Fewer projects than the files promised (invalid ones, --only): the workers started early are let go.
+    if (started) void started.pool.destroy();
     const results: ProjectResult[] = [];
     for (const job of jobs) results.push(report(await renderProject(job)));
     return finish(results, 1);
