@@ -121,15 +121,15 @@ for (const parallel of packRuns('parallel')) {
   const reference = packRuns('one-core').find((row) => row.projects === parallel.projects);
   if (!reference?.timings || !parallel.timings) continue;
   const report = efficiencyReport(parallel, reference, os.availableParallelism());
-  efficiencies.push({ projects: parallel.projects, efficiency: report.efficiency });
+  efficiencies.push({ projects: parallel.built ?? parallel.projects, efficiency: report.efficiency });
   console.log(`\n${report.lines.join('\n')}`);
 }
 const packed = packRuns('parallel');
 if (packed.length >= 2) {
   const first = packed[0]!;
   const last = packed.at(-1)!;
-  const size = last.projects / first.projects;
-  console.log(`\npack growth ${first.projects} -> ${last.projects} projects (x${size.toFixed(1)}): wall x${(last.seconds / first.seconds).toFixed(2)} (linear: x${size.toFixed(1)}; per project x${(last.seconds / first.seconds / size).toFixed(2)}), peak RSS x${(last.peakRssMiB / first.peakRssMiB).toFixed(2)} (${first.peakRssMiB.toFixed(0)} -> ${last.peakRssMiB.toFixed(0)} MiB)`);
+  const size = (last.built ?? last.projects) / (first.built ?? first.projects);
+  console.log(`\npack growth ${first.built ?? first.projects} -> ${last.built ?? last.projects} projects (x${size.toFixed(1)}): wall x${(last.seconds / first.seconds).toFixed(2)} (linear: x${size.toFixed(1)}; per project x${(last.seconds / first.seconds / size).toFixed(2)}), peak RSS x${(last.peakRssMiB / first.peakRssMiB).toFixed(2)} (${first.peakRssMiB.toFixed(0)} -> ${last.peakRssMiB.toFixed(0)} MiB)`);
 }
 // Start-up: the compiled CLI's light commands against `node -e 0`, in the same run.
 let startup: StartupResult[] = [];

@@ -11,8 +11,8 @@ import { peakRssMiB } from '../timing.ts';
 /** A pack row of the bench, with the run's own stage timers. */
 export interface PackStageResult extends StageResult {
   timings?: BuildTimings;
-  /** The projects of the run. */
-  projects?: number;
+  /** The projects the run built (the reference may build fewer than the bench's size). */
+  built?: number;
   /** 'parallel' (default concurrency) or 'one-core' (concurrency 1, the reference). */
   run?: 'parallel' | 'one-core';
   /** User + system CPU seconds of the process (all threads). */
@@ -50,7 +50,7 @@ export async function benchPack(files: string[], run: 'parallel' | 'one-core' = 
     const documents = result.manifest.filter((file) => /\.(docx|xlsx)$/.test(file.path)).length;
     const label = run === 'one-core' ? 'build on one core (reference)' : 'build: whole pack';
     return [
-      { stage: `${label}, ${documents} documents`, unit: 'projects', items: result.projects.length, seconds, peakRssMiB: peakRssMiB(), timings: result.timings, projects: result.projects.length, run, cpuSeconds, ...(run === 'one-core' ? { again: true } : {}) },
+      { stage: `${label}, ${documents} documents`, unit: 'projects', items: result.projects.length, seconds, peakRssMiB: peakRssMiB(), timings: result.timings, built: result.projects.length, run, cpuSeconds, ...(run === 'one-core' ? { again: true } : {}) },
       ...(run === 'parallel' ? [{ stage: 'build: documents written', unit: 'documents', items: documents, seconds, peakRssMiB: peakRssMiB(), again: true }] : []),
     ];
   } finally {
@@ -68,7 +68,7 @@ const sum = (times: Readonly<Record<string, number>>): number => Object.values(t
 export function efficiencyReport(parallel: PackStageResult, reference: PackStageResult, cores: number): { efficiency: number; lines: string[] } {
   const p = parallel.timings as BuildTimings;
   const r = reference.timings as BuildTimings;
-  const scale = (parallel.projects ?? 1) / (reference.projects ?? 1);
+  const scale = (parallel.built ?? 1) / (reference.built ?? 1);
   const oneCore = (sum(r.project) + sum(r.main)) * scale;
   const capacity = cores * p.wallMs;
   const efficiency = oneCore / capacity;
@@ -77,8 +77,8 @@ export function efficiencyReport(parallel: PackStageResult, reference: PackStage
   const mainSerial = sum(p.main);
   const projectParallel = sum(p.project);
   const lines: string[] = [];
-  lines.push(`pack parallel efficiency, ${parallel.projects} projects on ${cores} cores: ${(efficiency * 100).toFixed(1)}%`);
-  lines.push(`  one-core stage sum${scale !== 1 ? ` (${reference.projects} projects, scaled ×${scale.toFixed(2)})` : ''} ${s(oneCore)}   cores × wall ${s(capacity)} (wall ${s(p.wallMs)}, ${(parallel.cpuSeconds ?? 0).toFixed(1)} s CPU)`);
+  lines.push(`pack parallel efficiency, ${parallel.built} projects on ${cores} cores: ${(efficiency * 100).toFixed(1)}%`);
+  lines.push(`  one-core stage sum${scale !== 1 ? ` (${reference.built} projects, scaled ×${scale.toFixed(2)})` : ''} ${s(oneCore)}   cores × wall ${s(capacity)} (wall ${s(p.wallMs)}, ${(parallel.cpuSeconds ?? 0).toFixed(1)} s CPU)`);
   lines.push('  one-core stages:');
   const stages = Object.entries(r.project).sort(([, a], [, b]) => b - a);
   for (const [stage, ms] of stages) lines.push(`    project: ${stage.padEnd(40)}${s(ms * scale)} ${share(ms * scale)}`);
