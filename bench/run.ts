@@ -1,5 +1,6 @@
-// npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,10000 --skipExcel --packProjects 200]
+// npm run bench [-- --projects 2000 --circuits 20 --seed 1 --sizes 1000,10000 --skipExcel --packProjects 200 --packReference 500]
 // npm run bench -- --only startup   (only the start-up section: seconds)
+// npm run bench -- --only stages --stages pack --skipExcel   (the whole pack alone, with its parallel efficiency)
 // Generates a seeded synthetic portfolio, runs each stage in its own process and prints
 // throughput, share of time and peak RSS next to a floor measured in the same run; then times light
 // commands of the compiled CLI against `node -e 0` (bench/startup.ts).
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt, measureStartup, startupTable, type StartupResult } from './startup.ts';
 import { syntheticPortfolio } from './synthetic.ts';
 import type { StageResult } from './types.ts';
+import { efficiencyReport, type PackStageResult } from './stages/pack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,11 @@ const { values } = parseArgs({
     skipExcel: { type: 'boolean', default: false },
     // Projects the whole-pack stage builds: all of each size by default, so that its time and memory growth show.
     packProjects: { type: 'string' },
+    // Projects of the one-core reference run the pack's parallel efficiency is measured against: all by
+    // default (the same pack at concurrency 1); N: the first N, its stage times scaled; 0: no reference.
+    packReference: { type: 'string' },
+    // Stages of the stages section (default: every one), e.g. --stages pack for the whole pack alone.
+    stages: { type: 'string', default: 'validate,load,clocks,rules,check,word,pack' },
     // Sections to run: stages, startup (default both).
     only: { type: 'string', default: 'stages,startup' },
     startupRepeats: { type: 'string', default: '11' },
@@ -52,7 +59,8 @@ function dataset(projects: number): string {
 }
 
 function runStage(stage: string, dir: string): StageResult[] {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker.ts', stage, dir, values.repeats ?? '3', values.packProjects ?? ''], {
+  const packArgument = stage === 'pack1' ? `${values.packProjects ?? ''}:${values.packReference ?? ''}` : (values.packProjects ?? '');
+  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker.ts', stage, dir, values.repeats ?? '3', packArgument], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -63,7 +71,12 @@ function runStage(stage: string, dir: string): StageResult[] {
 const rows: (StageResult & { projects: number })[] = [];
 for (const projects of sections.has('stages') ? sizes : []) {
   const dir = dataset(projects);
-  for (const stage of ['validate', 'load', 'clocks', 'rules', 'check', 'word', 'pack']) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
+  const reference = values.packReference !== '0';
+  const stages = values.stages.split(',');
+  // The pack runs compiled, as docpack build does (its workers too): a stale dist/ is built first.
+  if (stages.includes('pack')) ensureBuilt((line) => console.error(line));
+  if (stages.includes('pack') && reference) stages.push('pack1');
+  for (const stage of stages) for (const row of runStage(stage, dir)) rows.push({ ...row, projects });
 }
 // Excel is measured on generated rows (10k and 100k), independent of the portfolio size.
 if (sections.has('stages') && !values.skipExcel) for (const row of runStage('excel', dataset(sizes[0] ?? 1))) rows.push({ ...row, projects: 0 });
@@ -101,6 +114,23 @@ for (const row of rows) {
     console.log(`  ${pad(entry.template, 28)}${pad(String(entry.documents), 8)}${pad(Math.round(entry.perSecond).toLocaleString('en-US'), 10)}${Math.round(entry.floorPerSecond).toLocaleString('en-US')}`);
   }
 }
+// The pack's parallel efficiency against its one-core run, where the rest goes, and its growth between sizes.
+const packRuns = (run: 'parallel' | 'one-core'): (PackStageResult & { projects: number })[] => rows.filter((row) => (row as PackStageResult).run === run) as (PackStageResult & { projects: number })[];
+const efficiencies: { projects: number; efficiency: number }[] = [];
+for (const parallel of packRuns('parallel')) {
+  const reference = packRuns('one-core').find((row) => row.projects === parallel.projects);
+  if (!reference?.timings || !parallel.timings) continue;
+  const report = efficiencyReport(parallel, reference, os.availableParallelism());
+  efficiencies.push({ projects: parallel.built ?? parallel.projects, efficiency: report.efficiency });
+  console.log(`\n${report.lines.join('\n')}`);
+}
+const packed = packRuns('parallel');
+if (packed.length >= 2) {
+  const first = packed[0]!;
+  const last = packed.at(-1)!;
+  const size = (last.built ?? last.projects) / (first.built ?? first.projects);
+  console.log(`\npack growth ${first.built ?? first.projects} -> ${last.built ?? last.projects} projects (x${size.toFixed(1)}): wall x${(last.seconds / first.seconds).toFixed(2)} (linear: x${size.toFixed(1)}; per project x${(last.seconds / first.seconds / size).toFixed(2)}), peak RSS x${(last.peakRssMiB / first.peakRssMiB).toFixed(2)} (${first.peakRssMiB.toFixed(0)} -> ${last.peakRssMiB.toFixed(0)} MiB)`);
+}
 // Start-up: the compiled CLI's light commands against `node -e 0`, in the same run.
 let startup: StartupResult[] = [];
 if (sections.has('startup')) {
@@ -110,6 +140,6 @@ if (sections.has('startup')) {
 }
 writeFileSync(
   'bench/results.json',
-  `${JSON.stringify({ node: process.version, cores: os.cpus().length, seed, circuits, rows, startup }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, cores: os.cpus().length, seed, circuits, rows, efficiencies, startup }, null, 2)}\n`,
 );
 console.log('\nwrote bench/results.json');

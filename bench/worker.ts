@@ -14,7 +14,7 @@ import type { StageResult } from './types.ts';
 import { peakRssMiB, timeIt } from './timing.ts';
 
 const [stage, dataDir, repeatText, packProjectsText] = process.argv.slice(2);
-if (!stage || !dataDir) throw new Error('usage: worker.ts <stage> <data dir> [repeats]');
+if (!stage || !dataDir) throw new Error('usage: worker.ts <stage> <data dir> [repeats] [pack projects[:reference projects]]');
 const repeats = Number(repeatText ?? 3);
 
 
@@ -70,6 +70,11 @@ if (stage === 'validate') {
   result = await benchCheck(files, repeats);
 } else if (stage === 'pack') {
   result = await benchPack(packProjectsText ? files.slice(0, Number(packProjectsText)) : files);
+} else if (stage === 'pack1') {
+  // The one-core reference of the pack's parallel efficiency: the same pack at concurrency 1 (on the first N projects with --packReference N).
+  const [count, reference] = (packProjectsText ?? '').split(':');
+  const projects = count ? files.slice(0, Number(count)) : files;
+  result = await benchPack(reference ? projects.slice(0, Number(reference)) : projects, 'one-core');
 } else {
   throw new Error(`unknown stage ${stage}`);
 }

@@ -12,14 +12,17 @@ import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind } from '../render/word/documents.ts';
 import { parseIsoWeek, weekOf, type IsoWeek } from '../time.ts';
-import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
+import { portfolioWeeklyDetailed, portfolioWeeklyFromEntries } from '../render/word/portfolio.ts';
 import { projectFacts, type PoolEntry, type ProjectFacts } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceDoc } from '../render/word/docx.ts';
-import { inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
+import { performance } from 'node:perf_hooks';
+import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import { formatTime, timeToEpochMs } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
-import { documentFileName, readFindings, renderProject, type ProjectJob, type ProjectResult } from './project.ts';
+import { portfolioSheet, portfolioWeeklyEntries, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
+import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
+import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
 import type { PackSpec } from './spec.ts';
 import { calendarHorizonWarnings, mergeTallies, renderSummary, type FindingTally } from './summary.ts';
 
@@ -68,6 +71,8 @@ export interface BuildResult {
   /** All findings, closed ones included. */
   findingCount: number;
   manifest: ManifestEntry[];
+  /** Where the run's time went, stage by stage (docpack build --timings, npm run bench). */
+  timings: BuildTimings;
 }
 
 /** Old-space limit of a worker thread, in MiB: DOCPACK_WORKER_HEAP_MB, default 512 (0: no limit). */
@@ -118,53 +123,71 @@ export interface ShardInfo {
  * are byte-identical whatever the concurrency or sharding.
  */
 export async function buildPack(options: BuildOptions): Promise<BuildResult> {
+  const startedMs = performance.now();
+  const main: StageTimes = {};
   const { asOf } = options;
   const isoWeek = options.week ? parseIsoWeek(options.week) : weekOf(asOf);
-  const scanned = await scanRecords(options.inputs);
-  let valid = scanned.files.filter((file) => file.valid && file.id !== undefined);
-  let invalid = scanned.files.filter((file) => !file.valid).map(({ file, id, problems }) => ({ file, ...(id !== undefined ? { id } : {}), problems }));
-  const inputProblems = inputLevelProblems(scanned);
-  refuseEmptyRun(options.inputs, scanned.files, inputProblems);
-  if (options.only && options.only.length > 0) {
-    const known = new Set(scanned.files.map((file) => file.id));
-    const unknown = options.only.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new DocpackError({ code: 'unknown-project', message: `--only: no project ${unknown.join(', ')} in the inputs`, hint: 'give project ids as written in the records' });
-    const wanted = new Set(options.only);
-    valid = valid.filter((file) => wanted.has(file.id as string));
-  }
-  if (options.shard && options.shard.count > 1) {
-    const { index, count } = options.shard;
-    valid = valid.filter((file) => shardOf(file.id as string, count) === index);
-    invalid = invalid.filter((file) => shardOf(file.id ?? file.file, count) === index);
-  }
-  valid.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
-  checkPackTemplates(options.pack, options.context);
-
-  const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'), { onNotice: options.onNotice });
+  // Worker threads take about a second to start: they start now, and set up while the inputs are scanned.
+  const pool = await timedAsync(main, 'start workers', () => startPool(options));
   try {
-    const results = await renderProjects(valid, out.staging, isoWeek, options);
-    for (const result of results) for (const document of result.documents) out.add(document);
-    const sharded = options.shard !== undefined && options.shard.count > 1;
-    const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options);
-    const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
-    problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(results.map((result) => result.tally)), problems }));
-    const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined });
-    out.commit();
-    return {
-      asOf: formatTime(asOf),
-      out: out.target,
-      week: isoWeek.id,
-      ...(sharded && options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
-      projects: results.map((result) => ({ id: result.id, file: result.file, documents: result.documents.map((document) => document.path) })),
-      invalid,
-      problems,
-      tally: mergeTallies(results.map((result) => result.tally)),
-      findingCount,
-      manifest: out.manifest(),
-    };
-  } catch (error) {
-    out.abandon();
-    throw error;
+    const scanned = await timedAsync(main, 'scan inputs', () => scanRecords(options.inputs));
+    let valid = scanned.files.filter((file) => file.valid && file.id !== undefined);
+    let invalid = scanned.files.filter((file) => !file.valid).map(({ file, id, problems }) => ({ file, ...(id !== undefined ? { id } : {}), problems }));
+    const inputProblems = inputLevelProblems(scanned);
+    refuseEmptyRun(options.inputs, scanned.files, inputProblems);
+    if (options.only && options.only.length > 0) {
+      const known = new Set(scanned.files.map((file) => file.id));
+      const unknown = options.only.filter((id) => !known.has(id));
+      if (unknown.length > 0) throw new DocpackError({ code: 'unknown-project', message: `--only: no project ${unknown.join(', ')} in the inputs`, hint: 'give project ids as written in the records' });
+      const wanted = new Set(options.only);
+      valid = valid.filter((file) => wanted.has(file.id as string));
+    }
+    if (options.shard && options.shard.count > 1) {
+      const { index, count } = options.shard;
+      valid = valid.filter((file) => shardOf(file.id as string, count) === index);
+      invalid = invalid.filter((file) => shardOf(file.id ?? file.file, count) === index);
+    }
+    valid.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+    checkPackTemplates(options.pack, options.context);
+
+    const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'), { onNotice: options.onNotice });
+    try {
+      const sharded = options.shard !== undefined && options.shard.count > 1;
+      const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed: portfolioWeeklyDetailed(valid.length) });
+      const { results } = rendered;
+      for (const result of results) for (const document of result.documents) out.add(document);
+      const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options, main);
+      const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
+      problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(results.map((result) => result.tally)), problems }));
+      const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined }, main);
+      timed(main, 'commit', () => out.commit());
+      return {
+        asOf: formatTime(asOf),
+        out: out.target,
+        week: isoWeek.id,
+        ...(sharded && options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+        projects: results.map((result) => ({ id: result.id, file: result.file, documents: result.documents.map((document) => document.path) })),
+        invalid,
+        problems,
+        tally: mergeTallies(results.map((result) => result.tally)),
+        findingCount,
+        manifest: out.manifest(),
+        timings: {
+          wallMs: performance.now() - startedMs,
+          threads: rendered.threads,
+          project: results.reduce((sum, result) => addTimes(sum, result.timings), {} as StageTimes),
+          main,
+          renderWallMs: rendered.wallMs,
+          mainWaitMs: rendered.mainWaitMs,
+          workerStartMs: rendered.workerStartMs,
+        },
+      };
+    } catch (error) {
+      out.abandon();
+      throw error;
+    }
+  } finally {
+    await pool?.pool.destroy();
   }
 }
 
@@ -208,8 +231,56 @@ function checkPackTemplates(pack: PackSpec, context: CheckContext): void {
   }
 }
 
-/** Renders every project, on a pool of worker threads when concurrency > 1. Results come back sorted by id. */
-async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions): Promise<ProjectResult[]> {
+/** The concurrency the user asked for, or the default for this many projects. */
+function requestedConcurrency(options: Pick<BuildOptions, 'concurrency'>, projects: number): number {
+  // Starting a worker costs about a second (modules, rule files): small runs stay in this thread unless asked.
+  return options.concurrency ?? (projects >= 64 ? os.availableParallelism() : 1);
+}
+
+interface WorkerPool {
+  pool: Piscina<ProjectJob, ProjectResult>;
+  threads: number;
+  heapMb: number;
+}
+
+/**
+ * Starts the worker threads before the inputs are scanned, sized by the record files found (an upper
+ * bound of the projects to render), so that they load their modules, rule files and templates while
+ * the main thread checks the records. Undefined when the run stays in this thread.
+ */
+async function startPool(options: BuildOptions): Promise<WorkerPool | undefined> {
+  if (options.concurrency === 1) return undefined;
+  const { files } = await expandInputs(options.inputs);
+  const estimate = options.only && options.only.length > 0 ? Math.min(files.length, new Set(options.only).size) : options.shard && options.shard.count > 1 ? Math.ceil(files.length / options.shard.count) : files.length;
+  const threads = Math.max(1, Math.min(requestedConcurrency(options, estimate), estimate));
+  if (threads === 1) return undefined;
+  // A worker renders one project at a time; a modest old-space limit makes V8 collect instead of growing
+  // the heap (peak RSS), and is still far above what the largest project needs.
+  const heapMb = workerHeapMb();
+  const warmUp: WorkerWarmUp = { asOf: formatTime(options.asOf), rules: options.rules ?? {}, ...(options.referenceDoc ? { referenceDoc: options.referenceDoc } : {}) };
+  const pool = new Piscina<ProjectJob, ProjectResult>({
+    // Compiled (dist/pack/build.js), workers load the compiled entry; from the sources, the tsx one.
+    filename: new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js', import.meta.url).href,
+    maxThreads: threads,
+    minThreads: threads,
+    idleTimeout: 1000,
+    workerData: { warmUp },
+    ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+  });
+  return { pool, threads, heapMb };
+}
+
+interface Rendered {
+  /** Sorted by project id. */
+  results: ProjectResult[];
+  threads: number;
+  wallMs: number;
+  mainWaitMs: number;
+  workerStartMs: number;
+}
+
+/** Renders every project, on the pool of worker threads when concurrency > 1. Results come back sorted by id. */
+async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions, started: WorkerPool | undefined, portfolio: ProjectJob['portfolio']): Promise<Rendered> {
   const jobs: ProjectJob[] = files.map((file) => ({
     file: file.file,
     staging,
@@ -218,32 +289,31 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     pack: options.pack,
     rules: options.rules ?? {},
     ...(options.referenceDoc ? { referenceDoc: options.referenceDoc } : {}),
+    ...(portfolio ? { portfolio } : {}),
   }));
-  // Starting a worker costs about a second (tsx, modules, rule files): small runs stay in this thread unless asked.
-  const requested = options.concurrency ?? (jobs.length >= 64 ? os.availableParallelism() : 1);
-  const concurrency = Math.max(1, Math.min(requested, jobs.length));
+  const concurrency = Math.max(1, Math.min(requestedConcurrency(options, jobs.length), jobs.length));
+  const startedMs = performance.now();
+  const loopBefore = performance.eventLoopUtilization();
+  let workerStartMs = 0;
   let done = 0;
-  const report = (result: ProjectResult): ProjectResult => {
+  const report = (result: ProjectResult, onWorker = false): ProjectResult => {
     done += 1;
+    if (onWorker && result.startupMs !== undefined) workerStartMs += result.startupMs;
     options.onProject?.(done, jobs.length, result.id, result.documents.length);
     return result;
   };
-  if (concurrency === 1) {
+  const finish = (results: ProjectResult[], threads: number): Rendered => {
+    const loop = performance.eventLoopUtilization(loopBefore);
+    return { results, threads, wallMs: performance.now() - startedMs, mainWaitMs: threads > 1 ? loop.idle : 0, workerStartMs };
+  };
+  if (concurrency === 1 || !started) {
+    // Fewer projects than the files promised (invalid ones, --only): the workers started early are let go.
+    if (started) void started.pool.destroy();
     const results: ProjectResult[] = [];
     for (const job of jobs) results.push(report(await renderProject(job)));
-    return results;
+    return finish(results, 1);
   }
-  // A worker renders one project at a time; a modest old-space limit makes V8 collect instead of growing
-  // the heap (peak RSS), and is still far above what the largest project needs.
-  const heapMb = workerHeapMb();
-  const pool = new Piscina<ProjectJob, ProjectResult>({
-    // Compiled (dist/pack/build.js), workers load the compiled entry; from the sources, the tsx one.
-    filename: new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js', import.meta.url).href,
-    maxThreads: concurrency,
-    minThreads: concurrency,
-    idleTimeout: 1000,
-    ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
-  });
+  const { pool, heapMb } = started;
   // A project too big for a worker's heap is rendered again here, one at a time, without that limit:
   // the run goes on, and says so.
   let fallback = Promise.resolve();
@@ -268,27 +338,24 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
   };
   pool.on('error', (error: unknown) => {
     poolFailures += 1;
-    if (pool.threads.length === 0 || poolFailures >= 2 * concurrency) giveUp(error);
+    if (pool.threads.length === 0 || poolFailures >= 2 * started.threads) giveUp(error);
   });
-  try {
-    // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
-    return await Promise.all(
-      jobs.map(async (job) => {
-        try {
-          if (poolGivenUp) return report(await onMainThread(job));
-          return report(await pool.run(job));
-        } catch (error) {
-          if (poolGivenUp) return report(await onMainThread(job));
-          if (!outOfMemory(error)) throw error;
-          options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
-          if (pool.threads.length === 0) giveUp(error);
-          return report(await onMainThread(job));
-        }
-      }),
-    );
-  } finally {
-    await pool.destroy();
-  }
+  // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
+  const results = await Promise.all(
+    jobs.map(async (job) => {
+      try {
+        if (poolGivenUp) return report(await onMainThread(job));
+        return report(await pool.run(job), true);
+      } catch (error) {
+        if (poolGivenUp) return report(await onMainThread(job));
+        if (!outOfMemory(error)) throw error;
+        options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
+        if (pool.threads.length === 0) giveUp(error);
+        return report(await onMainThread(job));
+      }
+    }),
+  );
+  return finish(results, started.threads);
 }
 
 /**
@@ -309,52 +376,72 @@ export function portfolioFacts(staging: string, results: readonly Pick<ProjectRe
   };
 }
 
-/** Every finding of the run in findings order (projects by id), read again from the scratch files on every pass. */
-function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<Finding> {
+/** Every finding of the run in findings order (projects by id), as findings.json lays them out, from the scratch files. */
+function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 'id'>[]): Iterable<{ text: string; count: number }> {
   return {
     *[Symbol.iterator]() {
-      for (const result of results) yield* readFindings(staging, result.id);
+      for (const result of results) yield readFormattedFindings(staging, result.id);
     },
   };
 }
 
-/** The portfolio documents over every project of the run; `results` are sorted by project id. */
+/**
+ * The portfolio documents over every project of the run, put together from each project's part
+ * (writeProjectPortfolio: its rows of each portfolio sheet, its 周报 entry) that its render left in
+ * the scratch files; no record is read again. `results` are sorted by project id.
+ */
 export async function writePortfolio(
   out: PackOutput,
-  results: readonly Pick<ProjectResult, 'id' | 'file' | 'poolNextWeek'>[],
+  results: readonly (Pick<ProjectResult, 'id' | 'file' | 'poolNextWeek'> & { portfolioProblems?: PortfolioProblems })[],
   week: IsoWeek,
   options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'>,
+  times: StageTimes = {},
 ): Promise<Problem[]> {
   const { asOf, context } = options;
   const problems: Problem[] = [];
   const sources = results.map((result) => result.file).sort();
-  const projects = portfolioFacts(out.staging, results, context, week);
   const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
-  for (const entry of options.pack.portfolio) {
+  for (const [index, entry] of options.pack.portfolio.entries()) {
     if (entry.kind === 'excel') {
       const spec = specs.get(entry.template) as LoadedSpec;
-      const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects, labels: context.labels }), asOf, calendar: context.calendar, labels: context.labels });
+      const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => portfolioSheet(out.staging, index, sheetIndex, sheet.name, results));
+      const rendered = await timedAsync(times, `portfolio: ${entry.template}`, () => renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels }));
       // Clock problems of the records were reported, with their files, when each project was rendered.
       problems.push(...rendered.report.problems);
-      out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources);
+      timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources));
     } else {
-      const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
-      const withFindings = {
-        *[Symbol.iterator]() {
-          for (const facts of projects) {
-            // The open findings, and whether each opened during the week.
-            const open = facts.findings.filter((finding) => finding.closedAt === null).map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
-            yield { facts, findings: open };
-          }
-        },
-      };
-      const instance = portfolioWeeklyInstance({ asOf, calendar: context.calendar, week: week.id, projects: withFindings, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
-      const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
-      const document = await word.renderPortfolio(instance, asOf, '政企客户项目');
-      out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources);
+      const document = await timedAsync(times, `portfolio: ${entry.template}`, () => {
+        const instance = portfolioWeeklyFromEntries({
+          asOf,
+          week,
+          entries: portfolioWeeklyEntries(out.staging, index, results),
+          projectCount: results.length,
+          poolNextWeek: results.flatMap((result) => result.poolNextWeek),
+          detailed: portfolioWeeklyDetailed(results.length),
+        });
+        const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
+        return word.renderPortfolio(instance, asOf, '政企客户项目');
+      });
+      timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources));
     }
   }
   return problems;
+}
+
+/**
+ * Each project's part of the portfolio documents worked out here, from its record and the findings
+ * in its scratch file, for a run whose projects were rendered elsewhere (docpack merge of shards).
+ * Returns the projects with their portfolio problems, for writePortfolio.
+ */
+export function portfolioFromRecords<T extends Pick<ProjectResult, 'id' | 'file'>>(out: PackOutput, results: readonly T[], week: IsoWeek, options: Pick<BuildOptions, 'asOf' | 'context' | 'pack'>): (T & { portfolioProblems: PortfolioProblems })[] {
+  const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: options.context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+  const detailed = portfolioWeeklyDetailed(results.length);
+  const facts = portfolioFacts(out.staging, results, options.context, week)[Symbol.iterator]();
+  return results.map((result) => {
+    const project = facts.next().value as ProjectFacts;
+    const sources = buildRowSources({ projects: [project], labels: options.context.labels });
+    return { ...result, portfolioProblems: writeProjectPortfolio({ staging: out.staging, facts: project, pack: options.pack, specs, sources, context: options.context, asOf: options.asOf, week, detailed }) };
+  });
 }
 
 /** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything; returns the finding count. */
@@ -372,10 +459,12 @@ export function finishPack(
     context: CheckContext;
     shard?: Shard;
   },
+  times: StageTimes = {},
 ): number {
   const asOfText = formatTime(input.asOf);
   const sources = input.results.map((result) => result.file).sort();
-  const count = out.writeJsonArray('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources);
+  const count = timed(times, 'findings.json', () => out.writeJsonArrayChunks('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
+  const summaryStarted = performance.now();
   if (input.shard) {
     const info: ShardInfo = {
       shard: `${input.shard.index}/${input.shard.count}`,
@@ -400,5 +489,6 @@ export function finishPack(
     out.write('summary.md', summary, 'docpack build', sources);
   }
   out.write('manifest.json', `${JSON.stringify({ asOf: asOfText, files: out.manifest() }, null, 2)}\n`, 'docpack build', []);
+  times['summary.md, manifest.json'] = (times['summary.md, manifest.json'] ?? 0) + performance.now() - summaryStarted;
   return count;
 }

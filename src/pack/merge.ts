@@ -5,7 +5,7 @@ import type { Finding } from '../alerts/types.ts';
 import { DocpackError } from '../errors.ts';
 import { parseIsoWeek } from '../time.ts';
 import { parseAsOf, formatTime } from '../time.ts';
-import { finishPack, writePortfolio, type BuildResult, type ShardInfo } from './build.ts';
+import { finishPack, portfolioFromRecords, writePortfolio, type BuildResult, type ShardInfo } from './build.ts';
 import { PackOutput, writePackFile, type ManifestEntry } from './output.ts';
 import { readJsonArrayItems } from './json-array.ts';
 import { writeScratchFindings } from './project.ts';
@@ -115,7 +115,9 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
     for (const result of results) if (!tallies.has(result.id)) writeScratchFindings(out.staging, result.id, []);
     const withTallies = results.map((result) => ({ ...result, tally: tallies.get(result.id) ?? tallyFindings([]) }));
     const invalid = shards.flatMap((shard) => shard.info.invalid).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const portfolioProblems = await writePortfolio(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
+    // The shards wrote no portfolio parts: each project's is worked out here, from its record and findings.
+    const withPortfolio = portfolioFromRecords(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack });
+    const portfolioProblems = await writePortfolio(out, withPortfolio, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
     // Every shard saw the same inputs, so their input problems are the same: take the first's.
     const inputProblems = first.info.inputProblems ?? [];
     const problems = [...inputProblems, ...withTallies.flatMap((result) => result.problems), ...portfolioProblems];

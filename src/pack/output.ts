@@ -28,6 +28,11 @@ export function writePackFile(staging: string, relativePath: string, data: Uint8
   return { path: relativePath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength, template, sources: [...sources].sort() };
 }
 
+/** Items of a JSON array as writeJsonArray lays them out (indented two levels), separated as it separates them. */
+export function formatJsonArrayItems(items: readonly unknown[]): string {
+  return items.map((item) => JSON.stringify(item, null, 2).replace(/^/gm, '    ')).join(',\n');
+}
+
 /** Only safe names become directories: the record schema already limits ids, this is the last guard. */
 export function safeSegment(name: string): string {
   if (!isSafeId(name)) throw new Error(`unsafe path segment "${name}"`);
@@ -98,6 +103,19 @@ export class PackOutput {
    * streaming the items to disk so a run with 250,000 findings never holds the text. Returns the count.
    */
   writeJsonArray(relativePath: string, head: Record<string, string | number | boolean>, key: string, items: Iterable<unknown>, template: string, sources: string[]): number {
+    const chunks = {
+      *[Symbol.iterator]() {
+        for (const item of items) yield { text: formatJsonArrayItems([item]), count: 1 };
+      },
+    };
+    return this.writeJsonArrayChunks(relativePath, head, key, chunks, template, sources);
+  }
+
+  /**
+   * writeJsonArray with the items already formatted (formatJsonArrayItems, e.g. by the worker thread
+   * that computed them), a run of them per chunk: the file is the same, byte for byte.
+   */
+  writeJsonArrayChunks(relativePath: string, head: Record<string, string | number | boolean>, key: string, chunks: Iterable<{ text: string; count: number }>, template: string, sources: string[]): number {
     const target = path.join(this.staging, ...relativePath.split('/'));
     const hash = createHash('sha256');
     let bytes = 0;
@@ -112,9 +130,10 @@ export class PackOutput {
       put('{\n');
       for (const [name, value] of Object.entries(head)) put(`  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`);
       put(`  ${JSON.stringify(key)}: [`);
-      for (const item of items) {
-        put(`${written === 0 ? '' : ','}\n${JSON.stringify(item, null, 2).replace(/^/gm, '    ')}`);
-        written += 1;
+      for (const chunk of chunks) {
+        if (chunk.count === 0) continue;
+        put(`${written === 0 ? '' : ','}\n${chunk.text}`);
+        written += chunk.count;
       }
       put(written === 0 ? ']\n}\n' : '\n  ]\n}\n');
       return written;

@@ -14,10 +14,15 @@ import { loadRecordFile } from '../records/load.ts';
 import { parseAsOf, timeToEpochMs } from '../time.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { writeFileAtomic } from '../write/atomic.ts';
-import { safeSegment, writePackFile, type ManifestEntry } from './output.ts';
+import { formatJsonArrayItems, safeSegment, writePackFile, type ManifestEntry } from './output.ts';
+import { WORK_DIR, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
 import { tallyFindings, type FindingTally } from './summary.ts';
 import { entriesFor, type PackSpec } from './spec.ts';
+import { timed, timedAsync, type StageTimes } from './timings.ts';
+
+export { WORK_DIR };
 
 /** Everything one project needs to be rendered, as plain data: it crosses to a worker thread. */
 export interface ProjectJob {
@@ -29,6 +34,8 @@ export interface ProjectJob {
   pack: PackSpec;
   rules: RulesOptions;
   referenceDoc?: string;
+  /** Work out the project's part of the portfolio documents too (not in a --shard build); detailed: the 周报 has a section per project. */
+  portfolio?: { detailed: boolean };
 }
 
 export interface ProjectResult {
@@ -43,6 +50,12 @@ export interface ProjectResult {
   /** Circuits entering the warning pool the week after `week`, for the portfolio 周报. */
   poolNextWeek: PoolEntry[];
   problems: Problem[];
+  /** Conversion problems of the project's rows of the portfolio workbooks (its rows themselves are in scratch files). */
+  portfolioProblems?: PortfolioProblems;
+  /** Milliseconds per stage of this project (load+validate, facts, each document, portfolio rows, scratch). */
+  timings: StageTimes;
+  /** Set on a thread's first project: its start-up until then (modules, rule files, templates), ms. */
+  startupMs?: number;
 }
 
 /** Where a project's findings wait (as a JSON array) until findings.json and the portfolio read them. */
@@ -50,12 +63,22 @@ export function findingsFile(staging: string, id: string): string {
   return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.json`);
 }
 
-/** Scratch space inside the staging directory; removed before the pack is swapped in. */
-export const WORK_DIR = '.work';
-
-/** Puts a project's findings in its scratch file. */
+/** Puts a project's findings in its scratch file, and beside it as findings.json lays them out (formattedFindingsFile). */
 export function writeScratchFindings(staging: string, id: string, findings: readonly Finding[]): void {
   writeFileAtomic(findingsFile(staging, id), JSON.stringify(findings));
+  writeFileAtomic(formattedFindingsFile(staging, id), `${findings.length}\n${formatJsonArrayItems(findings)}`);
+}
+
+/** A project's findings formatted as findings.json holds them, after their count on the first line: the main thread copies them. */
+export function formattedFindingsFile(staging: string, id: string): string {
+  return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.items`);
+}
+
+/** A project's findings as findings.json lays them out, and how many they are. */
+export function readFormattedFindings(staging: string, id: string): { text: string; count: number } {
+  const content = readFileSync(formattedFindingsFile(staging, id), 'utf8');
+  const newline = content.indexOf('\n');
+  return { count: Number(content.slice(0, newline)), text: content.slice(newline + 1) };
 }
 
 /** A project's findings, read back from its scratch file. */
@@ -72,8 +95,25 @@ interface Environment {
 }
 
 let environment: Environment | undefined;
+/** Whether this thread has rendered a project yet (its first one reports the thread's start-up). */
+let started = false;
+/** When this thread finished setting up (warmUp), ms from its start. */
+let readyMs: number | undefined;
 
-function environmentFor(job: ProjectJob): Environment {
+/** What a worker thread may set up before its first project (piscina's workerData), while the main thread scans the inputs. */
+export interface WorkerWarmUp {
+  asOf: string;
+  rules: RulesOptions;
+  referenceDoc?: string;
+}
+
+/** Sets up the environment of the jobs to come, so that the first project does not wait for it. */
+export function warmUp(job: WorkerWarmUp): void {
+  environmentFor(job);
+  readyMs = performance.now();
+}
+
+function environmentFor(job: Pick<ProjectJob, 'asOf' | 'rules' | 'referenceDoc'>): Environment {
   // The working directory too: templates are named relative to it in the manifest and in errors.
   const key = JSON.stringify([job.asOf, job.rules, job.referenceDoc ?? '', process.cwd()]);
   if (environment?.key !== key) {
@@ -100,36 +140,41 @@ export function documentFileName(name: string): string {
  * pack definition gives it. A document that cannot be rendered fails alone, as a problem.
  */
 export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
-  const env = environmentFor(job);
+  const timings: StageTimes = {};
+  // performance.now() counts from the thread's start: set up (warmUp), or its first project, ends its start-up.
+  const startupMs = started ? undefined : (readyMs ?? performance.now());
+  started = true;
+  const env = timed(timings, 'set-up', () => environmentFor(job));
   const { context } = env;
   const asOf = parseAsOf(job.asOf);
   if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
-  const loaded = loadRecordFile(job.file);
+  const loaded = timed(timings, 'load+validate', () => loadRecordFile(job.file));
   if (!loaded.record) throw new Error(`${job.file} changed while the pack was being built`);
   const week = parseIsoWeek(job.week);
   // The facts stage, once: the record as known at the as-of, its clocks, findings and derived facts.
-  const facts = projectFacts(loaded.record, context, { week });
+  const facts = timed(timings, 'facts', () => projectFacts(loaded.record as NonNullable<typeof loaded.record>, context, { week }));
   const { record } = facts;
   const dir = `projects/${safeSegment(record.id)}`;
   // Name the record in every problem: clock problems otherwise carry only a field path.
   const problems: Problem[] = facts.problems.map((problem) => ({ ...problem, file: problem.file ?? job.file }));
   const open = facts.findings.filter((finding) => finding.closedAt === null);
   const documents: ManifestEntry[] = [];
+  const sources = buildRowSources({ projects: [facts], labels: context.labels });
   for (const entry of entriesFor(job.pack, record)) {
     try {
       if (entry.kind === 'word') {
         const kind = findDocumentKind(entry.template);
         if (!kind) continue;
-        for (const document of await env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, facts, findings: open })) {
-          documents.push(writePackFile(job.staging, `${dir}/${documentFileName(document.fileName)}`, document.bytes, document.template, [job.file]));
+        const rendered = await timedAsync(timings, `word: ${entry.template}`, () => env.word.renderRecord(record, [kind], { asOf, calendar: context.calendar, facts, findings: open }));
+        for (const document of rendered) {
+          documents.push(timed(timings, 'write', () => writePackFile(job.staging, `${dir}/${documentFileName(document.fileName)}`, document.bytes, document.template, [job.file])));
         }
       } else {
         const spec = env.specs.get(entry.template);
         if (!spec) continue;
-        const sources = buildRowSources({ projects: [facts], labels: context.labels });
-        const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` });
+        const rendered = await timedAsync(timings, `excel: ${entry.template}`, () => renderWorkbook({ spec: spec.spec, specFile: spec.file, sources, asOf, calendar: context.calendar, labels: context.labels, subtitle: `${record.id} ${record.name}` }));
         problems.push(...rendered.report.problems.map((problem) => ({ ...problem, file: problem.file ?? job.file })));
-        documents.push(writePackFile(job.staging, `${dir}/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, [job.file]));
+        documents.push(timed(timings, 'write', () => writePackFile(job.staging, `${dir}/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, [job.file])));
       }
     } catch (error) {
       if (!(error instanceof DocpackError)) throw error;
@@ -137,8 +182,13 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
       problems.push({ ...error.problem, message: `${record.id} ${entry.template}: ${error.problem.message}`, file: error.problem.file ?? job.file });
     }
   }
+  // The project's part of the portfolio, from the same facts: the main thread never reads the record again.
+  const portfolio = job.portfolio;
+  const portfolioProblems = portfolio
+    ? timed(timings, 'portfolio rows', () => writeProjectPortfolio({ staging: job.staging, facts, pack: job.pack, specs: env.specs, sources, context, asOf, week, detailed: portfolio.detailed }))
+    : {};
   // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
-  writeScratchFindings(job.staging, record.id, facts.findings);
+  timed(timings, 'scratch findings', () => writeScratchFindings(job.staging, record.id, facts.findings));
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   return {
     file: job.file,
@@ -149,5 +199,8 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
     newThisWeek: open.filter((finding) => finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs).length,
     poolNextWeek: [...facts.poolNextWeek],
     problems,
+    ...(Object.keys(portfolioProblems).length > 0 ? { portfolioProblems } : {}),
+    timings,
+    ...(startupMs !== undefined ? { startupMs } : {}),
   };
 }

@@ -27,6 +27,7 @@ interface BuildCliOptions {
   progress?: boolean;
   concurrency?: string;
   shard?: string;
+  timings?: boolean;
 }
 
 export function registerBuild(program: Command, io: CliIo, setExit: SetExit): void {
@@ -45,11 +46,12 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       .option('--concurrency <n>', 'worker threads rendering projects (default: docpack.config.json, else the number of cores from 64 projects up; 1 = no workers)')
       .option('--shard <k/n>', 'build only the k-th of n slices of the projects (stable hash of the id), without portfolio documents; join with docpack merge')
       .option('--json', 'print the run result as JSON on stdout')
+      .option('--timings', 'print on stderr where the time went: each stage summed over the projects, the main thread\'s stages, worker start-up and waiting')
       .option('--no-progress', 'no progress bar, even on a terminal'),
   ))
     .action(async (inputs: string[], options: BuildCliOptions) => {
       // Loaded when the command runs: the document libraries (docx, handlebars, the Markdown parser, worker threads) cost every other command its start-up.
-      const [{ default: cliProgress }, { buildPack, parseShard }, { readReferenceDoc }] = await Promise.all([import('cli-progress'), import('../../pack/build.ts'), import('../../render/word/docx.ts')]);
+      const [{ default: cliProgress }, { buildPack, parseShard }, { readReferenceDoc }, { formatTimings }] = await Promise.all([import('cli-progress'), import('../../pack/build.ts'), import('../../render/word/docx.ts'), import('../../pack/timings.ts')]);
       const config = loadConfig();
       const failOn = failOnOption(options.failOn ?? config.failOn);
       const asOf = asOfOption(options.asOf);
@@ -99,6 +101,7 @@ export function registerBuild(program: Command, io: CliIo, setExit: SetExit): vo
       const seconds = (Date.now() - started) / 1000;
       for (const item of result.invalid) for (const problem of item.problems) io.err(formatProblem(problem));
       for (const problem of result.problems) io.err(formatProblem(problem));
+      if (options.timings) for (const line of formatTimings(result.timings)) io.err(line);
       const { tally } = result;
       const exitCode = runExitCode(result, tallyReaches(tally, failOn));
       if (options.json) {

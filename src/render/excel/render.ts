@@ -10,7 +10,7 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError, type Problem } from '../../errors.ts';
 import { ZONE } from '../../time.ts';
 import { dateFormat, formatDate, type Labels } from '../../labels.ts';
-import { fitColumnWidths, longestUnbreakable, wrappedLines, type ColumnNeeds } from '../fit.ts';
+import { fillLines, fitColumnWidths, longestUnbreakable, tokens, wrappedLines, type ColumnNeeds } from '../fit.ts';
 import { ExcelJsBook, type Book, type BookSheet, type CellStyle, type ConditionalFormat, type HighlightFormat, type ListValidation, type SheetSetup } from './book.ts';
 import type { Scalar } from '../../clocks/types.ts';
 import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec } from './spec.ts';
@@ -29,6 +29,11 @@ export interface RenderInput {
   /** Spec file as the user knows it, named in problems. */
   specFile?: string;
   sources: RowSources;
+  /**
+   * Each sheet's rows already worked out (sheetRows, e.g. per project on worker threads), by sheet
+   * index: the sheet then reads these cells instead of its row source, and its filter already held.
+   */
+  precomputed?: readonly PrecomputedSheet[];
   asOf: DateTime;
   calendar: WorkingCalendar;
   labels: Labels;
@@ -121,10 +126,39 @@ export function headerCode(left: string, right: string): string {
   return `&L${kept}…${rightCode}`;
 }
 
+/** A conversion problem of one sheet as the log keeps it: its first occurrence and how often it happened. */
+export interface LoggedProblem {
+  sheet: string;
+  /** The message without the sheet and project: the key it is counted by. */
+  key: string;
+  problem: Problem;
+  count: number;
+}
+
+/** One sheet's rows as written (the filter held, each row's cells worked out) and the problems met on the way. */
+export interface PrecomputedSheet {
+  rows: Iterable<CellValue[]>;
+  problems: readonly LoggedProblem[];
+}
+
 /** Collects conversion problems, one per distinct message, with a count. */
 class ProblemLog {
-  private readonly byKey = new Map<string, { problem: Problem; count: number }>();
+  private readonly byKey = new Map<string, { sheet: string; key: string; problem: Problem; count: number }>();
   constructor(private readonly file: string | undefined) {}
+
+  /** Counts problems logged elsewhere (a part of the rows worked out apart), in the order they were met there. */
+  merge(entries: Iterable<LoggedProblem>): void {
+    for (const entry of entries) {
+      const key = `${entry.sheet}\u0000${entry.key}`;
+      const found = this.byKey.get(key);
+      if (found) found.count += entry.count;
+      else this.byKey.set(key, { ...entry });
+    }
+  }
+
+  entries(sheet: string): LoggedProblem[] {
+    return [...this.byKey.values()].filter((entry) => entry.sheet === sheet).map((entry) => ({ ...entry }));
+  }
 
   add(sheet: string, row: RowContext, error: DocpackError): void {
     const key = `${sheet}\u0000${error.problem.message}`;
@@ -135,6 +169,8 @@ class ProblemLog {
     }
     const project = (row.project as { id?: string } | undefined)?.id;
     this.byKey.set(key, {
+      sheet,
+      key: error.problem.message,
       problem: { ...error.problem, severity: 'error', file: this.file, message: `sheet "${sheet}"${project ? `, project ${project}` : ''}: ${error.problem.message}` },
       count: 1,
     });
@@ -148,6 +184,27 @@ class ProblemLog {
 /** A row as a sheet reads it: the row context, or (sorted sheets) the cells already worked out. */
 type PlanRow = RowContext | CellValue[];
 
+/** A sheet's columns and filter compiled for an environment, kept for the next project's rows (sheetRows runs once per project). */
+const prepared = new WeakMap<SheetSpec, { asOf: string; calendar: WorkingCalendar; labels: Labels; columns: PreparedColumn[]; filter?: (row: RowContext) => boolean }>();
+
+function preparedSheet(sheet: SheetSpec, env: ValueEnv): { columns: PreparedColumn[]; filter?: (row: RowContext) => boolean } {
+  const asOf = env.asOf.toISO() ?? '';
+  const known = prepared.get(sheet);
+  if (known && known.asOf === asOf && known.calendar === env.calendar && known.labels === env.labels) return known;
+  const asOfDate = env.asOf.setZone(ZONE).toISODate()!;
+  const columns = sheet.columns.map((spec, index) => ({
+    spec,
+    index: index + 1,
+    letter: columnLetter(index + 1),
+    header: spec.header.replace(/\{asOf\}/g, asOfDate),
+    get: compileValue(spec.value, env),
+    when: spec.when ? compileCondition(spec.when) : undefined,
+  }));
+  const filter = sheet.filter ? compileCondition(sheet.filter) : undefined;
+  prepared.set(sheet, { asOf, calendar: env.calendar, labels: env.labels, columns, ...(filter ? { filter } : {}) });
+  return { columns, ...(filter ? { filter } : {}) };
+}
+
 class SheetPlan {
   readonly columns: PreparedColumn[];
   private readonly filter?: (row: RowContext) => boolean;
@@ -156,25 +213,18 @@ class SheetPlan {
 
   constructor(
     readonly sheet: SheetSpec,
-    private readonly source: Iterable<RowContext>,
+    /** Row contexts, or rows already worked out (PrecomputedSheet: filtered, cells as written). */
+    private readonly source: Iterable<PlanRow>,
     private readonly env: ValueEnv,
     private readonly log: ProblemLog,
+    sort = true,
   ) {
-    const asOfDate = env.asOf.setZone(ZONE).toISODate()!;
-    this.columns = sheet.columns.map((spec, index) => ({
-      spec,
-      index: index + 1,
-      letter: columnLetter(index + 1),
-      header: spec.header.replace(/\{asOf\}/g, asOfDate),
-      get: compileValue(spec.value, env),
-      when: spec.when ? compileCondition(spec.when) : undefined,
-    }));
-    this.filter = sheet.filter ? compileCondition(sheet.filter) : undefined;
-    if (sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
+    ({ columns: this.columns, filter: this.filter } = preparedSheet(sheet, env));
+    if (sort && sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
   }
 
-  private *filtered(): Generator<RowContext> {
-    for (const row of this.source) if (!this.filter || this.filter(row)) yield row;
+  private *filtered(): Generator<PlanRow> {
+    for (const row of this.source) if (Array.isArray(row) || !this.filter || this.filter(row)) yield row;
   }
 
   /** The rows in sheet order. Unsorted sheets read the source again on each pass instead of holding it. */
@@ -219,8 +269,25 @@ class SheetPlan {
 
   /** The cells of a row as written; problems are reported here (a sorted sheet's when it was sorted). */
   cells(row: PlanRow): CellValue[] {
-    if (Array.isArray(row)) return row;
+    if (Array.isArray(row)) return row.length > this.columns.length ? row.slice(0, this.columns.length) : row;
     return this.columns.map((column) => this.cell(column, row, true));
+  }
+
+  /** The columns whose text wraps, in order: a precomputed row carries its text measures of each (TEXT_MEASURES). */
+  get wrapColumns(): PreparedColumn[] {
+    return (this.wrapping ??= this.columns.filter((column) => column.spec.wrap === true));
+  }
+  private wrapping?: PreparedColumn[];
+
+  /** A precomputed row's measures of a wrapped column's text, when it carries them (precomputeTextMeasures). */
+  textMeasures(column: PreparedColumn, row: PlanRow): TextMeasures | undefined {
+    if (!Array.isArray(row) || row.length <= this.columns.length) return undefined;
+    const at = this.columns.length + TEXT_MEASURES * this.wrapColumns.indexOf(column);
+    const longest = row[at];
+    const content = row[at + 1];
+    const lines = row[at + 2];
+    if (typeof longest !== 'number' || typeof content !== 'number' || typeof lines !== 'string') return undefined;
+    return { longest, content, lines };
   }
 
   /**
@@ -238,7 +305,8 @@ class SheetPlan {
     const sorted = new SortedRows(keys.map((key) => ({ descending: key.descending === true })));
     try {
       for (const row of this.filtered()) {
-        const cells = this.cells(row);
+        // A precomputed row is kept whole: its wrapped texts' measures follow its cells.
+        const cells = Array.isArray(row) ? row : this.cells(row);
         sorted.add(
           cells,
           columns.map((column, k) => {
@@ -302,8 +370,9 @@ function measure(plan: SheetPlan): Measured {
       const value = plan.cell(column, row);
       if (typeof value !== 'string' || value === '') continue;
       const i = column.index - 1;
-      longestWords[i] = Math.max(longestWords[i]!, longestUnbreakable(value, displayWidth));
-      content[i] = content[i]! + displayWidth(value);
+      const known = plan.textMeasures(column, row);
+      longestWords[i] = Math.max(longestWords[i]!, known ? known.longest : longestUnbreakable(value, displayWidth));
+      content[i] = content[i]! + (known ? known.content : displayWidth(value));
     }
     for (const column of needed) {
       const value = plan.cell(column, row);
@@ -443,12 +512,13 @@ const MAX_ROW_HEIGHT = 409;
  * in its column's width less a character of padding (fit.ts: Chinese characters count 2, numbers,
  * dates and ids do not break, explicit newlines start lines). Undefined (the default height) for one line.
  */
-export function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number }[]): number | undefined {
+export function rowHeight(cells: readonly CellValue[], wrapped: readonly { index: number; width: number; measures?: (cells: readonly CellValue[]) => TextMeasures | undefined }[]): number | undefined {
   let lines = 1;
-  for (const { index, width } of wrapped) {
+  for (const { index, width, measures } of wrapped) {
     const value = cells[index];
     if (typeof value !== 'string' || value === '') continue;
-    lines = Math.max(lines, wrappedLines(value, width - 1, displayWidth));
+    const known = measures?.(cells);
+    lines = Math.max(lines, known ? fillLines(decodeLines(known.lines), width - 1) : wrappedLines(value, width - 1, displayWidth));
   }
   return lines > 1 ? Math.min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING) : undefined;
 }
@@ -532,12 +602,12 @@ async function writeDataSheet(book: Book, plan: SheetPlan, measured: Measured, i
     height: Math.max(24, rowHeight(headers, columns.map((_, index) => ({ index, width: widths[index]! }))) ?? 0),
     styles: columns.map(() => HEADER_STYLE),
   });
-  const wrapped = columns.filter((column) => column.spec.wrap).map((column) => ({ index: column.index - 1, width: widths[column.index - 1]! }));
+  const wrapped = plan.wrapColumns.map((column) => ({ index: column.index - 1, width: widths[column.index - 1]!, measures: (cells: readonly CellValue[]) => plan.textMeasures(column, cells as CellValue[]) }));
   let written = 0;
   let sinceYield = 0;
   for (const row of plan.rows()) {
     const cells = plan.cells(row);
-    const height = wrapped.length > 0 ? rowHeight(cells, wrapped) : undefined;
+    const height = wrapped.length > 0 ? rowHeight(Array.isArray(row) ? row : cells, wrapped) : undefined;
     const flushed = sheet.addRow(cells, height === undefined ? undefined : { height });
     written += 1;
     if (flushed || ++sinceYield >= yieldEvery) {
@@ -589,9 +659,10 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
   const log = new ProblemLog(input.specFile);
   const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
   const rows: Record<string, number> = {};
-  for (const sheet of input.spec.sheets) {
-    const source = input.sources[sheet.rows];
-    if (!source) throw new DocpackError({ code: 'spec-invalid', file: input.specFile, message: `sheet "${sheet.name}": no row source "${sheet.rows}"`, hint: `sources: ${Object.keys(input.sources).join(', ')}` });
+  for (const [index, sheet] of input.spec.sheets.entries()) {
+    const precomputed = input.precomputed?.[index];
+    if (precomputed) log.merge(precomputed.problems);
+    const source = precomputed?.rows ?? sheetSource(input, sheet);
     const plan = new SheetPlan(sheet, source, env, log);
     try {
       const measured = measure(plan);
@@ -611,6 +682,93 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
     }
   }
   return { rows, problems: log.list() };
+}
+
+function sheetSource(input: Pick<RenderInput, 'sources' | 'specFile'>, sheet: SheetSpec): Iterable<RowContext> {
+  const source = input.sources[sheet.rows];
+  if (!source) throw new DocpackError({ code: 'spec-invalid', file: input.specFile, message: `sheet "${sheet.name}": no row source "${sheet.rows}"`, hint: `sources: ${Object.keys(input.sources).join(', ')}` });
+  return source;
+}
+
+/** What a wrapped cell's text needs for the column widths and the row's height, measured once where the row was worked out. */
+interface TextMeasures {
+  /** Its longest unbreakable piece (longestUnbreakable). */
+  longest: number;
+  /** Its width on one line (displayWidth). */
+  content: number;
+  /** Its tokens' widths line by line (lineTokens), encoded by encodeLines. */
+  lines: string;
+}
+
+/** Values a precomputed row carries after its cells for each wrapped column: longest, content, lines. */
+const TEXT_MEASURES = 3;
+/** Token widths are stored as characters from U+0100 (one per token, lines separated by a space); wider tokens are not stored. */
+const WIDTH_BASE = 0x100;
+const MAX_STORED_WIDTH = 0xd000;
+
+function encodeLines(lines: readonly (readonly number[])[]): string | null {
+  let text = '';
+  for (const [index, line] of lines.entries()) {
+    if (index > 0) text += ' ';
+    for (const width of line) {
+      if (width > MAX_STORED_WIDTH) return null;
+      text += String.fromCharCode(WIDTH_BASE + width);
+    }
+  }
+  return text;
+}
+
+function decodeLines(text: string): number[][] {
+  return text.split(' ').map((line) => {
+    const widths = new Array<number>(line.length);
+    for (let i = 0; i < line.length; i++) widths[i] = line.charCodeAt(i) - WIDTH_BASE;
+    return widths;
+  });
+}
+
+/**
+ * A row's cells followed by the measures of each wrapped column's text (TEXT_MEASURES values each;
+ * null for a blank cell): the tokenizing that widths and row heights need, done where the row is
+ * worked out (a worker thread) instead of on the thread that writes the workbook.
+ */
+function withTextMeasures(cells: CellValue[], wrapColumns: readonly PreparedColumn[]): CellValue[] {
+  const row = cells.slice();
+  for (const column of wrapColumns) {
+    const value = cells[column.index - 1];
+    if (typeof value !== 'string' || value === '') {
+      row.push(null, null, null);
+      continue;
+    }
+    // One tokenizing for both: longestUnbreakable's widest piece (white space aside) and lineTokens' widths.
+    let longest = 0;
+    const lines = value.split('\n').map((line) =>
+      tokens(line).map((token) => {
+        const width = displayWidth(token);
+        if (width > longest && !/^\s/.test(token)) longest = width;
+        return width;
+      }),
+    );
+    row.push(longest, displayWidth(value), encodeLines(lines));
+  }
+  return row;
+}
+
+/**
+ * Each sheet's rows over `input.sources` as the sheet writes them (filtered, cells worked out, not
+ * sorted; each followed by its wrapped texts' measures) with the conversion problems met: a part of a workbook worked out apart (one project's
+ * rows of a portfolio workbook, on a worker thread), then given to renderWorkbook as `precomputed`
+ * in project order. The cells are those renderWorkbook would write from the sources itself.
+ */
+export function sheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'subtitle' | 'yieldEvery' | 'deflateLevel'>): { rows: CellValue[][]; problems: LoggedProblem[] }[] {
+  const log = new ProblemLog(input.specFile);
+  const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
+  return input.spec.sheets.map((sheet) => {
+    const plan = new SheetPlan(sheet, sheetSource(input, sheet), env, log, false);
+    const rows: CellValue[][] = [];
+    const wrapColumns = plan.wrapColumns;
+    for (const row of plan.rows()) rows.push(wrapColumns.length > 0 ? withTextMeasures(plan.cells(row), wrapColumns) : plan.cells(row));
+    return { rows, problems: log.entries(sheet.name) };
+  });
 }
 
 /** The writer a workbook gets unless `mode` says: ExcelJS in memory for a project's, the stream writer for a portfolio's. */

@@ -28,13 +28,13 @@ export function compareSortValues(a: SortValue, b: SortValue, descending: boolea
 export const sortLimits = { inMemoryRows: 5_000 };
 
 /** A cell as JSON: dates, -0 and non-finite numbers are tagged so that they come back as they were. */
-function encodeCell(value: CellValue): unknown {
+export function encodeCell(value: CellValue): unknown {
   if (value instanceof Date) return { d: value.getTime() };
   if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { n: String(value === 0 ? '-0' : value) };
   return value;
 }
 
-function decodeCell(value: unknown): CellValue {
+export function decodeCell(value: unknown): CellValue {
   if (value === null || typeof value !== 'object') return value as CellValue;
   const tagged = value as { d?: number; n?: string };
   if (tagged.d !== undefined) return new Date(tagged.d);

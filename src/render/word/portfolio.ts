@@ -52,6 +52,60 @@ function escalationOrder(a: Finding & { project: string }, b: Finding & { projec
   );
 }
 
+/** One project's part of the 周报, worked out apart (on a worker thread) and plain data: it crosses threads and scratch files. */
+export interface PortfolioWeeklyEntry {
+  overview: { id: string; name: string; customer: string; open: number; escalations: number; fresh: number; reports: string };
+  /** The project's open escalations, in findings order. */
+  escalations: (Finding & { project: string })[];
+  openFindings: number;
+  newFindings: number;
+  /** Whether the project counts as reported (has open findings or a report of the week; detailed: a section). */
+  reported: boolean;
+  /** The project's section, in a detailed 周报 (up to DETAIL_LIMIT projects). */
+  section?: Record<string, unknown>;
+}
+
+/** Whether a 周报 of this many projects has a section per project. */
+export function portfolioWeeklyDetailed(projectCount: number): boolean {
+  return projectCount <= DETAIL_LIMIT;
+}
+
+/** One project's part of the 周报 of `week` (detailed: with its section). */
+export function portfolioWeeklyEntry(project: PortfolioProject, options: { asOf: DateTime; calendar: WorkingCalendar; week: IsoWeek; detailed: boolean }): PortfolioWeeklyEntry {
+  const { facts, findings } = project;
+  const { record } = facts;
+  const { week } = options;
+  const projectEscalations = findings.filter((finding) => finding.type === 'escalation');
+  const fresh = findings.filter((finding) => finding.isNew).length;
+  const orders = (record.orders ?? []).filter((order) => order.circuits.length > 0);
+  const submitted = orders.filter((order) => (order.progressReports ?? []).some((report) => report.week === week.id)).length;
+  const entry: PortfolioWeeklyEntry = {
+    overview: { id: record.id, name: record.name, customer: record.customer.name, open: findings.length, escalations: projectEscalations.length, fresh, reports: `${submitted}/${orders.length}` },
+    escalations: projectEscalations.map((finding) => ({ ...finding, project: record.id })),
+    openFindings: findings.length,
+    newFindings: fresh,
+    reported: false,
+  };
+  if (!options.detailed) {
+    entry.reported = findings.length > 0 || submitted > 0;
+    return entry;
+  }
+  // Reuse the project weekly report's view: the same orders, circuits and report of the week.
+  const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, facts, findings });
+  if (!instance && findings.length === 0) return entry;
+  entry.reported = true;
+  entry.section = {
+    ...(instance?.context ?? {}),
+    id: record.id,
+    name: record.name,
+    customer: record.customer.name,
+    phase: record.phase,
+    findings: findings.map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
+    hasOrders: instance !== undefined,
+  };
+  return entry;
+}
+
 /**
  * 周报: the week of every project. A team's portfolio (up to DETAIL_LIMIT projects) gets a section per
  * project with the week's report and its open findings; a province's gets an overview table of the
@@ -61,46 +115,35 @@ function escalationOrder(a: Finding & { project: string }, b: Finding & { projec
 export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInstance & { week: IsoWeek } {
   const week = options.week ? parseIsoWeek(options.week) : weekOf(options.asOf);
   const projectCount = options.projectCount ?? (Array.isArray(options.projects) ? options.projects.length : Number.POSITIVE_INFINITY);
-  const detailed = projectCount <= DETAIL_LIMIT;
+  const detailed = portfolioWeeklyDetailed(projectCount);
+  const entries = {
+    *[Symbol.iterator]() {
+      for (const project of options.projects) yield portfolioWeeklyEntry(project, { asOf: options.asOf, calendar: options.calendar, week, detailed });
+    },
+  };
+  return portfolioWeeklyFromEntries({ asOf: options.asOf, week, entries, projectCount, poolNextWeek: options.poolNextWeek, detailed });
+}
+
+/** The 周报 from each project's part (portfolioWeeklyEntry), in project order. */
+export function portfolioWeeklyFromEntries(options: { asOf: DateTime; week: IsoWeek; entries: Iterable<PortfolioWeeklyEntry>; projectCount: number; poolNextWeek: readonly PoolEntry[]; detailed: boolean }): DocumentInstance & { week: IsoWeek } {
+  const { week, projectCount, detailed } = options;
   const projects: ViewObject[] = [];
-  const overview: { id: string; name: string; customer: string; open: number; escalations: number; fresh: number; reports: string }[] = [];
+  const overview: PortfolioWeeklyEntry['overview'][] = [];
   const escalationList: (Finding & { project: string })[] = [];
   let openFindings = 0;
   let newFindings = 0;
   let escalations = 0;
   let reported = 0;
-  for (const { facts, findings } of options.projects) {
-    const { record } = facts;
-    const projectEscalations = findings.filter((finding) => finding.type === 'escalation');
-    const fresh = findings.filter((finding) => finding.isNew).length;
-    openFindings += findings.length;
-    newFindings += fresh;
-    escalations += projectEscalations.length;
-    for (const finding of projectEscalations) escalationList.push({ ...finding, project: record.id });
+  for (const entry of options.entries) {
+    openFindings += entry.openFindings;
+    newFindings += entry.newFindings;
+    escalations += entry.overview.escalations;
+    escalationList.push(...entry.escalations);
     // Keep the list bounded on big portfolios: only the first LIST_LIMIT in the final order are shown.
     if (escalationList.length > 4 * LIST_LIMIT) escalationList.splice(0, escalationList.length, ...escalationList.sort(escalationOrder).slice(0, LIST_LIMIT));
-    const orders = (record.orders ?? []).filter((order) => order.circuits.length > 0);
-    const submitted = orders.filter((order) => (order.progressReports ?? []).some((report) => report.week === week.id)).length;
-    overview.push({ id: record.id, name: record.name, customer: record.customer.name, open: findings.length, escalations: projectEscalations.length, fresh, reports: `${submitted}/${orders.length}` });
-    if (!detailed) {
-      if (findings.length > 0 || submitted > 0) reported += 1;
-      continue;
-    }
-    // Reuse the project weekly report's view: the same orders, circuits and report of the week.
-    const [instance] = weeklyReport.instances(record, { asOf: options.asOf, calendar: options.calendar, facts, findings });
-    if (!instance && findings.length === 0) continue;
-    reported += 1;
-    projects.push(
-      plainView({
-        ...(instance?.context ?? {}),
-        id: record.id,
-        name: record.name,
-        customer: record.customer.name,
-        phase: record.phase,
-        findings: findings.map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
-        hasOrders: instance !== undefined,
-      }),
-    );
+    overview.push(entry.overview);
+    if (entry.reported) reported += 1;
+    if (detailed && entry.section) projects.push(plainView(entry.section));
   }
   // Most urgent first: escalations, then open findings, then the project id.
   const urgency = (a: { escalations: number; open: number; id: string }, b: { escalations: number; open: number; id: string }): number =>

@@ -1,0 +1,103 @@
+// The portfolio documents put together from each project's part (worked out on the worker thread that
+// rendered the project, kept in scratch files) are the documents rendered over every project at once.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { memoryIo } from '../../src/cli/io.ts';
+import { renderWorkbook, sheetRows, type PrecomputedSheet } from '../../src/render/excel/render.ts';
+import { decodeCell, encodeCell } from '../../src/render/excel/sorted-rows.ts';
+import { buildRowSources } from '../../src/render/excel/sources.ts';
+import { portfolioWeeklyEntry, portfolioWeeklyFromEntries, portfolioWeeklyInstance, type PortfolioWeeklyEntry } from '../../src/render/word/portfolio.ts';
+import { timeToEpochMs, weekOf } from '../../src/time.ts';
+import type { ProjectFacts } from '../../src/facts/facts.ts';
+import type { ProjectRecord } from '../../src/records/types.gen.ts';
+import { AS_OF, calendar, factsOf, fixtures, labels, ruleFindings, specs } from '../render/excel/helpers.ts';
+
+/** A record whose wrapped texts are long, with explicit lines and an unbreakable piece wider than any column. */
+function longTexts(record: ProjectRecord): ProjectRecord {
+  const copy = structuredClone(record);
+  copy.name = `${copy.name}：${'长'.repeat(90)}\n第二行 ${'x'.repeat(300)}`;
+  return copy;
+}
+
+/** Each project's rows as the scratch files hold them (JSON, cells encoded), concatenated in project order. */
+function precomputed(spec: (typeof specs)[number], facts: readonly ProjectFacts[]): PrecomputedSheet[] {
+  const parts = facts.map((project) => {
+    const sheets = sheetRows({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: [project], labels }), asOf: AS_OF, calendar, labels });
+    return JSON.parse(JSON.stringify(sheets.map((sheet) => ({ rows: sheet.rows.map((cells) => cells.map(encodeCell)), problems: sheet.problems })))) as { rows: unknown[][]; problems: PrecomputedSheet['problems'] }[];
+  });
+  return spec.spec.sheets.map((_, index) => ({
+    rows: parts.flatMap((part) => part[index]!.rows.map((cells) => cells.map(decodeCell))),
+    problems: parts.flatMap((part) => part[index]!.problems),
+  }));
+}
+
+describe('portfolio documents from per-project parts', () => {
+  it('gives every portfolio workbook byte for byte, with the same problems, as rendering over every project', async () => {
+    const records = await fixtures();
+    const withLong = [...records.slice(0, 3).map(longTexts), ...records.slice(3)];
+    const facts = factsOf(withLong, ruleFindings(withLong));
+    const portfolio = specs.filter((spec) => spec.spec.scope === 'portfolio');
+    expect(portfolio.length).toBeGreaterThanOrEqual(3);
+    for (const spec of portfolio) {
+      const whole = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: facts, labels }), asOf: AS_OF, calendar, labels });
+      const parts = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed: precomputed(spec, facts), asOf: AS_OF, calendar, labels });
+      expect(parts.data.equals(whole.data), spec.name).toBe(true);
+      expect(parts.report).toEqual(whole.report);
+    }
+  });
+
+  it('counts a conversion problem met in several projects once, with every occurrence, as one pass does', async () => {
+    const records = await fixtures();
+    // A circuit bandwidth that is not text breaks no sheet; a date that is not a date does: every project gets one.
+    const broken = records.map((record) => {
+      const copy = structuredClone(record) as ProjectRecord & { resourceChecks?: { requestedAt: unknown }[] };
+      for (const check of copy.resourceChecks ?? []) check.requestedAt = 'soon';
+      return copy as ProjectRecord;
+    });
+    const facts = factsOf(broken, ruleFindings(records));
+    const spec = specs.find((candidate) => candidate.name === 'resource-register')!;
+    const whole = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: facts, labels }), asOf: AS_OF, calendar, labels });
+    const parts = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed: precomputed(spec, facts), asOf: AS_OF, calendar, labels });
+    expect(whole.report.problems.length).toBeGreaterThan(0);
+    expect(parts.report.problems).toEqual(whole.report.problems);
+    expect(parts.data.equals(whole.data)).toBe(true);
+  });
+
+  it('gives the 周报 from per-project entries (through JSON) as from the projects, with sections and as an overview', async () => {
+    const records = await fixtures();
+    const week = weekOf(AS_OF);
+    const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
+    const projects = factsOf(records, ruleFindings(records)).map((facts) => ({
+      facts,
+      findings: facts.findings.filter((finding) => finding.closedAt === null).map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs })),
+    }));
+    const poolNextWeek = projects.flatMap((project) => project.facts.poolNextWeek);
+    for (const detailed of [true, false]) {
+      // projectCount past DETAIL_LIMIT makes the overview; the real count is then given to the entries.
+      const expected = portfolioWeeklyInstance({ asOf: AS_OF, calendar, week: week.id, projects, projectCount: detailed ? projects.length : 51, poolNextWeek });
+      const entries = projects.map((project) => JSON.parse(JSON.stringify(portfolioWeeklyEntry(project, { asOf: AS_OF, calendar, week, detailed }))) as PortfolioWeeklyEntry);
+      const actual = portfolioWeeklyFromEntries({ asOf: AS_OF, week, entries, projectCount: detailed ? projects.length : 51, poolNextWeek, detailed });
+      expect(JSON.stringify(actual.context)).toBe(JSON.stringify(expected.context));
+      expect(actual.context.detailed).toBe(detailed);
+    }
+  });
+});
+
+describe('docpack build --timings', () => {
+  it('prints each stage summed over the projects, the main thread\'s stages and the worker start-up', async () => {
+    const io = memoryIo();
+    const out = mkdtempSync(path.join(tmpdir(), 'docpack-timings-'));
+    expect(await main(['build', 'fixtures/projects', '--as-of', '2026-11-25T09:00:00+08:00', '--out', out, '--timings'], io)).toBe(0);
+    const stderr = io.stderr.join('\n');
+    expect(stderr).toContain('stage times (1 thread, wall');
+    for (const stage of ['project: load+validate', 'project: facts', 'project: word: requirements', 'project: excel: problem-table', 'project: portfolio rows', 'main: scan inputs', 'main: portfolio: warning-summary', 'main: findings.json', 'sum of stages']) {
+      expect(stderr).toMatch(new RegExp(`${stage.replace(/[+:]/g, (c) => `\\${c}`)}\\s+\\d+\\.\\d\\d s`));
+    }
+    // The scratch files of the portfolio parts are gone from the pack.
+    const manifest = JSON.parse(readFileSync(path.join(out, '2026-11-25', 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+    expect(manifest.files.some((file) => file.path.startsWith('.work'))).toBe(false);
+  });
+});
