@@ -133,7 +133,7 @@ export interface WorkbookSpec {
   description?: string;
   fileName?: Name;
   /**
-   * project: one workbook per project record, written to <out>/projects/<id>/<fileName>.xlsx (in-memory writer). portfolio: one workbook over all records, written to <out>/portfolio/<fileName>.xlsx (streaming writer: memory does not grow with the row count).
+   * project: one workbook per project record, written to <out>/projects/<id>/<fileName>.xlsx. portfolio: one workbook over all records, written to <out>/portfolio/<fileName>.xlsx. Both are streamed (memory does not grow with the row count).
    */
   scope: 'project' | 'portfolio';
   /**

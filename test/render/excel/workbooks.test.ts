@@ -124,7 +124,7 @@ function columnValues(sheet: ExcelJS.Worksheet, header: string): unknown[] {
   return values;
 }
 
-describe('问题治理表 Problem Management Table (per project, in-memory writer)', () => {
+describe('问题治理表 Problem Management Table (per project, the stream writer as the pack writes it)', () => {
   const spec = (): LoadedSpec => specNamed('problem-table');
 
   it('renders every fixture project with real types, dropdowns, highlights, panes, filter and print setup', async () => {
