@@ -285,8 +285,8 @@ describe('the streaming writer gives what ExcelJS gives, read back with ExcelJS'
 
   it('for every workbook of templates/excel over the fixtures', async () => {
     const records = await fixtures();
-    const pre011 = records.find((record) => record.id === 'P2026-PRE-011')!;
-    await expectSameWorkbook(inputFor(specNamed('problem-table'), [pre011], { subtitle: `${pre011.id} ${pre011.name}` }));
+    // Every project's 问题治理表, as the pack writes them (the stream writer), against ExcelJS.
+    for (const record of records) await expectSameWorkbook(inputFor(specNamed('problem-table'), [record], { subtitle: `${record.id} ${record.name}` }));
     await expectSameWorkbook(inputFor(specNamed('circuit-warnings'), records));
     await expectSameWorkbook(inputFor(specNamed('resource-register'), records));
     await expectSameWorkbook(inputFor(specNamed('warning-summary'), records, { findings: FINDINGS }));
