@@ -72,7 +72,7 @@ describe('CommonMark alone for Markdown that holds no GFM syntax', () => {
         expect(plain(markdown)).toEqual(reference(markdown));
         expect(parseMarkdown(markdown)).toEqual(reference(markdown));
       }),
-      { numRuns: runs(3_000, 300) },
+      { numRuns: runs(3_000, 150) },
     );
   });
 
@@ -133,7 +133,7 @@ describe('documents of headings, plain paragraphs, comments and tables, read wit
           expect(withoutOffsets(withoutTablePositions(parseMarkdown(markdown)))).toEqual(withoutOffsets(withoutTablePositions(reference(markdown))));
         }
       }),
-      { numRuns: runs(5_000, 500) },
+      { numRuns: runs(5_000, 250) },
     );
     // The generator must exercise the reader, not only the fallback.
     expect(simple).toBeGreaterThan(total / 10);
