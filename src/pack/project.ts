@@ -58,14 +58,22 @@ export interface ProjectResult {
   startupMs?: number;
 }
 
-/** Where a project's findings wait (as a JSON array) until findings.json and the portfolio read them. */
+/** Where a project's findings wait (as a JSON array) for a pass that works out its facts again (merge, the weekly report). */
 export function findingsFile(staging: string, id: string): string {
   return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.json`);
 }
 
-/** Puts a project's findings in its scratch file, and beside it as findings.json lays them out (formattedFindingsFile). */
+/**
+ * Puts a project's findings in its scratch file, for a pass that works out facts again (docpack
+ * merge, the weekly report), and beside it as findings.json lays them out (formattedFindingsFile).
+ */
 export function writeScratchFindings(staging: string, id: string, findings: readonly Finding[]): void {
   writeFileAtomic(findingsFile(staging, id), JSON.stringify(findings));
+  writeFormattedFindings(staging, id, findings);
+}
+
+/** Puts a project's findings in its scratch file as findings.json lays them out: all a build needs of them once the project is rendered. */
+export function writeFormattedFindings(staging: string, id: string, findings: readonly Finding[]): void {
   writeFileAtomic(formattedFindingsFile(staging, id), `${findings.length}\n${formatJsonArrayItems(findings)}`);
 }
 
@@ -188,7 +196,7 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
     ? timed(timings, 'portfolio rows', () => writeProjectPortfolio({ staging: job.staging, facts, pack: job.pack, specs: env.specs, sources, context, asOf, week, detailed: portfolio.detailed }))
     : {};
   // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
-  timed(timings, 'scratch findings', () => writeScratchFindings(job.staging, record.id, facts.findings));
+  timed(timings, 'scratch findings', () => writeFormattedFindings(job.staging, record.id, facts.findings));
   const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   return {
     file: job.file,
