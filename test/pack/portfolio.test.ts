@@ -86,6 +86,29 @@ describe('portfolio documents from per-project parts', () => {
   });
 });
 
+describe('the 周报 of a province', () => {
+  it('counts every escalation it does not list, however many the projects have (the list is trimmed as it grows)', async () => {
+    const records = await fixtures();
+    const week = weekOf(AS_OF);
+    const one = factsOf(records, ruleFindings(records)).find((facts) => facts.findings.some((finding) => finding.type === 'escalation' && finding.closedAt === null))!;
+    const open = one.findings.filter((finding) => finding.closedAt === null).map((finding) => ({ ...finding, isNew: false }));
+    const base = portfolioWeeklyEntry({ facts: one, findings: open }, { asOf: AS_OF, calendar, week, detailed: false });
+    const perProject = base.escalations.length;
+    expect(perProject).toBeGreaterThan(0);
+    // Enough projects for well over 4 × 200 escalations: the list is cut down to 200 several times on the way.
+    const count = Math.ceil(2_000 / perProject);
+    const entries = Array.from({ length: count }, (_, index) => {
+      const id = `P-${String(index).padStart(5, '0')}`;
+      return { ...base, overview: { ...base.overview, id }, escalations: base.escalations.map((finding) => ({ ...finding, project: id })) };
+    });
+    const weekly = portfolioWeeklyFromEntries({ asOf: AS_OF, week, entries, projectCount: count, poolNextWeek: [], detailed: false });
+    const context = weekly.context as { totals: { escalations: number }; escalationList: unknown[]; escalationsOmitted: number };
+    expect(context.totals.escalations).toBe(count * perProject);
+    expect(context.escalationList).toHaveLength(200);
+    expect(context.escalationsOmitted).toBe(count * perProject - 200);
+  });
+});
+
 describe('docpack build --timings', () => {
   it('prints each stage summed over the projects, the main thread\'s stages and the worker start-up', async () => {
     const io = memoryIo();

@@ -167,7 +167,8 @@ export function portfolioWeeklyFromEntries(options: { asOf: DateTime; week: IsoW
       overview: overview.slice(0, LIST_LIMIT),
       overviewOmitted: Math.max(0, overview.length - LIST_LIMIT),
       escalationList: escalationList.slice(0, LIST_LIMIT).map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
-      escalationsOmitted: Math.max(0, escalationList.length - LIST_LIMIT),
+      // Every escalation not listed: the list itself is trimmed as it grows, so it is counted from the total.
+      escalationsOmitted: Math.max(0, escalations - Math.min(escalationList.length, LIST_LIMIT)),
       poolNextWeek: options.poolNextWeek.slice(0, LIST_LIMIT).map((entry) => ({ ...entry })),
       poolOmitted: Math.max(0, options.poolNextWeek.length - LIST_LIMIT),
     }),
