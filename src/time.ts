@@ -159,6 +159,11 @@ export function startOfDay(day: number): number {
   return day * DAY_MS - OFFSET_MS;
 }
 
+/** Epoch milliseconds of the start of `week`: its Monday 00:00 in Asia/Shanghai. */
+export function weekStartMs(week: IsoWeek): number {
+  return timeToEpochMs(`${week.start}T00:00:00+08:00`);
+}
+
 /**
  * The last millisecond of a day in Asia/Shanghai (23:59:59.999): "by the end of day D" is met by
  * anything before D+1 00:00, so 23:59:59.600 on the due day is on time (times are read to the

@@ -11,7 +11,7 @@ import type { ClockState } from '../clocks/types.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { recordAsKnownAt } from '../records/as-of.ts';
 import type { Circuit, Order, Person, ProjectRecord, ResourceCheck } from '../records/types.gen.ts';
-import { dayOf, formatDay, timeToEpochMs, type IsoWeek } from '../time.ts';
+import { dayOf, formatDay, timeToEpochMs, weekStartMs, type IsoWeek } from '../time.ts';
 
 /** What the circuit warning list (§2.2.5) shows of a circuit beyond the record and its findings. */
 export interface CircuitFacts {
@@ -237,7 +237,7 @@ function planSchedules(record: ProjectRecord, context: CheckContext): Map<number
 
 /** Orders under way in the week: a report of that week, or a circuit not completed before the week (or the as-of) began. */
 function weekOrders(record: ProjectRecord, clocks: readonly ClockState[], week: IsoWeek, asOfMs: number): WeekOrder[] {
-  const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
+  const startMs = weekStartMs(week);
   const orders: WeekOrder[] = [];
   // The week's report clock of each order, by subject, from one pass over the clocks.
   const reportClocks = new Map<string, ClockState>();
@@ -245,7 +245,7 @@ function weekOrders(record: ProjectRecord, clocks: readonly ClockState[], week: 
   for (const [orderIndex, order] of (record.orders ?? []).entries()) {
     const reports = order.progressReports ?? [];
     const report = reports.find((candidate) => candidate.week === week.id);
-    const underWay = order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= Math.min(weekStartMs, asOfMs));
+    const underWay = order.circuits.some((circuit) => circuit.completedAt === undefined || timeToEpochMs(circuit.completedAt) >= Math.min(startMs, asOfMs));
     if (!report && !underWay) continue;
     const latestReport = reports.filter((candidate) => candidate.week <= week.id).sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)).at(-1);
     const clock = reportClocks.get(`/orders/${orderIndex}`);

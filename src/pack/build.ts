@@ -18,7 +18,7 @@ import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceDoc } from '../render/word/docx.ts';
 import { performance } from 'node:perf_hooks';
 import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
-import { formatTime, timeToEpochMs } from '../time.ts';
+import { formatTime } from '../time.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { portfolioSheet, portfolioWeeklyEntries, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';

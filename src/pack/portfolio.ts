@@ -11,7 +11,8 @@ import { decodeCell, encodeCell } from '../render/excel/sorted-rows.ts';
 import type { RowSources } from '../render/excel/sources.ts';
 import type { LoadedSpec } from '../render/excel/spec.ts';
 import { portfolioWeeklyEntry, type PortfolioWeeklyEntry } from '../render/word/portfolio.ts';
-import { timeToEpochMs, type IsoWeek } from '../time.ts';
+import type { IsoWeek } from '../time.ts';
+import { openFindingsOfWeek } from './summary.ts';
 import { writeFileAtomic } from '../write/atomic.ts';
 import { safeSegment } from './output.ts';
 import type { PackSpec } from './spec.ts';
@@ -59,9 +60,7 @@ export function writeProjectPortfolio(input: ProjectPortfolioInput): PortfolioPr
       const logged = sheets.flatMap((sheet) => sheet.problems);
       if (logged.length > 0) problems[String(index)] = logged;
     } else {
-      const weekStartMs = timeToEpochMs(`${input.week.start}T00:00:00+08:00`);
-      // The open findings, and whether each opened during the week.
-      const open = facts.findings.filter((finding) => finding.closedAt === null).map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
+      const open = openFindingsOfWeek(facts.findings, input.week);
       const weekly = portfolioWeeklyEntry({ facts, findings: open }, { asOf, calendar: context.calendar, week: input.week, detailed: input.detailed });
       writeFileAtomic(file, JSON.stringify(weekly));
     }

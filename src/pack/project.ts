@@ -11,14 +11,14 @@ import { readReferenceDoc } from '../render/word/docx.ts';
 import { projectFacts, type PoolEntry } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { loadRecordFile } from '../records/load.ts';
-import { parseAsOf, timeToEpochMs } from '../time.ts';
+import { parseAsOf, weekStartMs } from '../time.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeFileAtomic } from '../write/atomic.ts';
 import { formatJsonArrayItems, safeSegment, writePackFile, type ManifestEntry } from './output.ts';
 import { WORK_DIR, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
-import { tallyFindings, type FindingTally } from './summary.ts';
+import { openedInWeek, tallyFindings, type FindingTally } from './summary.ts';
 import { entriesFor, type PackSpec } from './spec.ts';
 import { timed, timedAsync, type StageTimes } from './timings.ts';
 
@@ -197,14 +197,14 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
     : {};
   // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
   timed(timings, 'scratch findings', () => writeFormattedFindings(job.staging, record.id, facts.findings));
-  const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
+  const startMs = weekStartMs(week);
   return {
     file: job.file,
     id: record.id,
     name: record.name,
     documents,
     tally: tallyFindings(facts.findings),
-    newThisWeek: open.filter((finding) => finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs).length,
+    newThisWeek: open.filter((finding) => openedInWeek(finding, startMs)).length,
     poolNextWeek: [...facts.poolNextWeek],
     problems,
     ...(Object.keys(portfolioProblems).length > 0 ? { portfolioProblems } : {}),

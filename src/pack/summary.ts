@@ -1,7 +1,7 @@
 import type { Finding } from '../alerts/types.ts';
 import { provisionalNote } from '../calendar/note.ts';
 import type { WorkingCalendar } from '../calendar/types.ts';
-import { dayOf, formatDay, formatInstant } from '../time.ts';
+import { dayOf, formatDay, formatInstant, timeToEpochMs, weekStartMs, type IsoWeek } from '../time.ts';
 import { formatProblem, type Problem } from '../errors.ts';
 import type { Labels } from '../labels.ts';
 
@@ -24,6 +24,17 @@ export const SUMMARY_ESCALATIONS = 100;
 export const SUMMARY_PROJECTS = 200;
 /** Problems summary.md lists (stderr has them all). */
 export const SUMMARY_PROBLEMS = 100;
+
+/** Whether a finding opened during the week that starts at `startMs` (or later: the as-of may be past the week). */
+export function openedInWeek(finding: Finding, startMs: number): boolean {
+  return finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= startMs;
+}
+
+/** The open findings, each marked with whether it opened during `week` (the 周报's "new this week"). */
+export function openFindingsOfWeek<F extends Finding>(findings: readonly F[], week: IsoWeek): (F & { isNew: boolean })[] {
+  const startMs = weekStartMs(week);
+  return findings.filter((finding) => finding.closedAt === null).map((finding) => ({ ...finding, isNew: openedInWeek(finding, startMs) }));
+}
 
 export function emptyTally(): FindingTally {
   return { open: 0, byLevel: {}, escalationsOpen: 0, escalations: [], provisional: 0, provisionalFirstDue: null };

@@ -12,12 +12,12 @@ import type { IsoWeek } from '../time.ts';
 import { portfolioWeeklyInstance } from '../render/word/portfolio.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { inputLevelProblems, loadRecordFile, scanRecords } from '../records/load.ts';
-import { formatTime, timeToEpochMs } from '../time.ts';
+import { formatTime } from '../time.ts';
 import { portfolioFacts, refuseEmptyRun } from './build.ts';
 import { projectFacts, type PoolEntry } from '../facts/facts.ts';
 import { PackOutput, type ManifestEntry } from './output.ts';
 import { readFindings, writeScratchFindings } from './project.ts';
-import { emptyTally, renderSummary, tallyFindings, type FindingTally } from './summary.ts';
+import { emptyTally, openFindingsOfWeek, renderSummary, tallyFindings, type FindingTally } from './summary.ts';
 
 export interface WeeklyOptions {
   inputs: string[];
@@ -69,7 +69,6 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
   const scanned = await scanRecords(options.inputs);
   const valid = scanned.files.filter((file) => file.valid && file.id !== undefined).sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
   const invalid = scanned.files.filter((file) => !file.valid).map(({ file, problems: fileProblems }) => ({ file, problems: fileProblems }));
-  const weekStartMs = timeToEpochMs(`${week.start}T00:00:00+08:00`);
   const problems: Problem[] = [];
   const sources = valid.map((entry) => entry.file);
   refuseEmptyRun(options.inputs, scanned.files, inputLevelProblems(scanned));
@@ -83,9 +82,7 @@ export async function buildWeeklyReport(options: WeeklyOptions): Promise<WeeklyR
       if (!record) throw new Error(`${file} changed while the weekly report was being built`);
       const facts = projectFacts(record, context, { week });
       problems.push(...facts.problems.map((problem) => ({ ...problem, file: problem.file ?? file })));
-      const open: WeeklyFinding[] = facts.findings
-        .filter((finding) => finding.closedAt === null)
-        .map((finding) => ({ ...finding, isNew: finding.openedAt !== null && timeToEpochMs(finding.openedAt) >= weekStartMs }));
+      const open: WeeklyFinding[] = openFindingsOfWeek(facts.findings, week);
       tallyFindings(open, tally);
       newFindings += open.filter((finding) => finding.isNew).length;
       writeScratchFindings(out.staging, record.id, open);

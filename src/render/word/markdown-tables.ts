@@ -325,8 +325,7 @@ export function parseSimpleDocument(markdown: string): Root | null {
       index = last;
       continue;
     }
-    // A paragraph's lines; its first may open with **strong** (paragraphOf reads it).
-    if (!isPlainLineStart(line) && !(paragraphStart < 0 && opensWithStrong(line))) return null;
+    // A paragraph's line: paragraphOf checks its lines (plain; the first may open with **strong**) when it ends.
     if (paragraphStart < 0) paragraphStart = index;
   }
   if (!endParagraph(lines.length)) return null;
