@@ -18,7 +18,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // dist/ fresh for the tests that run the CLI as a process; the office round trip started in the background.
-    globalSetup: ['test/setup/dist.ts', 'test/office/setup.ts'],
+    // One temporary folder for the whole run, removed at its end (test/setup/tmp.ts), first: the office
+    // set-up's folder is made in it too.
+    globalSetup: ['test/setup/tmp.ts', 'test/setup/dist.ts', 'test/office/setup.ts'],
     setupFiles: ['test/setup/fast-check.ts'],
     env: { DOCPACK_DATA: pinned, DOCPACK_VALIDATORS_DIR: validators },
     reporters: ['default', './test/setup/skips-reporter.ts'],
