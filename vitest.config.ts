@@ -15,7 +15,7 @@ const validators = fileURLToPath(new URL('./dist/validators', import.meta.url));
 process.env.DOCPACK_VALIDATORS_DIR = validators;
 // Worker threads started by the sources (docpack build and check, run in-process by the tests) run the
 // same build's compiled entries instead of the sources through tsx: about 0.5 s of CPU to start a thread
-// instead of 3.5 s (src/worker-entry.ts). test/pack/build.test.ts still runs the tsx entry once.
+// instead of 3.5 s (src/worker-entry.ts). test/workers.test.ts loads the tsx entries themselves.
 const dist = fileURLToPath(new URL('./dist', import.meta.url));
 process.env.DOCPACK_WORKERS_DIST = dist;
 
