@@ -8,19 +8,20 @@ import type { Finding } from '../alerts/types.ts';
 import type { RulesOptions } from '../facts/context.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
+import type { SortedRows } from '../render/excel/sorted-rows.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind } from '../render/word/documents.ts';
 import { parseIsoWeek, weekOf, type IsoWeek } from '../time.ts';
-import { portfolioWeeklyDetailed, portfolioWeeklyFromEntries } from '../render/word/portfolio.ts';
+import { portfolioWeeklyDetailed } from '../render/word/portfolio.ts';
 import { projectFacts, type PoolEntry, type ProjectFacts } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceDoc } from '../render/word/docx.ts';
 import { performance } from 'node:perf_hooks';
 import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import { formatTime } from '../time.ts';
-import { PackOutput, type ManifestEntry } from './output.ts';
-import { portfolioSheet, portfolioWeeklyEntries, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
+import { PackOutput, type JsonArrayWriter, type ManifestEntry } from './output.ts';
+import { PortfolioAssembly, projectPortfolioPart, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
 import type { PackSpec } from './spec.ts';
@@ -151,15 +152,26 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     checkPackTemplates(options.pack, options.context);
 
     const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'), { onNotice: options.onNotice });
+    const sharded = options.shard !== undefined && options.shard.count > 1;
+    const detailed = portfolioWeeklyDetailed(valid.length);
+    // findings.json and the portfolio documents are put together while the projects render: each
+    // project's findings and portfolio part are added as its render comes back, in project order.
+    let findings: JsonArrayWriter | undefined;
+    let assembly: PortfolioAssembly | undefined;
     try {
-      const sharded = options.shard !== undefined && options.shard.count > 1;
-      const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed: portfolioWeeklyDetailed(valid.length) });
+      findings = out.openJsonArray('findings.json', { asOf: formatTime(asOf) }, 'findings');
+      assembly = sharded ? undefined : new PortfolioAssembly(options.pack, portfolioSpecs(options.context), detailed);
+      const overlap: StageTimes = {};
+      const consume = collectParts(findings, assembly, overlap);
+      const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed }, consume);
       const { results } = rendered;
       for (const result of results) for (const document of result.documents) out.add(document);
-      const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options, main);
+      const portfolioProblems = assembly ? await writePortfolio(out, assembly, results, isoWeek, options, main) : [];
       const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
       problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(results.map((result) => result.tally)), problems }));
-      const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined }, main);
+      const sources = results.map((result) => result.file).sort();
+      const findingCount = timed(main, 'findings.json', () => (findings as JsonArrayWriter).finish('docpack check', sources));
+      finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined, findingCount }, main);
       timed(main, 'commit', () => out.commit());
       return {
         asOf: formatTime(asOf),
@@ -177,18 +189,47 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
           threads: rendered.threads,
           project: results.reduce((sum, result) => addTimes(sum, result.timings), {} as StageTimes),
           main,
+          overlap,
           renderWallMs: rendered.wallMs,
           mainWaitMs: rendered.mainWaitMs,
           workerStartMs: rendered.workerStartMs,
         },
       };
     } catch (error) {
+      findings?.abort();
+      assembly?.close();
       out.abandon();
       throw error;
     }
   } finally {
     await pool?.pool.destroy();
   }
+}
+
+/** The sheet specs of the workbooks, by name. */
+function portfolioSpecs(context: CheckContext): Map<string, LoadedSpec> {
+  return new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+}
+
+/**
+ * What the main thread does with each project's result, in project order, while the others render:
+ * its findings go on to findings.json and its portfolio part into the assembly, and the result lets
+ * go of both (the run keeps counts, not a province's findings).
+ */
+function collectParts(findings: JsonArrayWriter, assembly: PortfolioAssembly | undefined, times: StageTimes): (result: ProjectResult) => void {
+  return (result) => {
+    if (result.findings) {
+      const chunk = result.findings;
+      timed(times, 'findings.json', () => findings.add(chunk));
+      delete result.findings;
+    }
+    if (assembly) {
+      const part = result.portfolio;
+      if (!part) throw new Error(`${result.file}: rendered without its part of the portfolio`);
+      timed(times, 'portfolio parts', () => assembly.add(part));
+      delete result.portfolio;
+    }
+  };
 }
 
 /**
@@ -280,7 +321,7 @@ interface Rendered {
 }
 
 /** Renders every project, on the pool of worker threads when concurrency > 1. Results come back sorted by id. */
-async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions, started: WorkerPool | undefined, portfolio: ProjectJob['portfolio']): Promise<Rendered> {
+async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions, started: WorkerPool | undefined, portfolio: ProjectJob['portfolio'], consume: (result: ProjectResult) => void): Promise<Rendered> {
   const jobs: ProjectJob[] = files.map((file) => ({
     file: file.file,
     staging,
@@ -302,6 +343,26 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     options.onProject?.(done, jobs.length, result.id, result.documents.length);
     return result;
   };
+  // Results are consumed in job order (project ids), whatever order they come back in: one that comes
+  // early waits here for those before it, so the files put together from them are always the same.
+  const waiting = new Map<number, ProjectResult>();
+  let next = 0;
+  let consumeFailed = false;
+  const arrived = (index: number, result: ProjectResult): ProjectResult => {
+    waiting.set(index, result);
+    while (!consumeFailed && waiting.has(next)) {
+      const ready = waiting.get(next) as ProjectResult;
+      waiting.delete(next);
+      next += 1;
+      try {
+        consume(ready);
+      } catch (error) {
+        consumeFailed = true;
+        throw error;
+      }
+    }
+    return result;
+  };
   const finish = (results: ProjectResult[], threads: number): Rendered => {
     const loop = performance.eventLoopUtilization(loopBefore);
     return { results, threads, wallMs: performance.now() - startedMs, mainWaitMs: threads > 1 ? loop.idle : 0, workerStartMs };
@@ -310,7 +371,7 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     // Fewer projects than the files promised (invalid ones, --only): the workers started early are let go.
     if (started) void started.pool.destroy();
     const results: ProjectResult[] = [];
-    for (const job of jobs) results.push(report(await renderProject(job)));
+    for (const [index, job] of jobs.entries()) results.push(arrived(index, report(await renderProject(job))));
     return finish(results, 1);
   }
   const { pool, heapMb } = started;
@@ -341,20 +402,19 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     if (pool.threads.length === 0 || poolFailures >= 2 * started.threads) giveUp(error);
   });
   // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
-  const results = await Promise.all(
-    jobs.map(async (job) => {
-      try {
-        if (poolGivenUp) return report(await onMainThread(job));
-        return report(await pool.run(job), true);
-      } catch (error) {
-        if (poolGivenUp) return report(await onMainThread(job));
-        if (!outOfMemory(error)) throw error;
-        options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
-        if (pool.threads.length === 0) giveUp(error);
-        return report(await onMainThread(job));
-      }
-    }),
-  );
+  const render = async (job: ProjectJob): Promise<ProjectResult> => {
+    try {
+      if (poolGivenUp) return report(await onMainThread(job));
+      return report(await pool.run(job), true);
+    } catch (error) {
+      if (poolGivenUp) return report(await onMainThread(job));
+      if (!outOfMemory(error)) throw error;
+      options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
+      if (pool.threads.length === 0) giveUp(error);
+      return report(await onMainThread(job));
+    }
+  };
+  const results = await Promise.all(jobs.map(async (job, index) => arrived(index, await render(job))));
   return finish(results, started.threads);
 }
 
@@ -386,12 +446,13 @@ function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 
 }
 
 /**
- * The portfolio documents over every project of the run, put together from each project's part
- * (writeProjectPortfolio: its rows of each portfolio sheet, its 周报 entry) that its render left in
- * the scratch files; no record is read again. `results` are sorted by project id.
+ * The portfolio documents over every project of the run, from the assembly every project's part went
+ * into (in project order): the sheets are sorted and written, the 周报 finished and rendered. No
+ * record is read again. `results` are sorted by project id.
  */
 export async function writePortfolio(
   out: PackOutput,
+  assembly: PortfolioAssembly,
   results: readonly (Pick<ProjectResult, 'id' | 'file' | 'poolNextWeek'> & { portfolioProblems?: PortfolioProblems })[],
   week: IsoWeek,
   options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'>,
@@ -400,48 +461,63 @@ export async function writePortfolio(
   const { asOf, context } = options;
   const problems: Problem[] = [];
   const sources = results.map((result) => result.file).sort();
-  const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
-  for (const [index, entry] of options.pack.portfolio.entries()) {
-    if (entry.kind === 'excel') {
-      const spec = specs.get(entry.template) as LoadedSpec;
-      const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => portfolioSheet(out.staging, index, sheetIndex, sheet.name, results));
-      const rendered = await timedAsync(times, `portfolio: ${entry.template}`, () => renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels }));
-      // Clock problems of the records were reported, with their files, when each project was rendered.
-      problems.push(...rendered.report.problems);
-      timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources));
-    } else {
-      const document = await timedAsync(times, `portfolio: ${entry.template}`, () => {
-        const instance = portfolioWeeklyFromEntries({
-          asOf,
-          week,
-          entries: portfolioWeeklyEntries(out.staging, index, results),
-          projectCount: results.length,
-          poolNextWeek: results.flatMap((result) => result.poolNextWeek),
-          detailed: portfolioWeeklyDetailed(results.length),
+  const specs = portfolioSpecs(context);
+  try {
+    for (const [index, entry] of options.pack.portfolio.entries()) {
+      const collecting = assembly.entries[index];
+      if (entry.kind === 'excel' && collecting?.kind === 'excel') {
+        const spec = specs.get(entry.template) as LoadedSpec;
+        const rendered = await timedAsync(times, `portfolio: ${entry.template}`, () => {
+          const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => {
+            const collected = collecting.sheets[sheetIndex] as SortedRows;
+            collected.sort();
+            return { collected, problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
+          });
+          return renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels });
         });
-        const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
-        return word.renderPortfolio(instance, asOf, '政企客户项目');
-      });
-      timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources));
+        // Clock problems of the records were reported, with their files, when each project was rendered.
+        problems.push(...rendered.report.problems);
+        timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources));
+      } else if (entry.kind === 'word' && collecting?.kind === 'word') {
+        const document = await timedAsync(times, `portfolio: ${entry.template}`, () => {
+          const instance = collecting.weekly.finish({ asOf, week, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
+          const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
+          return word.renderPortfolio(instance, asOf, '政企客户项目');
+        });
+        timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources));
+      } else {
+        throw new Error(`portfolio entry ${index}: the assembly does not match the pack definition`);
+      }
     }
+  } finally {
+    assembly.close();
   }
   return problems;
 }
 
 /**
  * Each project's part of the portfolio documents worked out here, from its record and the findings
- * in its scratch file, for a run whose projects were rendered elsewhere (docpack merge of shards).
- * Returns the projects with their portfolio problems, for writePortfolio.
+ * in its scratch file, for a run whose projects were rendered elsewhere (docpack merge of shards),
+ * and added to an assembly for writePortfolio. Returns the projects with their portfolio problems.
  */
-export function portfolioFromRecords<T extends Pick<ProjectResult, 'id' | 'file'>>(out: PackOutput, results: readonly T[], week: IsoWeek, options: Pick<BuildOptions, 'asOf' | 'context' | 'pack'>): (T & { portfolioProblems: PortfolioProblems })[] {
-  const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: options.context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+export function portfolioFromRecords<T extends Pick<ProjectResult, 'id' | 'file'>>(out: PackOutput, results: readonly T[], week: IsoWeek, options: Pick<BuildOptions, 'asOf' | 'context' | 'pack'>): { results: (T & { portfolioProblems: PortfolioProblems })[]; assembly: PortfolioAssembly } {
+  const specs = portfolioSpecs(options.context);
   const detailed = portfolioWeeklyDetailed(results.length);
-  const facts = portfolioFacts(out.staging, results, options.context, week)[Symbol.iterator]();
-  return results.map((result) => {
-    const project = facts.next().value as ProjectFacts;
-    const sources = buildRowSources({ projects: [project], labels: options.context.labels });
-    return { ...result, portfolioProblems: writeProjectPortfolio({ staging: out.staging, facts: project, pack: options.pack, specs, sources, context: options.context, asOf: options.asOf, week, detailed }) };
-  });
+  const assembly = new PortfolioAssembly(options.pack, specs, detailed);
+  try {
+    const facts = portfolioFacts(out.staging, results, options.context, week)[Symbol.iterator]();
+    const withProblems = results.map((result) => {
+      const project = facts.next().value as ProjectFacts;
+      const sources = buildRowSources({ projects: [project], labels: options.context.labels });
+      const { part, problems } = projectPortfolioPart({ facts: project, pack: options.pack, specs, sources, context: options.context, asOf: options.asOf, week, detailed });
+      assembly.add(part);
+      return { ...result, portfolioProblems: problems };
+    });
+    return { results: withProblems, assembly };
+  } catch (error) {
+    assembly.close();
+    throw error;
+  }
 }
 
 /** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything; returns the finding count. */
@@ -458,12 +534,14 @@ export function finishPack(
     problems: Problem[];
     context: CheckContext;
     shard?: Shard;
+    /** findings.json already written (as the projects came back), with this many findings; otherwise it is written here from the scratch files. */
+    findingCount?: number;
   },
   times: StageTimes = {},
 ): number {
   const asOfText = formatTime(input.asOf);
   const sources = input.results.map((result) => result.file).sort();
-  const count = timed(times, 'findings.json', () => out.writeJsonArrayChunks('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
+  const count = input.findingCount ?? timed(times, 'findings.json', () => out.writeJsonArrayChunks('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
   const summaryStarted = performance.now();
   if (input.shard) {
     const info: ShardInfo = {

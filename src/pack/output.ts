@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
 import { isSafeId } from '../records/safe-id.ts';
-import { writeFileAtomic, writeFileAtomicStream } from '../write/atomic.ts';
+import { openFileAtomic, writeFileAtomic, writeFileAtomicStream } from '../write/atomic.ts';
 
 export interface ManifestEntry {
   /** Path inside the pack, with forward slashes, e.g. projects/P2026-GOV-001/项目需求书.docx */
@@ -31,6 +31,16 @@ export function writePackFile(staging: string, relativePath: string, data: Uint8
 /** Items of a JSON array as writeJsonArray lays them out (indented two levels), separated as it separates them. */
 export function formatJsonArrayItems(items: readonly unknown[]): string {
   return items.map((item) => JSON.stringify(item, null, 2).replace(/^/gm, '    ')).join(',\n');
+}
+
+/** A JSON array file being written as its items arrive (PackOutput.openJsonArray). */
+export interface JsonArrayWriter {
+  /** Appends items already formatted (formatJsonArrayItems), `count` of them. */
+  add: (chunk: { text: string; count: number }) => void;
+  /** Closes the file and records it in the manifest; returns how many items it holds. */
+  finish: (template: string, sources: string[]) => number;
+  /** Drops the unfinished file. */
+  abort: () => void;
 }
 
 /** Only safe names become directories: the record schema already limits ids, this is the last guard. */
@@ -140,6 +150,41 @@ export class PackOutput {
     });
     this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
     return count;
+  }
+
+  /**
+   * writeJsonArrayChunks for chunks that arrive over time (each project's findings as its render
+   * comes back): `add` appends a chunk, `finish` closes the file, records it in the manifest and
+   * returns the count; `abort` drops it. The file is the same, byte for byte.
+   */
+  openJsonArray(relativePath: string, head: Record<string, string | number | boolean>, key: string): JsonArrayWriter {
+    const file = openFileAtomic(path.join(this.staging, ...relativePath.split('/')));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let written = 0;
+    const put = (text: string): void => {
+      const chunk = Buffer.from(text, 'utf8');
+      file.put(chunk);
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    };
+    let opening = '{\n';
+    for (const [name, value] of Object.entries(head)) opening += `  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`;
+    put(`${opening}  ${JSON.stringify(key)}: [`);
+    return {
+      add: (chunk) => {
+        if (chunk.count === 0) return;
+        put(`${written === 0 ? '' : ','}\n${chunk.text}`);
+        written += chunk.count;
+      },
+      finish: (template, sources) => {
+        put(written === 0 ? ']\n}\n' : '\n  ]\n}\n');
+        file.commit();
+        this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
+        return written;
+      },
+      abort: () => file.abort(),
+    };
   }
 
   /** Records a file written into the staging directory elsewhere (by a worker thread). */
