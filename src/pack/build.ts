@@ -305,6 +305,10 @@ async function startPool(options: BuildOptions): Promise<WorkerPool | undefined>
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,
+    // Projects start in job order (project ids): without it, piscina puts a task it could not hand
+    // out at once back at the end of its queue, so every other project waited for the last ones, and
+    // the results added in project order (findings.json, the portfolio) piled up meanwhile.
+    stricterFIFO: true,
     workerData: { warmUp },
     ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
   });
