@@ -347,26 +347,8 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     options.onProject?.(done, jobs.length, result.id, result.documents.length);
     return result;
   };
-  // Results are consumed in job order (project ids), whatever order they come back in: one that comes
-  // early waits here for those before it, so the files put together from them are always the same.
-  const waiting = new Map<number, ProjectResult>();
-  let next = 0;
-  let consumeFailed = false;
-  const arrived = (index: number, result: ProjectResult): ProjectResult => {
-    waiting.set(index, result);
-    while (!consumeFailed && waiting.has(next)) {
-      const ready = waiting.get(next) as ProjectResult;
-      waiting.delete(next);
-      next += 1;
-      try {
-        consume(ready);
-      } catch (error) {
-        consumeFailed = true;
-        throw error;
-      }
-    }
-    return result;
-  };
+  // Results are consumed in job order (project ids), whatever order they come back in.
+  const arrived = inJobOrder(consume);
   const finish = (results: ProjectResult[], threads: number): Rendered => {
     const loop = performance.eventLoopUtilization(loopBefore);
     return { results, threads, wallMs: performance.now() - startedMs, mainWaitMs: threads > 1 ? loop.idle : 0, workerStartMs };
@@ -420,6 +402,35 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
   };
   const results = await Promise.all(jobs.map(async (job, index) => arrived(index, await render(job))));
   return finish(results, started.threads);
+}
+
+/**
+ * Calls `consume` with items in the order of their index (0, 1, 2...), whatever order they arrive in:
+ * one that arrives early waits for those before it, so what is put together from them (findings.json,
+ * the portfolio) is the same whatever order the worker threads finish in. After `consume` throws, no
+ * item is consumed again (the run fails with that error). Returns the arrival function, which gives
+ * back the item it was handed.
+ */
+export function inJobOrder<T>(consume: (item: T) => void): (index: number, item: T) => T {
+  const waiting = new Map<number, T>();
+  let next = 0;
+  let failed = false;
+  return (index, item) => {
+    if (index < next || waiting.has(index)) throw new Error(`job ${index} came back twice`);
+    waiting.set(index, item);
+    while (!failed && waiting.has(next)) {
+      const ready = waiting.get(next) as T;
+      waiting.delete(next);
+      next += 1;
+      try {
+        consume(ready);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+    return item;
+  };
 }
 
 /**
