@@ -166,7 +166,8 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed }, consume);
       const { results } = rendered;
       for (const result of results) for (const document of result.documents) out.add(document);
-      const portfolioProblems = assembly ? await writePortfolio(out, assembly, results, isoWeek, options, main) : [];
+      const portfolio: StageTimes = {};
+      const portfolioProblems = assembly ? await writePortfolio(out, assembly, results, isoWeek, options, main, portfolio) : [];
       const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
       problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(results.map((result) => result.tally)), problems }));
       const sources = results.map((result) => result.file).sort();
@@ -190,6 +191,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
           project: results.reduce((sum, result) => addTimes(sum, result.timings), {} as StageTimes),
           main,
           overlap,
+          portfolio,
           renderWallMs: rendered.wallMs,
           mainWaitMs: rendered.mainWaitMs,
           workerStartMs: rendered.workerStartMs,
@@ -462,8 +464,8 @@ function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 
 
 /**
  * The portfolio documents over every project of the run, from the assembly every project's part went
- * into (in project order): the sheets are sorted and written, the 周报 finished and rendered. No
- * record is read again. `results` are sorted by project id.
+ * into (in project order): the sheets are sorted and written, the 周报 finished and rendered, all at
+ * the same time, then written in pack order. No record is read again. `results` are sorted by project id.
  */
 export async function writePortfolio(
   out: PackOutput,
@@ -472,42 +474,52 @@ export async function writePortfolio(
   week: IsoWeek,
   options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'>,
   times: StageTimes = {},
+  /** Each document's own time; they overlap, so they are not stages of `times` (which gets their wall time, 'portfolio documents'). */
+  parts: StageTimes = {},
 ): Promise<Problem[]> {
   const { asOf, context } = options;
-  const problems: Problem[] = [];
   const sources = results.map((result) => result.file).sort();
   const specs = portfolioSpecs(context);
-  try {
-    for (const [index, entry] of options.pack.portfolio.entries()) {
-      const collecting = assembly.entries[index];
-      if (entry.kind === 'excel' && collecting?.kind === 'excel') {
-        const spec = specs.get(entry.template) as LoadedSpec;
-        const rendered = await timedAsync(times, `portfolio: ${entry.template}`, () => {
-          const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => {
-            const collected = collecting.sheets[sheetIndex] as SortedRows;
-            collected.sort();
-            return { collected, problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
-          });
-          return renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels });
+  const startedMs = performance.now();
+  // The documents are put together at the same time: while one waits for zlib (a sheet's XML is
+  // deflated on the thread pool), the main thread builds another's; they are written in pack order.
+  const render = async (entry: PackSpec['portfolio'][number], index: number): Promise<{ path: string; data: Uint8Array; template: string; problems: Problem[] }> => {
+    const collecting = assembly.entries[index];
+    if (entry.kind === 'excel' && collecting?.kind === 'excel') {
+      const spec = specs.get(entry.template) as LoadedSpec;
+      const rendered = await timedAsync(parts, `portfolio: ${entry.template}`, () => {
+        const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => {
+          const collected = collecting.sheets[sheetIndex] as SortedRows;
+          collected.sort();
+          return { collected, problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
         });
-        // Clock problems of the records were reported, with their files, when each project was rendered.
-        problems.push(...rendered.report.problems);
-        timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources));
-      } else if (entry.kind === 'word' && collecting?.kind === 'word') {
-        const document = await timedAsync(times, `portfolio: ${entry.template}`, () => {
-          const instance = collecting.weekly.finish({ asOf, week, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
-          const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
-          return word.renderPortfolio(instance, asOf, '政企客户项目');
-        });
-        timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources));
-      } else {
-        throw new Error(`portfolio entry ${index}: the assembly does not match the pack definition`);
-      }
+        return renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels });
+      });
+      // Clock problems of the records were reported, with their files, when each project was rendered.
+      return { path: `portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, data: rendered.data, template: spec.file, problems: rendered.report.problems };
     }
+    if (entry.kind === 'word' && collecting?.kind === 'word') {
+      const document = await timedAsync(parts, `portfolio: ${entry.template}`, async () => {
+        const instance = collecting.weekly.finish({ asOf, week, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
+        const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
+        return word.renderPortfolio(instance, asOf, '政企客户项目');
+      });
+      return { path: `portfolio/${documentFileName(document.fileName)}`, data: document.bytes, template: document.template, problems: [] };
+    }
+    throw new Error(`portfolio entry ${index}: the assembly does not match the pack definition`);
+  };
+  try {
+    const documents = await Promise.all(options.pack.portfolio.map(render));
+    const problems: Problem[] = [];
+    for (const document of documents) {
+      problems.push(...document.problems);
+      timed(parts, 'portfolio: write', () => out.write(document.path, document.data, document.template, sources));
+    }
+    return problems;
   } finally {
     assembly.close();
+    times['portfolio documents'] = (times['portfolio documents'] ?? 0) + performance.now() - startedMs;
   }
-  return problems;
 }
 
 /**
