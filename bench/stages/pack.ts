@@ -84,7 +84,7 @@ export function efficiencyReport(parallel: PackStageResult, reference: PackStage
   lines.push('  one-core stages:');
   const stages = Object.entries(r.project).sort(([, a], [, b]) => b - a);
   for (const [stage, ms] of stages) lines.push(`    project: ${stage.padEnd(40)}${s(ms * scale)} ${share(ms * scale)}`);
-  for (const [stage, ms] of Object.entries(r.overlap ?? {})) lines.push(`    main, while rendering: ${stage.padEnd(28)}${s(ms * scale)} ${share(ms * scale)}`);
+  for (const [stage, ms] of Object.entries(r.overlap ?? {})) lines.push(`    main, while rendering: ${stage.padEnd(26)}${s(ms * scale)} ${share(ms * scale)}`);
   for (const [stage, ms] of Object.entries(r.main)) lines.push(`    main: ${stage.padEnd(43)}${s(ms * scale)} ${share(ms * scale)}`);
   // Where the rest of cores × wall goes, from the parallel run's own timers: capacity = one-core stage
   // sum + each of these, exactly (the last line is the wall time no timer covers).
