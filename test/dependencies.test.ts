@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+import { parseSync, Visitor } from 'oxc-parser';
 import { describe, expect, it } from 'vitest';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: Record<string, unknown> };
@@ -28,26 +28,31 @@ function sourceFiles(dir: string): string[] {
 
 /** Every module specifier of a file: static imports and exports, import(), require() and import.meta.resolve(). */
 export function specifiers(file: string, text: string): { specifier: string; line: number; typeOnly: boolean }[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const parsed = parseSync(file, text, { lang: /\.[mc]?ts$/.test(file) ? 'ts' : 'js', sourceType: 'module' });
+  if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors.map((error) => error.message).join('; ')}`);
+  const lineStarts = [0];
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
+  const lineOf = (offset: number): number => lineStarts.filter((start) => start <= offset).length;
   const found: { specifier: string; line: number; typeOnly: boolean }[] = [];
-  const add = (node: ts.Node | undefined, typeOnly = false): void => {
-    if (node && ts.isStringLiteralLike(node)) found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, typeOnly });
+  const add = (node: { type: string; value?: unknown; start: number } | null | undefined, typeOnly = false): void => {
+    if (node?.type === 'Literal' && typeof node.value === 'string') found.push({ specifier: node.value, line: lineOf(node.start), typeOnly });
   };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) add(node.moduleSpecifier, node.importClause?.isTypeOnly === true);
-    else if (ts.isExportDeclaration(node) && node.moduleSpecifier) add(node.moduleSpecifier, node.isTypeOnly);
-    else if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const dynamic = callee.kind === ts.SyntaxKind.ImportKeyword;
-      const required = ts.isIdentifier(callee) && callee.text === 'require';
-      const resolved = ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && callee.expression.getText(source) === 'import.meta';
-      const requireResolve = ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && /require$/.test(callee.expression.getText(source));
-      if (dynamic || required || resolved || requireResolve) add(node.arguments[0]);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal, true);
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
+  const calleeText = (node: { start: number; end: number }): string => text.slice(node.start, node.end);
+  new Visitor({
+    ImportDeclaration: (node) => add(node.source, node.importKind === 'type'),
+    ExportNamedDeclaration: (node) => add(node.source, node.exportKind === 'type'),
+    ExportAllDeclaration: (node) => add(node.source, node.exportKind === 'type'),
+    ImportExpression: (node) => add(node.source),
+    CallExpression: (node) => {
+      const callee = node.callee;
+      const required = callee.type === 'Identifier' && callee.name === 'require';
+      const resolve = callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'resolve';
+      const resolved = resolve && (calleeText(callee.object) === 'import.meta' || /require$/.test(calleeText(callee.object)));
+      if (required || resolved) add(node.arguments[0]);
+    },
+    TSImportType: (node) => add(node.source, true),
+  }).visit(parsed.program);
+  return found.sort((a, b) => a.line - b.line);
 }
 
 /** The package a bare specifier names ("@scope/name/sub" → "@scope/name"), or undefined for relative paths and built-ins. */

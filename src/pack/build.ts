@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import { formatTime } from '../time.ts';
 import { PackOutput, type JsonArrayWriter, type ManifestEntry } from './output.ts';
+import { workerEntry } from '../worker-entry.ts';
 import { PortfolioAssembly, projectPortfolioPart, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
@@ -302,8 +303,7 @@ async function startPool(options: BuildOptions): Promise<WorkerPool | undefined>
   const heapMb = workerHeapMb();
   const warmUp: WorkerWarmUp = { asOf: formatTime(options.asOf), rules: options.rules ?? {}, ...(options.referenceDoc ? { referenceDoc: options.referenceDoc } : {}) };
   const pool = new Piscina<ProjectJob, ProjectResult>({
-    // Compiled (dist/pack/build.js), workers load the compiled entry; from the sources, the tsx one.
-    filename: new URL(import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js', import.meta.url).href,
+    filename: workerEntry(import.meta.url, './worker.mjs', './worker.js', 'pack/worker.js'),
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,

@@ -1,6 +1,7 @@
 // The office round trip is never skipped in CI, and says so loudly when skipped on a developer's machine.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { officeAvailability, officeRequired } from './office.ts';
+import { officeFilteredOut } from './setup.ts';
 
 const none = (): boolean => false;
 const all = (): boolean => true;
@@ -32,5 +33,20 @@ describe('the LibreOffice round trip helper', () => {
     expect(officeRequired({ DOCPACK_REQUIRE_OFFICE: '1' })).toBe(true);
     expect(officeRequired({ CI: 'false' })).toBe(false);
     expect(officeRequired({})).toBe(false);
+  });
+});
+
+describe('whether a run needs the office round trip', () => {
+  it('prepares it for the whole suite and for a run that names an office test, not for one that names only others', () => {
+    expect(officeFilteredOut([])).toBe(false);
+    expect(officeFilteredOut(['run'])).toBe(false);
+    expect(officeFilteredOut(['run', 'test/pack/documents-office.test.ts'])).toBe(false);
+    expect(officeFilteredOut(['run', 'test/time.test.ts'])).toBe(true);
+  });
+
+  it('does not take the value of an option for a test file filter', () => {
+    expect(officeFilteredOut(['run', '--config', 'vitest.other.config.ts'])).toBe(false);
+    expect(officeFilteredOut(['run', '--exclude', 'test/editor-walkthrough.test.ts'])).toBe(false);
+    expect(officeFilteredOut(['run', '--config', 'vitest.other.config.ts', 'test/time.test.ts'])).toBe(true);
   });
 });

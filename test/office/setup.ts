@@ -12,8 +12,10 @@ import type { TestProject } from 'vitest/node';
 const OFFICE_TESTS = ['test/pack/documents-office.test.ts', 'test/render/word/libreoffice.test.ts', 'test/render/excel/libreoffice.test.ts'];
 
 /** Whether the command line names test files (vitest's filters match paths by substring) and none of the office ones. */
-function officeFilteredOut(argv: readonly string[]): boolean {
-  const filters = argv.filter((arg) => !arg.startsWith('-') && /\.ts$|\/|test/.test(arg) && !arg.endsWith('vitest.mjs') && !arg.includes('node_modules'));
+export function officeFilteredOut(argv: readonly string[]): boolean {
+  // The value of an option (--config vitest.other.ts, --exclude x) is not a filter.
+  const valued = new Set(['--config', '-c', '--root', '-r', '--dir', '--exclude', '--reporter', '--outputFile', '--project', '--testNamePattern', '-t', '--maxWorkers', '--pool', '--shard']);
+  const filters = argv.filter((arg, index) => !arg.startsWith('-') && !valued.has(argv[index - 1] ?? '') && /\.ts$|\/|test/.test(arg) && !arg.endsWith('vitest.mjs') && !arg.includes('node_modules'));
   return filters.length > 0 && !filters.some((filter) => OFFICE_TESTS.some((file) => file.includes(filter.replace(/^\.\//, ''))));
 }
 

@@ -11,6 +11,7 @@ import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarPr
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
+import { workerEntry } from '../../worker-entry.ts';
 
 export { formatFinding } from '../check-files.ts';
 
@@ -127,8 +128,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
 async function checkOnWorkers(files: readonly string[], task: Omit<CheckTask, 'files'>, threads: number, keep: (index: number, result: FileCheck) => void, onMainThread: (file: string) => FileCheck, io: CliIo): Promise<void> {
   const { Piscina } = await import('piscina');
   const pool = new Piscina<CheckTask, FileCheck[]>({
-    // Compiled (dist/cli/commands/check.js), workers load the compiled entry; from the sources, the tsx one.
-    filename: new URL(import.meta.url.endsWith('.ts') ? '../check-worker.mjs' : '../check-worker.js', import.meta.url).href,
+    filename: workerEntry(import.meta.url, '../check-worker.mjs', '../check-worker.js', 'cli/check-worker.js'),
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,
