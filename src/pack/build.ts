@@ -8,20 +8,21 @@ import type { Finding } from '../alerts/types.ts';
 import type { RulesOptions } from '../facts/context.ts';
 import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
+import type { SortedRows } from '../render/excel/sorted-rows.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
 import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind } from '../render/word/documents.ts';
 import { parseIsoWeek, weekOf, type IsoWeek } from '../time.ts';
-import { portfolioWeeklyDetailed, portfolioWeeklyFromEntries } from '../render/word/portfolio.ts';
+import { portfolioWeeklyDetailed } from '../render/word/portfolio.ts';
 import { projectFacts, type PoolEntry, type ProjectFacts } from '../facts/facts.ts';
 import { WordRenderer } from '../render/word/render.ts';
 import { readReferenceDoc } from '../render/word/docx.ts';
 import { performance } from 'node:perf_hooks';
 import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import { formatTime } from '../time.ts';
-import { PackOutput, type ManifestEntry } from './output.ts';
+import { PackOutput, type JsonArrayWriter, type ManifestEntry } from './output.ts';
 import { workerEntry } from '../worker-entry.ts';
-import { portfolioSheet, portfolioWeeklyEntries, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
+import { PortfolioAssembly, projectPortfolioPart, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
 import type { PackSpec } from './spec.ts';
@@ -152,15 +153,27 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
     checkPackTemplates(options.pack, options.context);
 
     const out = new PackOutput(path.join(options.outDir, asOf.toISODate() ?? 'pack'), { onNotice: options.onNotice });
+    const sharded = options.shard !== undefined && options.shard.count > 1;
+    const detailed = portfolioWeeklyDetailed(valid.length);
+    // findings.json and the portfolio documents are put together while the projects render: each
+    // project's findings and portfolio part are added as its render comes back, in project order.
+    let findings: JsonArrayWriter | undefined;
+    let assembly: PortfolioAssembly | undefined;
     try {
-      const sharded = options.shard !== undefined && options.shard.count > 1;
-      const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed: portfolioWeeklyDetailed(valid.length) });
+      findings = out.openJsonArray('findings.json', { asOf: formatTime(asOf) }, 'findings');
+      assembly = sharded ? undefined : new PortfolioAssembly(options.pack, portfolioSpecs(options.context), detailed);
+      const overlap: StageTimes = {};
+      const consume = collectParts(findings, assembly, overlap);
+      const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed }, consume);
       const { results } = rendered;
       for (const result of results) for (const document of result.documents) out.add(document);
-      const portfolioProblems = sharded ? [] : await writePortfolio(out, results, isoWeek, options, main);
+      const portfolio: StageTimes = {};
+      const portfolioProblems = assembly ? await writePortfolio(out, assembly, results, isoWeek, options, main, portfolio) : [];
       const problems = [...inputProblems, ...results.flatMap((result) => result.problems), ...portfolioProblems];
       problems.push(...calendarHorizonWarnings({ calendar: options.context.calendar, asOfMs: asOf.toMillis(), tally: mergeTallies(results.map((result) => result.tally)), problems }));
-      const findingCount = finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined }, main);
+      const sources = results.map((result) => result.file).sort();
+      const findingCount = timed(main, 'findings.json', () => (findings as JsonArrayWriter).finish('docpack check', sources));
+      finishPack(out, { asOf, isoWeek, results, invalid, inputProblems, problems, context: options.context, shard: sharded ? options.shard : undefined, findingCount }, main);
       timed(main, 'commit', () => out.commit());
       return {
         asOf: formatTime(asOf),
@@ -178,18 +191,48 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
           threads: rendered.threads,
           project: results.reduce((sum, result) => addTimes(sum, result.timings), {} as StageTimes),
           main,
+          overlap,
+          portfolio,
           renderWallMs: rendered.wallMs,
           mainWaitMs: rendered.mainWaitMs,
           workerStartMs: rendered.workerStartMs,
         },
       };
     } catch (error) {
+      findings?.abort();
+      assembly?.close();
       out.abandon();
       throw error;
     }
   } finally {
     await pool?.pool.destroy();
   }
+}
+
+/** The sheet specs of the workbooks, by name. */
+function portfolioSpecs(context: CheckContext): Map<string, LoadedSpec> {
+  return new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+}
+
+/**
+ * What the main thread does with each project's result, in project order, while the others render:
+ * its findings go on to findings.json and its portfolio part into the assembly, and the result lets
+ * go of both (the run keeps counts, not a province's findings).
+ */
+function collectParts(findings: JsonArrayWriter, assembly: PortfolioAssembly | undefined, times: StageTimes): (result: ProjectResult) => void {
+  return (result) => {
+    if (result.findings) {
+      const chunk = result.findings;
+      timed(times, 'findings.json', () => findings.add(chunk));
+      delete result.findings;
+    }
+    if (assembly) {
+      const part = result.portfolio;
+      if (!part) throw new Error(`${result.file}: rendered without its part of the portfolio`);
+      timed(times, 'portfolio parts', () => assembly.add(part));
+      delete result.portfolio;
+    }
+  };
 }
 
 /**
@@ -264,6 +307,10 @@ async function startPool(options: BuildOptions): Promise<WorkerPool | undefined>
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,
+    // Projects start in job order (project ids): without it, piscina puts a task it could not hand
+    // out at once back at the end of its queue, so every other project waited for the last ones, and
+    // the results added in project order (findings.json, the portfolio) piled up meanwhile.
+    stricterFIFO: true,
     workerData: { warmUp },
     ...(heapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
   });
@@ -280,7 +327,7 @@ interface Rendered {
 }
 
 /** Renders every project, on the pool of worker threads when concurrency > 1. Results come back sorted by id. */
-async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions, started: WorkerPool | undefined, portfolio: ProjectJob['portfolio']): Promise<Rendered> {
+async function renderProjects(files: readonly FileOutcome[], staging: string, week: IsoWeek, options: BuildOptions, started: WorkerPool | undefined, portfolio: ProjectJob['portfolio'], consume: (result: ProjectResult) => void): Promise<Rendered> {
   const jobs: ProjectJob[] = files.map((file) => ({
     file: file.file,
     staging,
@@ -302,6 +349,8 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     options.onProject?.(done, jobs.length, result.id, result.documents.length);
     return result;
   };
+  // Results are consumed in job order (project ids), whatever order they come back in.
+  const arrived = inJobOrder(consume);
   const finish = (results: ProjectResult[], threads: number): Rendered => {
     const loop = performance.eventLoopUtilization(loopBefore);
     return { results, threads, wallMs: performance.now() - startedMs, mainWaitMs: threads > 1 ? loop.idle : 0, workerStartMs };
@@ -310,7 +359,7 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     // Fewer projects than the files promised (invalid ones, --only): the workers started early are let go.
     if (started) void started.pool.destroy();
     const results: ProjectResult[] = [];
-    for (const job of jobs) results.push(report(await renderProject(job)));
+    for (const [index, job] of jobs.entries()) results.push(arrived(index, report(await renderProject(job))));
     return finish(results, 1);
   }
   const { pool, heapMb } = started;
@@ -341,21 +390,49 @@ async function renderProjects(files: readonly FileOutcome[], staging: string, we
     if (pool.threads.length === 0 || poolFailures >= 2 * started.threads) giveUp(error);
   });
   // jobs are sorted by id and Promise.all keeps their order, whatever order the workers finish in.
-  const results = await Promise.all(
-    jobs.map(async (job) => {
-      try {
-        if (poolGivenUp) return report(await onMainThread(job));
-        return report(await pool.run(job), true);
-      } catch (error) {
-        if (poolGivenUp) return report(await onMainThread(job));
-        if (!outOfMemory(error)) throw error;
-        options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
-        if (pool.threads.length === 0) giveUp(error);
-        return report(await onMainThread(job));
-      }
-    }),
-  );
+  const render = async (job: ProjectJob): Promise<ProjectResult> => {
+    try {
+      if (poolGivenUp) return report(await onMainThread(job));
+      return report(await pool.run(job), true);
+    } catch (error) {
+      if (poolGivenUp) return report(await onMainThread(job));
+      if (!outOfMemory(error)) throw error;
+      options.onNotice?.(`${job.file}: needed more memory than a worker has (${heapMb} MiB); rendered on the main thread instead (DOCPACK_WORKER_HEAP_MB raises the limit)`);
+      if (pool.threads.length === 0) giveUp(error);
+      return report(await onMainThread(job));
+    }
+  };
+  const results = await Promise.all(jobs.map(async (job, index) => arrived(index, await render(job))));
   return finish(results, started.threads);
+}
+
+/**
+ * Calls `consume` with items in the order of their index (0, 1, 2...), whatever order they arrive in:
+ * one that arrives early waits for those before it, so what is put together from them (findings.json,
+ * the portfolio) is the same whatever order the worker threads finish in. After `consume` throws, no
+ * item is consumed again (the run fails with that error). Returns the arrival function, which gives
+ * back the item it was handed.
+ */
+export function inJobOrder<T>(consume: (item: T) => void): (index: number, item: T) => T {
+  const waiting = new Map<number, T>();
+  let next = 0;
+  let failed = false;
+  return (index, item) => {
+    if (index < next || waiting.has(index)) throw new Error(`job ${index} came back twice`);
+    waiting.set(index, item);
+    while (!failed && waiting.has(next)) {
+      const ready = waiting.get(next) as T;
+      waiting.delete(next);
+      next += 1;
+      try {
+        consume(ready);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+    return item;
+  };
 }
 
 /**
@@ -386,62 +463,88 @@ function spilledFindings(staging: string, results: readonly Pick<ProjectResult, 
 }
 
 /**
- * The portfolio documents over every project of the run, put together from each project's part
- * (writeProjectPortfolio: its rows of each portfolio sheet, its 周报 entry) that its render left in
- * the scratch files; no record is read again. `results` are sorted by project id.
+ * The portfolio documents over every project of the run, from the assembly every project's part went
+ * into (in project order): the sheets are sorted and written, the 周报 finished and rendered, all at
+ * the same time, then written in pack order. No record is read again. `results` are sorted by project id.
  */
 export async function writePortfolio(
   out: PackOutput,
+  assembly: PortfolioAssembly,
   results: readonly (Pick<ProjectResult, 'id' | 'file' | 'poolNextWeek'> & { portfolioProblems?: PortfolioProblems })[],
   week: IsoWeek,
   options: Pick<BuildOptions, 'asOf' | 'context' | 'pack' | 'referenceDoc'>,
   times: StageTimes = {},
+  /** Each document's own time; they overlap, so they are not stages of `times` (which gets their wall time, 'portfolio documents'). */
+  parts: StageTimes = {},
 ): Promise<Problem[]> {
   const { asOf, context } = options;
-  const problems: Problem[] = [];
   const sources = results.map((result) => result.file).sort();
-  const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
-  for (const [index, entry] of options.pack.portfolio.entries()) {
-    if (entry.kind === 'excel') {
+  const specs = portfolioSpecs(context);
+  const startedMs = performance.now();
+  // The documents are put together at the same time: while one waits for zlib (a sheet's XML is
+  // deflated on the thread pool), the main thread builds another's; they are written in pack order.
+  const render = async (entry: PackSpec['portfolio'][number], index: number): Promise<{ path: string; data: Uint8Array; template: string; problems: Problem[] }> => {
+    const collecting = assembly.entries[index];
+    if (entry.kind === 'excel' && collecting?.kind === 'excel') {
       const spec = specs.get(entry.template) as LoadedSpec;
-      const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => portfolioSheet(out.staging, index, sheetIndex, sheet.name, results));
-      const rendered = await timedAsync(times, `portfolio: ${entry.template}`, () => renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels }));
-      // Clock problems of the records were reported, with their files, when each project was rendered.
-      problems.push(...rendered.report.problems);
-      timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, rendered.data, spec.file, sources));
-    } else {
-      const document = await timedAsync(times, `portfolio: ${entry.template}`, () => {
-        const instance = portfolioWeeklyFromEntries({
-          asOf,
-          week,
-          entries: portfolioWeeklyEntries(out.staging, index, results),
-          projectCount: results.length,
-          poolNextWeek: results.flatMap((result) => result.poolNextWeek),
-          detailed: portfolioWeeklyDetailed(results.length),
+      const rendered = await timedAsync(parts, `portfolio: ${entry.template}`, () => {
+        const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => {
+          const collected = collecting.sheets[sheetIndex] as SortedRows;
+          collected.sort();
+          return { collected, problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
         });
+        return renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels });
+      });
+      // Clock problems of the records were reported, with their files, when each project was rendered.
+      return { path: `portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, data: rendered.data, template: spec.file, problems: rendered.report.problems };
+    }
+    if (entry.kind === 'word' && collecting?.kind === 'word') {
+      const document = await timedAsync(parts, `portfolio: ${entry.template}`, async () => {
+        const instance = collecting.weekly.finish({ asOf, week, projectCount: results.length, poolNextWeek: results.flatMap((result) => result.poolNextWeek) });
         const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
         return word.renderPortfolio(instance, asOf, '政企客户项目');
       });
-      timed(times, 'portfolio: write', () => out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources));
+      return { path: `portfolio/${documentFileName(document.fileName)}`, data: document.bytes, template: document.template, problems: [] };
     }
+    throw new Error(`portfolio entry ${index}: the assembly does not match the pack definition`);
+  };
+  try {
+    const documents = await Promise.all(options.pack.portfolio.map(render));
+    const problems: Problem[] = [];
+    for (const document of documents) {
+      problems.push(...document.problems);
+      timed(parts, 'portfolio: write', () => out.write(document.path, document.data, document.template, sources));
+    }
+    return problems;
+  } finally {
+    assembly.close();
+    times['portfolio documents'] = (times['portfolio documents'] ?? 0) + performance.now() - startedMs;
   }
-  return problems;
 }
 
 /**
  * Each project's part of the portfolio documents worked out here, from its record and the findings
- * in its scratch file, for a run whose projects were rendered elsewhere (docpack merge of shards).
- * Returns the projects with their portfolio problems, for writePortfolio.
+ * in its scratch file, for a run whose projects were rendered elsewhere (docpack merge of shards),
+ * and added to an assembly for writePortfolio. Returns the projects with their portfolio problems.
  */
-export function portfolioFromRecords<T extends Pick<ProjectResult, 'id' | 'file'>>(out: PackOutput, results: readonly T[], week: IsoWeek, options: Pick<BuildOptions, 'asOf' | 'context' | 'pack'>): (T & { portfolioProblems: PortfolioProblems })[] {
-  const specs = new Map<string, LoadedSpec>(loadSheetSpecs({ labels: options.context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
+export function portfolioFromRecords<T extends Pick<ProjectResult, 'id' | 'file'>>(out: PackOutput, results: readonly T[], week: IsoWeek, options: Pick<BuildOptions, 'asOf' | 'context' | 'pack'>): { results: (T & { portfolioProblems: PortfolioProblems })[]; assembly: PortfolioAssembly } {
+  const specs = portfolioSpecs(options.context);
   const detailed = portfolioWeeklyDetailed(results.length);
-  const facts = portfolioFacts(out.staging, results, options.context, week)[Symbol.iterator]();
-  return results.map((result) => {
-    const project = facts.next().value as ProjectFacts;
-    const sources = buildRowSources({ projects: [project], labels: options.context.labels });
-    return { ...result, portfolioProblems: writeProjectPortfolio({ staging: out.staging, facts: project, pack: options.pack, specs, sources, context: options.context, asOf: options.asOf, week, detailed }) };
-  });
+  const assembly = new PortfolioAssembly(options.pack, specs, detailed);
+  try {
+    const facts = portfolioFacts(out.staging, results, options.context, week)[Symbol.iterator]();
+    const withProblems = results.map((result) => {
+      const project = facts.next().value as ProjectFacts;
+      const sources = buildRowSources({ projects: [project], labels: options.context.labels });
+      const { part, problems } = projectPortfolioPart({ facts: project, pack: options.pack, specs, sources, context: options.context, asOf: options.asOf, week, detailed });
+      assembly.add(part);
+      return { ...result, portfolioProblems: problems };
+    });
+    return { results: withProblems, assembly };
+  } catch (error) {
+    assembly.close();
+    throw error;
+  }
 }
 
 /** findings.json, summary.md (and shard.json for a slice), then manifest.json over everything; returns the finding count. */
@@ -458,12 +561,14 @@ export function finishPack(
     problems: Problem[];
     context: CheckContext;
     shard?: Shard;
+    /** findings.json already written (as the projects came back), with this many findings; otherwise it is written here from the scratch files. */
+    findingCount?: number;
   },
   times: StageTimes = {},
 ): number {
   const asOfText = formatTime(input.asOf);
   const sources = input.results.map((result) => result.file).sort();
-  const count = timed(times, 'findings.json', () => out.writeJsonArrayChunks('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
+  const count = input.findingCount ?? timed(times, 'findings.json', () => out.writeJsonArrayChunks('findings.json', { asOf: asOfText }, 'findings', spilledFindings(out.staging, input.results), 'docpack check', sources));
   const summaryStarted = performance.now();
   if (input.shard) {
     const info: ShardInfo = {

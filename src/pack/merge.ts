@@ -116,8 +116,8 @@ export async function mergePacks(options: MergeOptions): Promise<Pick<BuildResul
     const withTallies = results.map((result) => ({ ...result, tally: tallies.get(result.id) ?? tallyFindings([]) }));
     const invalid = shards.flatMap((shard) => shard.info.invalid).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     // The shards wrote no portfolio parts: each project's is worked out here, from its record and findings.
-    const withPortfolio = portfolioFromRecords(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack });
-    const portfolioProblems = await writePortfolio(out, withPortfolio, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
+    const { results: withPortfolio, assembly } = portfolioFromRecords(out, withTallies, isoWeek, { asOf, context: options.context, pack: options.pack });
+    const portfolioProblems = await writePortfolio(out, assembly, withPortfolio, isoWeek, { asOf, context: options.context, pack: options.pack, referenceDoc: options.referenceDoc });
     // Every shard saw the same inputs, so their input problems are the same: take the first's.
     const inputProblems = first.info.inputProblems ?? [];
     const problems = [...inputProblems, ...withTallies.flatMap((result) => result.problems), ...portfolioProblems];

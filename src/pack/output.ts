@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
 import { isSafeId } from '../records/safe-id.ts';
-import { writeFileAtomic, writeFileAtomicStream } from '../write/atomic.ts';
+import { openFileAtomic, writeFileAtomicStream } from '../write/atomic.ts';
 
 export interface ManifestEntry {
   /** Path inside the pack, with forward slashes, e.g. projects/P2026-GOV-001/项目需求书.docx */
@@ -17,20 +17,63 @@ export interface ManifestEntry {
   sources: string[];
 }
 
-/** Writes one file of a pack below `staging` (atomically) and describes it for the manifest. */
+/** Folders of staging directories this thread made (or found): a pack's files are written without asking again. */
+const madeFolders = new Set<string>();
+
+/**
+ * Writes a file of a staged pack. No temporary name and rename: the staging folder is the pack's own
+ * until the commit swaps it in whole, and an interrupted run's staging folder is removed, so no reader
+ * ever sees a file being written.
+ */
+function writeStagedFile(file: string, bytes: Uint8Array): void {
+  const folder = path.dirname(file);
+  if (!madeFolders.has(folder)) {
+    mkdirSync(folder, { recursive: true });
+    madeFolders.add(folder);
+  }
+  try {
+    writeFileSync(file, bytes);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    // A folder remembered from an earlier pack of this process that is gone: made again.
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, bytes);
+  }
+}
+
+/** Writes one file of a pack below `staging` (a staging folder, swapped in whole by PackOutput.commit) and describes it for the manifest. */
 export function writePackFile(staging: string, relativePath: string, data: Uint8Array | string, template: string, sources: string[]): ManifestEntry {
   const segments = relativePath.split('/');
   if (segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
     throw new Error(`refusing to write outside the pack: ${relativePath}`);
   }
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  writeFileAtomic(path.join(staging, ...segments), bytes);
+  writeStagedFile(path.join(staging, ...segments), bytes);
   return { path: relativePath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength, template, sources: [...sources].sort() };
 }
 
-/** Items of a JSON array as writeJsonArray lays them out (indented two levels), separated as it separates them. */
+const ITEMS_OPENING = '{\n  "items": [\n';
+const ITEMS_CLOSING = '\n  ]\n}';
+
+/**
+ * Items of a JSON array as writeJsonArray lays them out (indented two levels), separated as it
+ * separates them: one JSON.stringify of the array two levels in, its brackets cut off (the same text
+ * as each item stringified and indented, without a regular expression over every line).
+ */
 export function formatJsonArrayItems(items: readonly unknown[]): string {
-  return items.map((item) => JSON.stringify(item, null, 2).replace(/^/gm, '    ')).join(',\n');
+  if (items.length === 0) return '';
+  const text = JSON.stringify({ items }, null, 2);
+  return text.slice(ITEMS_OPENING.length, text.length - ITEMS_CLOSING.length);
+}
+
+/** A JSON array file being written as its items arrive (PackOutput.openJsonArray). */
+export interface JsonArrayWriter {
+  /** Appends items already formatted (formatJsonArrayItems), `count` of them. */
+  add: (chunk: { text: string; count: number }) => void;
+  /** Closes the file and records it in the manifest; returns how many items it holds. */
+  finish: (template: string, sources: string[]) => number;
+  /** Drops the unfinished file. */
+  abort: () => void;
 }
 
 /** Only safe names become directories: the record schema already limits ids, this is the last guard. */
@@ -140,6 +183,41 @@ export class PackOutput {
     });
     this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
     return count;
+  }
+
+  /**
+   * writeJsonArrayChunks for chunks that arrive over time (each project's findings as its render
+   * comes back): `add` appends a chunk, `finish` closes the file, records it in the manifest and
+   * returns the count; `abort` drops it. The file is the same, byte for byte.
+   */
+  openJsonArray(relativePath: string, head: Record<string, string | number | boolean>, key: string): JsonArrayWriter {
+    const file = openFileAtomic(path.join(this.staging, ...relativePath.split('/')));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let written = 0;
+    const put = (text: string): void => {
+      const chunk = Buffer.from(text, 'utf8');
+      file.put(chunk);
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    };
+    let opening = '{\n';
+    for (const [name, value] of Object.entries(head)) opening += `  ${JSON.stringify(name)}: ${JSON.stringify(value)},\n`;
+    put(`${opening}  ${JSON.stringify(key)}: [`);
+    return {
+      add: (chunk) => {
+        if (chunk.count === 0) return;
+        put(`${written === 0 ? '' : ','}\n${chunk.text}`);
+        written += chunk.count;
+      },
+      finish: (template, sources) => {
+        put(written === 0 ? ']\n}\n' : '\n  ]\n}\n');
+        file.commit();
+        this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
+        return written;
+      },
+      abort: () => file.abort(),
+    };
   }
 
   /** Records a file written into the staging directory elsewhere (by a worker thread). */

@@ -1,35 +1,26 @@
 // Each project's part of the portfolio documents, worked out where the project is rendered (a worker
-// thread) from the facts it already has, and kept in a compact scratch file until the main thread puts
-// the portfolio together in project order: the main thread never reads a record again for it.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// thread) from the facts it already has, and sent back with the project's result; the main thread adds
+// the parts in project order as they come (PortfolioAssembly), while the other projects still render,
+// and never reads a record again for it.
 import type { DateTime } from 'luxon';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { ProjectFacts } from '../facts/facts.ts';
-import { sheetRows, type LoggedProblem, type PrecomputedSheet } from '../render/excel/render.ts';
-import { decodeCell, encodeCell } from '../render/excel/sorted-rows.ts';
+import { addEncodedRows, collectedSheet, encodedSheetRows, type EncodedSheetRows, type LoggedProblem } from '../render/excel/render.ts';
+import type { SortedRows } from '../render/excel/sorted-rows.ts';
 import type { RowSources } from '../render/excel/sources.ts';
 import type { LoadedSpec } from '../render/excel/spec.ts';
-import { portfolioWeeklyEntry, type PortfolioWeeklyEntry } from '../render/word/portfolio.ts';
+import { portfolioWeeklyEntry, PortfolioWeeklyAssembly, type PortfolioWeeklyEntry } from '../render/word/portfolio.ts';
 import type { IsoWeek } from '../time.ts';
 import { openFindingsOfWeek } from './summary.ts';
-import { writeFileAtomic } from '../write/atomic.ts';
-import { safeSegment } from './output.ts';
 import type { PackSpec } from './spec.ts';
 
-/** Scratch space inside the staging directory; removed before the pack is swapped in. */
+/** Scratch space inside the staging directory (docpack merge, the weekly report); removed before the pack is swapped in. */
 export const WORK_DIR = '.work';
-
-/** Where a project's part of the portfolio document `entry` (its index in pack.portfolio) waits. */
-export function portfolioScratchFile(staging: string, entry: number, id: string): string {
-  return path.join(staging, WORK_DIR, 'portfolio', String(entry), `${safeSegment(id)}.json`);
-}
 
 /** Conversion problems of a project's portfolio sheet rows, by portfolio entry index (only entries that had some). */
 export type PortfolioProblems = Record<string, LoggedProblem[]>;
 
 export interface ProjectPortfolioInput {
-  staging: string;
   facts: ProjectFacts;
   pack: PackSpec;
   specs: ReadonlyMap<string, LoadedSpec>;
@@ -42,52 +33,76 @@ export interface ProjectPortfolioInput {
   detailed: boolean;
 }
 
+/** A project's part of one portfolio document: a workbook's rows, sheet by sheet, or its 周报 entry (as JSON). */
+export type PortfolioEntryPart = { kind: 'excel'; sheets: Omit<EncodedSheetRows, 'problems'>[] } | { kind: 'word'; weekly: string };
+
+/** A project's part of every portfolio document, by index in pack.portfolio: plain data, it crosses threads. */
+export type ProjectPortfolioPart = PortfolioEntryPart[];
+
 /**
- * Writes the project's part of every portfolio document to its scratch files: for a workbook, the
- * rows of each sheet as written (filtered, cells worked out; sorting waits for all projects); for the
- * 周报, its entry (portfolioWeeklyEntry). Returns the workbooks' conversion problems.
+ * The project's part of every portfolio document: for a workbook, the rows of each sheet as written
+ * (filtered, cells worked out and encoded, with their sort keys; sorting waits for all projects); for
+ * the 周报, its entry (portfolioWeeklyEntry). Also the workbooks' conversion problems.
  */
-export function writeProjectPortfolio(input: ProjectPortfolioInput): PortfolioProblems {
+export function projectPortfolioPart(input: ProjectPortfolioInput): { part: ProjectPortfolioPart; problems: PortfolioProblems } {
   const { facts, context, asOf } = input;
   const problems: PortfolioProblems = {};
-  for (const [index, entry] of input.pack.portfolio.entries()) {
-    const file = portfolioScratchFile(input.staging, index, facts.record.id);
+  const part = input.pack.portfolio.map((entry, index): PortfolioEntryPart => {
     if (entry.kind === 'excel') {
       const spec = input.specs.get(entry.template);
       if (!spec) throw new Error(`pack: no excel template "${entry.template}"`);
-      const sheets = sheetRows({ spec: spec.spec, specFile: spec.file, sources: input.sources, asOf, calendar: context.calendar, labels: context.labels });
-      writeFileAtomic(file, JSON.stringify(sheets.map((sheet) => sheet.rows.map((cells) => cells.map(encodeCell)))));
+      const sheets = encodedSheetRows({ spec: spec.spec, specFile: spec.file, sources: input.sources, asOf, calendar: context.calendar, labels: context.labels });
       const logged = sheets.flatMap((sheet) => sheet.problems);
       if (logged.length > 0) problems[String(index)] = logged;
-    } else {
-      const open = openFindingsOfWeek(facts.findings, input.week);
-      const weekly = portfolioWeeklyEntry({ facts, findings: open }, { asOf, calendar: context.calendar, week: input.week, detailed: input.detailed });
-      writeFileAtomic(file, JSON.stringify(weekly));
+      return { kind: 'excel', sheets: sheets.map(({ lines, keys }) => ({ lines, ...(keys ? { keys } : {}) })) };
+    }
+    const open = openFindingsOfWeek(facts.findings, input.week);
+    // As JSON, as it was kept in a scratch file: what goes in is exactly what JSON keeps of the entry.
+    return { kind: 'word', weekly: JSON.stringify(portfolioWeeklyEntry({ facts, findings: open }, { asOf, calendar: context.calendar, week: input.week, detailed: input.detailed })) };
+  });
+  return { part, problems };
+}
+
+/** What one portfolio document collects of the projects' parts. */
+type Collecting = { kind: 'excel'; sheets: SortedRows[] } | { kind: 'word'; weekly: PortfolioWeeklyAssembly };
+
+/**
+ * Every portfolio document being put together from the projects' parts, added in project order as
+ * they come: a workbook's sheets collect their rows (past a few thousand rows in a scratch file,
+ * with only the sort keys held), the 周报 its assembly. What is left once the last project is in is
+ * sorting and writing (writePortfolio).
+ */
+export class PortfolioAssembly {
+  readonly entries: Collecting[];
+
+  constructor(pack: PackSpec, specs: ReadonlyMap<string, LoadedSpec>, detailed: boolean) {
+    this.entries = pack.portfolio.map((entry): Collecting => {
+      if (entry.kind === 'word') return { kind: 'word', weekly: new PortfolioWeeklyAssembly(detailed) };
+      const spec = specs.get(entry.template);
+      if (!spec) throw new Error(`pack: no excel template "${entry.template}"`);
+      return { kind: 'excel', sheets: spec.spec.sheets.map((sheet) => collectedSheet(sheet)) };
+    });
+  }
+
+  /** Adds the next project's part (projects in id order). */
+  add(part: ProjectPortfolioPart): void {
+    for (const [index, collecting] of this.entries.entries()) {
+      const entry = part[index];
+      if (collecting.kind === 'excel' && entry?.kind === 'excel') {
+        for (const [sheetIndex, sheet] of collecting.sheets.entries()) {
+          const rows = entry.sheets[sheetIndex];
+          if (rows) addEncodedRows(sheet, rows);
+        }
+      } else if (collecting.kind === 'word' && entry?.kind === 'word') {
+        collecting.weekly.add(JSON.parse(entry.weekly) as PortfolioWeeklyEntry);
+      } else {
+        throw new Error(`portfolio entry ${index}: a project's part does not match the pack definition`);
+      }
     }
   }
-  return problems;
-}
 
-/** One sheet of a portfolio workbook over every project, in project order, read from the scratch files as it is iterated. */
-export function portfolioSheet(staging: string, entry: number, sheetIndex: number, sheetName: string, projects: readonly { id: string; portfolioProblems?: PortfolioProblems }[]): PrecomputedSheet {
-  return {
-    rows: {
-      *[Symbol.iterator]() {
-        for (const project of projects) {
-          const sheets = JSON.parse(readFileSync(portfolioScratchFile(staging, entry, project.id), 'utf8')) as unknown[][][];
-          for (const cells of sheets[sheetIndex] ?? []) yield cells.map(decodeCell);
-        }
-      },
-    },
-    problems: projects.flatMap((project) => (project.portfolioProblems?.[String(entry)] ?? []).filter((problem) => problem.sheet === sheetName)),
-  };
-}
-
-/** The 周报 entries of every project, in project order, read from the scratch files as they are iterated. */
-export function portfolioWeeklyEntries(staging: string, entry: number, projects: readonly { id: string }[]): Iterable<PortfolioWeeklyEntry> {
-  return {
-    *[Symbol.iterator]() {
-      for (const project of projects) yield JSON.parse(readFileSync(portfolioScratchFile(staging, entry, project.id), 'utf8')) as PortfolioWeeklyEntry;
-    },
-  };
+  /** Lets go of the sheets' scratch files (after writing, or when the run fails). */
+  close(): void {
+    for (const collecting of this.entries) if (collecting.kind === 'excel') for (const sheet of collecting.sheets) sheet.close();
+  }
 }

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeFileAtomic } from '../write/atomic.ts';
 import { formatJsonArrayItems, safeSegment, writePackFile, type ManifestEntry } from './output.ts';
-import { WORK_DIR, writeProjectPortfolio, type PortfolioProblems } from './portfolio.ts';
+import { projectPortfolioPart, WORK_DIR, type PortfolioProblems, type ProjectPortfolioPart } from './portfolio.ts';
 import { openedInWeek, tallyFindings, type FindingTally } from './summary.ts';
 import { entriesFor, type PackSpec } from './spec.ts';
 import { timed, timedAsync, type StageTimes } from './timings.ts';
@@ -43,14 +43,21 @@ export interface ProjectResult {
   id: string;
   name: string;
   documents: ManifestEntry[];
-  /** Counts of the project's open findings; the findings themselves are in findingsFile. */
+  /** Counts of the project's open findings. */
   tally: FindingTally;
+  /**
+   * Every finding of the project (closed ones too) as findings.json lays them out, and how many:
+   * the main thread appends them to findings.json in project order, then lets go of them.
+   */
+  findings?: FormattedFindings;
+  /** The project's part of the portfolio documents (not in a --shard build): added to the portfolio in project order, then let go of. */
+  portfolio?: ProjectPortfolioPart;
   /** Open findings that opened during the week. */
   newThisWeek: number;
   /** Circuits entering the warning pool the week after `week`, for the portfolio 周报. */
   poolNextWeek: PoolEntry[];
   problems: Problem[];
-  /** Conversion problems of the project's rows of the portfolio workbooks (its rows themselves are in scratch files). */
+  /** Conversion problems of the project's rows of the portfolio workbooks. */
   portfolioProblems?: PortfolioProblems;
   /** Milliseconds per stage of this project (load+validate, facts, each document, portfolio rows, scratch). */
   timings: StageTimes;
@@ -82,8 +89,14 @@ export function formattedFindingsFile(staging: string, id: string): string {
   return path.join(staging, WORK_DIR, 'findings', `${safeSegment(id)}.items`);
 }
 
+/** Findings as findings.json lays them out (formatJsonArrayItems), and how many they are. */
+export interface FormattedFindings {
+  text: string;
+  count: number;
+}
+
 /** A project's findings as findings.json lays them out, and how many they are. */
-export function readFormattedFindings(staging: string, id: string): { text: string; count: number } {
+export function readFormattedFindings(staging: string, id: string): FormattedFindings {
   const content = readFileSync(formattedFindingsFile(staging, id), 'utf8');
   const newline = content.indexOf('\n');
   return { count: Number(content.slice(0, newline)), text: content.slice(newline + 1) };
@@ -192,11 +205,12 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
   }
   // The project's part of the portfolio, from the same facts: the main thread never reads the record again.
   const portfolio = job.portfolio;
-  const portfolioProblems = portfolio
-    ? timed(timings, 'portfolio rows', () => writeProjectPortfolio({ staging: job.staging, facts, pack: job.pack, specs: env.specs, sources, context, asOf, week, detailed: portfolio.detailed }))
-    : {};
-  // Findings go to disk, not back to the main thread: a province's run holds counts, not 250,000 findings.
-  timed(timings, 'scratch findings', () => writeFormattedFindings(job.staging, record.id, facts.findings));
+  const { part, problems: portfolioProblems } = portfolio
+    ? timed(timings, 'portfolio rows', () => projectPortfolioPart({ facts, pack: job.pack, specs: env.specs, sources, context, asOf, week, detailed: portfolio.detailed }))
+    : { part: undefined, problems: {} };
+  // Findings go back formatted, as findings.json holds them: the main thread appends them to the file
+  // in project order as the projects come back, and holds counts, not a province's 250,000 findings.
+  const findings = timed(timings, 'format findings', () => ({ text: formatJsonArrayItems(facts.findings), count: facts.findings.length }));
   const startMs = weekStartMs(week);
   return {
     file: job.file,
@@ -204,6 +218,8 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
     name: record.name,
     documents,
     tally: tallyFindings(facts.findings),
+    findings,
+    ...(part ? { portfolio: part } : {}),
     newThisWeek: open.filter((finding) => openedInWeek(finding, startMs)).length,
     poolNextWeek: [...facts.poolNextWeek],
     problems,

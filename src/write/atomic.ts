@@ -67,6 +67,52 @@ export function writeFileAtomicStream<T>(file: string, fill: (put: Put) => T, be
   }
 }
 
+/** A file being written atomically, chunk by chunk, over time: `commit` renames it into place, `abort` removes it. */
+export interface AtomicFile {
+  put: Put;
+  commit: () => void;
+  abort: () => void;
+}
+
+/**
+ * writeFileAtomicStream for content that arrives over time (findings.json, appended as each project's
+ * render comes back): the temporary file stays open until `commit` or `abort`. On a failed write the
+ * temporary file is removed and the error names `file`.
+ */
+export function openFileAtomic(file: string): AtomicFile {
+  const temporary = temporaryFor(file);
+  let fd: number | undefined = openSync(temporary, 'w');
+  const close = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  const abort = (): void => {
+    close();
+    rmSync(temporary, { force: true });
+  };
+  return {
+    put: (chunk) => {
+      if (fd === undefined) throw new Error(`${file}: written after it was closed`);
+      try {
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+      } catch (error) {
+        abort();
+        throw withPath(error, file);
+      }
+    },
+    commit: () => {
+      try {
+        close();
+        renameSync(temporary, file);
+      } catch (error) {
+        abort();
+        throw withPath(error, file);
+      }
+    },
+    abort,
+  };
+}
+
 /** writeFileAtomicStream for a `fill` that writes asynchronously (a workbook streamed as its rows are rendered). */
 export async function writeFileAtomicStreamAsync<T>(file: string, fill: (put: Put) => Promise<T>, beforeRename?: (temporary: string) => void): Promise<T> {
   const temporary = temporaryFor(file);

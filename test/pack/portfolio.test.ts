@@ -116,10 +116,12 @@ describe('docpack build --timings', () => {
     expect(await main(['build', 'fixtures/projects', '--as-of', '2026-11-25T09:00:00+08:00', '--out', out, '--timings'], io)).toBe(0);
     const stderr = io.stderr.join('\n');
     expect(stderr).toContain('stage times (1 thread, wall');
-    for (const stage of ['project: load+validate', 'project: facts', 'project: word: requirements', 'project: excel: problem-table', 'project: portfolio rows', 'main: scan inputs', 'main: portfolio: warning-summary', 'main: findings.json', 'sum of stages']) {
+    for (const stage of ['project: load+validate', 'project: facts', 'project: word: requirements', 'project: excel: problem-table', 'project: portfolio rows', 'project: format findings', 'main, while rendering: findings.json', 'main, while rendering: portfolio parts', 'main: scan inputs', 'main: portfolio documents', 'main:   portfolio: warning-summary', 'main: findings.json', 'sum of stages']) {
       expect(stderr).toMatch(new RegExp(`${stage.replace(/[+:]/g, (c) => `\\${c}`)}\\s+\\d+\\.\\d\\d s`));
     }
-    // The scratch files of the portfolio parts are gone from the pack.
+    // The portfolio documents are put together at the same time: their own times are not in the sum.
+    expect(stderr).toMatch(/main: {3}portfolio: circuit-warnings\s+\d+\.\d\d s {2}\(at the same time\)/);
+    // No scratch files in the pack.
     const manifest = JSON.parse(readFileSync(path.join(out, '2026-11-25', 'manifest.json'), 'utf8')) as { files: { path: string }[] };
     expect(manifest.files.some((file) => file.path.startsWith('.work'))).toBe(false);
   });

@@ -17,7 +17,7 @@ import type { ColumnSpec, HighlightSpec, HighlightStyle, SheetSpec, WorkbookSpec
 import type { RowSources } from './sources.ts';
 import { cellWidth, compileCondition, compileValue, DEFAULT_FORMATS, displayWidth, labelGroup, toCell, type CellValue, type RowContext, type ValueEnv } from './values.ts';
 import { columnLetter, XlsxStreamWriter } from './xlsx-stream.ts';
-import { SortedRows, compareSortValues, type SortValue } from './sorted-rows.ts';
+import { SortedRows, compareSortValues, encodeCell, type SortValue } from './sorted-rows.ts';
 import { fixZipTimes, zipTimeOf } from '../zip.ts';
 
 export { columnLetter };
@@ -135,11 +135,12 @@ export interface LoggedProblem {
   count: number;
 }
 
-/** One sheet's rows as written (the filter held, each row's cells worked out) and the problems met on the way. */
-export interface PrecomputedSheet {
-  rows: Iterable<CellValue[]>;
-  problems: readonly LoggedProblem[];
-}
+/**
+ * One sheet's rows as written (the filter held, each row's cells worked out) and the problems met on
+ * the way: as an iterable read on each pass, or already collected (and sorted, when the sheet sorts)
+ * in a SortedRows (collectedSheet, filled by addEncodedRows as the parts arrive).
+ */
+export type PrecomputedSheet = { rows: Iterable<CellValue[]>; problems: readonly LoggedProblem[] } | { collected: SortedRows; problems: readonly LoggedProblem[] };
 
 /** Collects conversion problems, one per distinct message, with a count. */
 class ProblemLog {
@@ -218,9 +219,29 @@ class SheetPlan {
     private readonly env: ValueEnv,
     private readonly log: ProblemLog,
     sort = true,
+    /** The rows already collected and sorted (collectedSheet): the source is not read. */
+    collected?: SortedRows,
   ) {
     ({ columns: this.columns, filter: this.filter } = preparedSheet(sheet, env));
-    if (sort && sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
+    if (collected) this.sortedRows = collected;
+    else if (sort && sheet.sort && sheet.sort.length > 0) this.sortedRows = this.sorted();
+  }
+
+  /** The sort keys of a row's cells (enum columns by the rank of their label), or undefined when the sheet does not sort. */
+  sortKeys(): ((cells: readonly CellValue[]) => SortValue[]) | undefined {
+    const keys = this.sheet.sort ?? [];
+    if (keys.length === 0) return undefined;
+    const columns = keys.map((key) => this.column(key.column));
+    // Enum columns sort in the order of their label group (e.g. severity info < minor < major < critical).
+    const ranks = columns.map((column) => {
+      const group = labelGroup(column.spec);
+      return group === undefined ? undefined : new Map(Object.values(this.env.labels[group] ?? {}).map((text, rank) => [text, rank]));
+    });
+    return (cells) =>
+      columns.map((column, k) => {
+        const value = sortValue(cells[column.index - 1] ?? null);
+        return typeof value === 'string' ? (ranks[k]?.get(value) ?? value) : value;
+      });
   }
 
   private *filtered(): Generator<PlanRow> {
@@ -295,25 +316,13 @@ class SheetPlan {
    * kept (in memory, or past a few thousand rows in a scratch file) with its keys.
    */
   private sorted(): SortedRows {
-    const keys = this.sheet.sort ?? [];
-    const columns = keys.map((key) => this.column(key.column));
-    // Enum columns sort in the order of their label group (e.g. severity info < minor < major < critical).
-    const ranks = columns.map((column) => {
-      const group = labelGroup(column.spec);
-      return group === undefined ? undefined : new Map(Object.values(this.env.labels[group] ?? {}).map((text, rank) => [text, rank]));
-    });
-    const sorted = new SortedRows(keys.map((key) => ({ descending: key.descending === true })));
+    const keysOf = this.sortKeys() ?? (() => []);
+    const sorted = collectedSheet(this.sheet);
     try {
       for (const row of this.filtered()) {
         // A precomputed row is kept whole: its wrapped texts' measures follow its cells.
         const cells = Array.isArray(row) ? row : this.cells(row);
-        sorted.add(
-          cells,
-          columns.map((column, k) => {
-            const value = sortValue(cells[column.index - 1] ?? null);
-            return typeof value === 'string' ? (ranks[k]?.get(value) ?? value) : value;
-          }),
-        );
+        sorted.add(cells, keysOf(cells));
       }
       sorted.sort();
     } catch (error) {
@@ -662,8 +671,9 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
   for (const [index, sheet] of input.spec.sheets.entries()) {
     const precomputed = input.precomputed?.[index];
     if (precomputed) log.merge(precomputed.problems);
-    const source = precomputed?.rows ?? sheetSource(input, sheet);
-    const plan = new SheetPlan(sheet, source, env, log);
+    const collected = precomputed && 'collected' in precomputed ? precomputed.collected : undefined;
+    const source = collected ? [] : precomputed && 'rows' in precomputed ? precomputed.rows : sheetSource(input, sheet);
+    const plan = new SheetPlan(sheet, source, env, log, true, collected);
     try {
       const measured = measure(plan);
       const options: SheetOptions = {
@@ -769,6 +779,41 @@ export function sheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'sub
     for (const row of plan.rows()) rows.push(wrapColumns.length > 0 ? withTextMeasures(plan.cells(row), wrapColumns) : plan.cells(row));
     return { rows, problems: log.entries(sheet.name) };
   });
+}
+
+/** One sheet's rows as sheetRows works them out, each encoded as its JSON line (encodeCell), with its sort keys: plain data that crosses threads. */
+export interface EncodedSheetRows {
+  lines: string[];
+  /** Each row's sort keys; absent when the sheet does not sort. */
+  keys?: SortValue[][];
+  problems: LoggedProblem[];
+}
+
+/**
+ * sheetRows with each row encoded and its sort keys worked out (on the worker thread that renders
+ * the project): the thread that assembles the workbook adds them to its collectedSheet as they are
+ * (addEncodedRows), without parsing a row it does not have to hold.
+ */
+export function encodedSheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'subtitle' | 'yieldEvery' | 'deflateLevel'>): EncodedSheetRows[] {
+  const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
+  return sheetRows(input).map((sheet, index) => {
+    const keysOf = new SheetPlan(input.spec.sheets[index]!, [], env, new ProblemLog(input.specFile), false).sortKeys();
+    return {
+      lines: sheet.rows.map((cells) => JSON.stringify(cells.map(encodeCell))),
+      ...(keysOf ? { keys: sheet.rows.map(keysOf) } : {}),
+      problems: sheet.problems,
+    };
+  });
+}
+
+/** Where a sheet's rows are collected, in the order given, to be sorted (stable) by the sheet's sort keys, if any. */
+export function collectedSheet(sheet: SheetSpec): SortedRows {
+  return new SortedRows((sheet.sort ?? []).map((key) => ({ descending: key.descending === true })));
+}
+
+/** Adds a part of a sheet's rows (encodedSheetRows) to its collectedSheet. */
+export function addEncodedRows(collected: SortedRows, part: Pick<EncodedSheetRows, 'lines' | 'keys'>): void {
+  for (const [index, line] of part.lines.entries()) collected.addEncoded(line, part.keys?.[index] ?? []);
 }
 
 /**

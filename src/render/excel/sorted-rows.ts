@@ -79,6 +79,21 @@ export class SortedRows {
     this.append(cells);
   }
 
+  /**
+   * `add` for a row that comes encoded: the JSON line of its cells (encodeCell each), as a worker
+   * thread that worked the row out sends it. Past the in-memory limit the line goes to the scratch
+   * file as it is, without being parsed here.
+   */
+  addEncoded(line: string, keys: SortValue[]): void {
+    if (this.order) throw new Error('rows added after sorting');
+    if (this.memory) {
+      this.add((JSON.parse(line) as unknown[]).map(decodeCell), keys);
+      return;
+    }
+    this.keys.push(keys);
+    this.appendLine(line);
+  }
+
   private spill(): void {
     const dir = mkdtempSync(path.join(tmpdir(), 'docpack-sort-'));
     this.file = { dir, fd: openSync(path.join(dir, 'rows.jsonl'), 'w+'), offsets: [], lengths: [], size: 0, pending: [], pendingBytes: 0 };
@@ -88,8 +103,11 @@ export class SortedRows {
   }
 
   private append(cells: CellValue[]): void {
+    this.appendLine(JSON.stringify(cells.map(encodeCell)));
+  }
+
+  private appendLine(line: string): void {
     const file = this.file!;
-    const line = JSON.stringify(cells.map(encodeCell));
     const bytes = Buffer.byteLength(line);
     file.offsets.push(file.size + file.pendingBytes);
     file.lengths.push(bytes);

@@ -126,51 +126,70 @@ export function portfolioWeeklyInstance(options: PortfolioOptions): DocumentInst
 
 /** The 周报 from each project's part (portfolioWeeklyEntry), in project order. */
 export function portfolioWeeklyFromEntries(options: { asOf: DateTime; week: IsoWeek; entries: Iterable<PortfolioWeeklyEntry>; projectCount: number; poolNextWeek: readonly PoolEntry[]; detailed: boolean }): DocumentInstance & { week: IsoWeek } {
-  const { week, projectCount, detailed } = options;
-  const projects: ViewObject[] = [];
-  const overview: PortfolioWeeklyEntry['overview'][] = [];
-  const escalationList: (Finding & { project: string })[] = [];
-  let openFindings = 0;
-  let newFindings = 0;
-  let escalations = 0;
-  let reported = 0;
-  for (const entry of options.entries) {
-    openFindings += entry.openFindings;
-    newFindings += entry.newFindings;
-    escalations += entry.overview.escalations;
+  const weekly = new PortfolioWeeklyAssembly(options.detailed);
+  for (const entry of options.entries) weekly.add(entry);
+  return weekly.finish(options);
+}
+
+/**
+ * The 周报 put together a project at a time (add, in project order, e.g. as each project's render
+ * comes back), then finished once every project is in: it holds the overview rows, the sections of a
+ * detailed 周报 and the most urgent escalations, never every project's findings.
+ */
+export class PortfolioWeeklyAssembly {
+  private readonly projects: ViewObject[] = [];
+  private readonly overview: PortfolioWeeklyEntry['overview'][] = [];
+  private readonly escalationList: (Finding & { project: string })[] = [];
+  private openFindings = 0;
+  private newFindings = 0;
+  private escalations = 0;
+  private reported = 0;
+
+  constructor(private readonly detailed: boolean) {}
+
+  add(entry: PortfolioWeeklyEntry): void {
+    const { escalationList } = this;
+    this.openFindings += entry.openFindings;
+    this.newFindings += entry.newFindings;
+    this.escalations += entry.overview.escalations;
     escalationList.push(...entry.escalations);
     // Keep the list bounded on big portfolios: only the first LIST_LIMIT in the final order are shown.
     if (escalationList.length > 4 * LIST_LIMIT) escalationList.splice(0, escalationList.length, ...escalationList.sort(escalationOrder).slice(0, LIST_LIMIT));
-    overview.push(entry.overview);
-    if (entry.reported) reported += 1;
-    if (detailed && entry.section) projects.push(plainView(entry.section));
+    this.overview.push(entry.overview);
+    if (entry.reported) this.reported += 1;
+    if (this.detailed && entry.section) this.projects.push(plainView(entry.section));
   }
-  // Most urgent first: escalations, then open findings, then the project id.
-  const urgency = (a: { escalations: number; open: number; id: string }, b: { escalations: number; open: number; id: string }): number =>
-    b.escalations - a.escalations || b.open - a.open || (a.id < b.id ? -1 : 1);
-  overview.sort(urgency);
-  const rank = new Map(overview.map((entry, index) => [entry.id, index]));
-  projects.sort((a, b) => (rank.get(String(a.id)) ?? 0) - (rank.get(String(b.id)) ?? 0));
-  escalationList.sort(escalationOrder);
-  const title = `周报（${week.id}）`;
-  return {
-    kind: { ...portfolioWeekly, instances: () => [] },
-    fileName: '周报.docx',
-    title,
-    week,
-    context: plainView({
-      doc: { title, date: options.asOf.setZone(ZONE).toISODate(), asOf: formatTime(options.asOf), version: 'V1.0', generator: 'docpack' },
+
+  finish(options: { asOf: DateTime; week: IsoWeek; projectCount: number; poolNextWeek: readonly PoolEntry[] }): DocumentInstance & { week: IsoWeek } {
+    const { week, projectCount } = options;
+    const { detailed, projects, overview, escalationList } = this;
+    // Most urgent first: escalations, then open findings, then the project id.
+    const urgency = (a: { escalations: number; open: number; id: string }, b: { escalations: number; open: number; id: string }): number =>
+      b.escalations - a.escalations || b.open - a.open || (a.id < b.id ? -1 : 1);
+    overview.sort(urgency);
+    const rank = new Map(overview.map((entry, index) => [entry.id, index]));
+    projects.sort((a, b) => (rank.get(String(a.id)) ?? 0) - (rank.get(String(b.id)) ?? 0));
+    escalationList.sort(escalationOrder);
+    const title = `周报（${week.id}）`;
+    return {
+      kind: { ...portfolioWeekly, instances: () => [] },
+      fileName: '周报.docx',
+      title,
       week,
-      detailed,
-      totals: { projects: projectCount === Number.POSITIVE_INFINITY ? overview.length + projects.length : projectCount, reported, openFindings, newFindings, escalations, poolNextWeek: options.poolNextWeek.length },
-      projects,
-      overview: overview.slice(0, LIST_LIMIT),
-      overviewOmitted: Math.max(0, overview.length - LIST_LIMIT),
-      escalationList: escalationList.slice(0, LIST_LIMIT).map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
-      // Every escalation not listed: the list itself is trimmed as it grows, so it is counted from the total.
-      escalationsOmitted: Math.max(0, escalations - Math.min(escalationList.length, LIST_LIMIT)),
-      poolNextWeek: options.poolNextWeek.slice(0, LIST_LIMIT).map((entry) => ({ ...entry })),
-      poolOmitted: Math.max(0, options.poolNextWeek.length - LIST_LIMIT),
-    }),
-  };
+      context: plainView({
+        doc: { title, date: options.asOf.setZone(ZONE).toISODate(), asOf: formatTime(options.asOf), version: 'V1.0', generator: 'docpack' },
+        week,
+        detailed,
+        totals: { projects: projectCount === Number.POSITIVE_INFINITY ? overview.length + projects.length : projectCount, reported: this.reported, openFindings: this.openFindings, newFindings: this.newFindings, escalations: this.escalations, poolNextWeek: options.poolNextWeek.length },
+        projects,
+        overview: overview.slice(0, LIST_LIMIT),
+        overviewOmitted: Math.max(0, overview.length - LIST_LIMIT),
+        escalationList: escalationList.slice(0, LIST_LIMIT).map((finding) => ({ ...finding, title: finding.title ?? null, due: finding.due ?? null })),
+        // Every escalation not listed: the list itself is trimmed as it grows, so it is counted from the total.
+        escalationsOmitted: Math.max(0, this.escalations - Math.min(escalationList.length, LIST_LIMIT)),
+        poolNextWeek: options.poolNextWeek.slice(0, LIST_LIMIT).map((entry) => ({ ...entry })),
+        poolOmitted: Math.max(0, options.poolNextWeek.length - LIST_LIMIT),
+      }),
+    };
+  }
 }
