@@ -1,7 +1,8 @@
 // Every package that src/, test/, scripts/, bench/ and bin/ import is declared in package.json, so a test
 // never passes only because a dependency of a dependency happens to be installed (hoisted). src/ and bin/
 // (what the installed package runs) may use only `dependencies`; node: built-ins are always fine.
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parseSync, Visitor } from 'oxc-parser';
@@ -92,4 +93,25 @@ describe('declared dependencies', () => {
       expect(undeclared).toEqual([]);
     });
   }
+});
+
+describe('overrides of transitive packages', () => {
+  it("raise ExcelJS's unzipper to 0.12 (0.10: CVE-2023-50551 and a hundred polyfill packages), and its streaming reader still reads", async () => {
+    expect(manifest.overrides?.unzipper).toBe('^0.12.3');
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version?: string }> };
+    const [major, minor, patch] = (lock.packages['node_modules/unzipper']?.version ?? '0.0.0').split('.').map(Number) as [number, number, number];
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(12_003);
+    for (const gone of ['binary', 'chainsaw', 'traverse', 'fstream', 'es-abstract']) expect(lock.packages[`node_modules/${gone}`], gone).toBeUndefined();
+    // docpack never reads a workbook with it, but ExcelJS's reader is what unzipper is there for.
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('表').addRow(['电路', 42]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'docpack-unzipper-')), 'book.xlsx');
+    await book.xlsx.writeFile(file);
+    const rows: unknown[][] = [];
+    for await (const sheet of new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache' })) {
+      for await (const row of sheet) rows.push((row.values as unknown[]).slice(1));
+    }
+    expect(rows).toEqual([['电路', 42]]);
+  });
 });
