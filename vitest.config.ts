@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/setup/sequencer.ts';
 
 // The tests run against a frozen copy of the rules (test/pinned/rules): a team that edits rules/ must
 // never need to edit test/ to keep npm test green. The shipped rules are tested by their own cases
@@ -32,6 +33,8 @@ export default defineConfig({
     // Vitest's default is one file at a time on 2 cores; much of the suite waits on child processes
     // (the CLI, npm, soffice), so two files at a time use both cores.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // The slowest files start first, in a fresh clone too (test/setup/sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
     // A worker keeps its modules from one test file to the next instead of starting a fresh process and
     // importing src/, ExcelJS, docx... again for each of the ~70 files (a third of the suite's CPU time).
     // Test files restore what they change (environment, cwd, limits); one that must import the code under
