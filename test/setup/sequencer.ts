@@ -6,15 +6,17 @@
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** The slowest files, measured (CPU seconds, idle 2-core machine): workflows 53, walk-through 22, build 17. */
+/** The slowest files, measured (CPU seconds, idle 2-core machine): workflows 45, walk-through 22, build 17, check 9. */
 export const SLOW_FIRST = [
   'test/examples/workflows.test.ts',
-  'test/editor-walkthrough.test.ts',
   'test/pack/build.test.ts',
   'test/cli/check.test.ts',
   'test/render/excel/stream.test.ts',
   'test/validators.test.ts',
   'test/render/word/markdown-tables.test.ts',
+  // After about 45 s of the others: beside the workflows (npm, CI jobs, builds as processes) the walk-through
+  // (CLI processes, a nested vitest) made both a third slower and cost 40 CPU s more.
+  'test/editor-walkthrough.test.ts',
   'test/render/excel/safety.test.ts',
 ];
 
