@@ -1,8 +1,8 @@
 // The order test files start in. Vitest starts the files that took longest in its last run first, but a
 // fresh clone (CI) has no last run, and vitest then starts the largest files first, which leaves the
 // end-to-end files (a minute of work each) to start late and run on alone at the end: about 10 s more
-// wall time on two cores. These start first, in this order, whatever the cache says; the rest follow in
-// vitest's own order. A file missing from the list is only started in vitest's order: nothing is left out.
+// wall time on two cores. Without a last run of every file, these start first, in this order; the rest
+// follow in vitest's own order. A file missing from the list is only started in vitest's order.
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -23,8 +23,11 @@ export const SLOW_FIRST = [
 export default class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
+    const relative = (file: TestSpecification): string => path.relative(file.project.config.root, file.moduleId).split(path.sep).join('/');
+    // With a last run on record for every file, vitest's own order (longest first) is kept.
+    if (files.every((file) => this.ctx.cache.getFileTestResults(`${file.project.name}:${relative(file)}`))) return sorted;
     const rank = (file: TestSpecification): number => {
-      const index = SLOW_FIRST.indexOf(path.relative(file.project.config.root, file.moduleId).split(path.sep).join('/'));
+      const index = SLOW_FIRST.indexOf(relative(file));
       return index < 0 ? SLOW_FIRST.length : index;
     };
     // Array.prototype.sort is stable: the files off the list keep vitest's order.
