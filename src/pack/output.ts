@@ -17,25 +17,33 @@ export interface ManifestEntry {
   sources: string[];
 }
 
-/** Folders of staging directories this thread made (or found): a pack's files are written without asking again. */
-const madeFolders = new Set<string>();
+/**
+ * Folders of the staging directory this thread last wrote into, made (or found) already: a pack's files
+ * are written without asking again. Only one staging directory's: a long-lived process (a library user,
+ * the tests) that builds pack after pack does not keep every pack's folders.
+ */
+const made: { staging: string; folders: Set<string> } = { staging: '', folders: new Set() };
 
 /**
  * Writes a file of a staged pack. No temporary name and rename: the staging folder is the pack's own
  * until the commit swaps it in whole, and an interrupted run's staging folder is removed, so no reader
  * ever sees a file being written.
  */
-function writeStagedFile(file: string, bytes: Uint8Array): void {
+function writeStagedFile(staging: string, file: string, bytes: Uint8Array): void {
+  if (made.staging !== staging) {
+    made.staging = staging;
+    made.folders = new Set();
+  }
   const folder = path.dirname(file);
-  if (!madeFolders.has(folder)) {
+  if (!made.folders.has(folder)) {
     mkdirSync(folder, { recursive: true });
-    madeFolders.add(folder);
+    made.folders.add(folder);
   }
   try {
     writeFileSync(file, bytes);
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error;
-    // A folder remembered from an earlier pack of this process that is gone: made again.
+    // A remembered folder that is gone (a staging directory removed and made again under its name): made again.
     mkdirSync(folder, { recursive: true });
     writeFileSync(file, bytes);
   }
@@ -48,7 +56,7 @@ export function writePackFile(staging: string, relativePath: string, data: Uint8
     throw new Error(`refusing to write outside the pack: ${relativePath}`);
   }
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  writeStagedFile(path.join(staging, ...segments), bytes);
+  writeStagedFile(staging, path.join(staging, ...segments), bytes);
   return { path: relativePath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength, template, sources: [...sources].sort() };
 }
 

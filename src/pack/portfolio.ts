@@ -91,7 +91,8 @@ export class PortfolioAssembly {
       if (collecting.kind === 'excel' && entry?.kind === 'excel') {
         for (const [sheetIndex, sheet] of collecting.sheets.entries()) {
           const rows = entry.sheets[sheetIndex];
-          if (rows) addEncodedRows(sheet, rows);
+          if (!rows) throw new Error(`portfolio entry ${index}: a project's part has no rows for sheet ${sheetIndex + 1}`);
+          addEncodedRows(sheet, rows);
         }
       } else if (collecting.kind === 'word' && entry?.kind === 'word') {
         collecting.weekly.add(JSON.parse(entry.weekly) as PortfolioWeeklyEntry);

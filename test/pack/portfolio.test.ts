@@ -11,6 +11,8 @@ import { decodeCell, encodeCell } from '../../src/render/excel/sorted-rows.ts';
 import { buildRowSources } from '../../src/render/excel/sources.ts';
 import { portfolioWeeklyEntry, portfolioWeeklyFromEntries, portfolioWeeklyInstance, type PortfolioWeeklyEntry } from '../../src/render/word/portfolio.ts';
 import { timeToEpochMs, weekOf } from '../../src/time.ts';
+import { PortfolioAssembly } from '../../src/pack/portfolio.ts';
+import type { PackSpec } from '../../src/pack/spec.ts';
 import type { ProjectFacts } from '../../src/facts/facts.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
 import { AS_OF, calendar, factsOf, fixtures, labels, ruleFindings, specs } from '../render/excel/helpers.ts';
@@ -124,5 +126,21 @@ describe('docpack build --timings', () => {
     // No scratch files in the pack.
     const manifest = JSON.parse(readFileSync(path.join(out, '2026-11-25', 'manifest.json'), 'utf8')) as { files: { path: string }[] };
     expect(manifest.files.some((file) => file.path.startsWith('.work'))).toBe(false);
+  });
+});
+
+describe('the portfolio assembly', () => {
+  const pack = { portfolio: [{ kind: 'excel', template: 'circuit-warnings' }] } as unknown as PackSpec;
+  const bySpec = new Map(specs.map((spec) => [spec.name, spec]));
+
+  it("refuses a project's part that does not match the pack, instead of leaving its rows out", () => {
+    const assembly = new PortfolioAssembly(pack, bySpec, false);
+    try {
+      expect(() => assembly.add([{ kind: 'excel', sheets: [] }])).toThrow(/portfolio entry 0: a project's part has no rows for sheet 1/);
+      expect(() => assembly.add([{ kind: 'word', weekly: '{}' }])).toThrow(/portfolio entry 0: a project's part does not match the pack definition/);
+      expect(() => assembly.add([])).toThrow(/does not match the pack definition/);
+    } finally {
+      assembly.close();
+    }
   });
 });
