@@ -203,6 +203,14 @@ export function formatInstant(ms: number): string {
   return `${date}T${hh}:${mm}:${ss}${fraction}+08:00`;
 }
 
+/** The Asia/Shanghai civil date, hour and minute of an instant: { date: '2026-11-24', hour: '09', minute: '30' }. */
+export function localParts(ms: number): { date: string; hour: string; minute: string } {
+  const local = ms + OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  const minutes = Math.floor((local - day * DAY_MS) / MINUTE_MS);
+  return { date: formatDay(day), hour: TWO_DIGITS[Math.floor(minutes / 60)]!, minute: TWO_DIGITS[minutes % 60]! };
+}
+
 /**
  * A computed deadline as text: formatInstant, except that the end of a day (23:59:59.999, see
  * endOfDay) is written 23:59:59 as people write it. Only for dues: an event keeps its milliseconds.

@@ -110,6 +110,13 @@ export function fillLines(lines: readonly (readonly number[])[], width: number):
   let count = 0;
   for (const line of lines) {
     let lineCount = 1;
+    let total = 0;
+    for (const size of line) total += size;
+    if (total <= available) {
+      // All on one line: nothing would wrap or be cut.
+      count += 1;
+      continue;
+    }
     let used = 0;
     for (const size of line) {
       if (used > 0 && used + size > available) {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { addMonths, dayOf, endOfDay, formatDay, formatDue, formatInstant, isoWeekOf, parseDateTime, parseDay, startOfDay } from '../../src/time.ts';
+import { addMonths, dayOf, endOfDay, formatDay, formatDue, formatInstant, isoWeekOf, localParts, parseDateTime, parseDay, startOfDay } from '../../src/time.ts';
 import { ZONE, formatTime, parseTime } from '../../src/time.ts';
 
 // 1992-2099: China has had no daylight saving time since 1991.
@@ -25,6 +25,15 @@ describe('instant arithmetic matches luxon in Asia/Shanghai', () => {
     fc.assert(
       fc.property(instant, (ms) => {
         expect(formatInstant(ms)).toBe(formatTime(DateTime.fromMillis(ms)));
+      }),
+    );
+  });
+
+  it("gives an instant's local date, hour and minute like luxon in Asia/Shanghai (the documents' dates and times)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1992, 0, 1), max: Date.UTC(2099, 11, 31) }), (ms) => {
+        const time = DateTime.fromMillis(ms, { zone: ZONE });
+        expect(localParts(ms)).toEqual({ date: time.toISODate(), hour: time.toFormat('HH'), minute: time.toFormat('mm') });
       }),
     );
   });

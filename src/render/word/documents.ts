@@ -3,7 +3,7 @@ import type { Finding } from '../../alerts/types.ts';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import type { ProjectFacts } from '../../facts/facts.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
-import { ZONE, formatTime, parseTime } from '../../time.ts';
+import { formatTime, localParts, parseDateTime } from '../../time.ts';
 import { toIsoDate } from './helpers.ts';
 import { plainView, recordView, viewOf, type ViewObject } from './view.ts';
 
@@ -37,12 +37,13 @@ export interface DocumentKind {
 }
 
 function docView(title: string, record: ProjectRecord, options: DocumentOptions, extra: Record<string, unknown> = {}): ViewObject {
-  const updated = parseTime(record.updatedAt);
+  const updated = parseDateTime(record.updatedAt);
+  const asOf = options.asOf.toMillis();
   return plainView({
     title,
-    date: options.asOf.setZone(ZONE).toISODate(),
+    date: localParts(asOf).date,
     asOf: formatTime(options.asOf),
-    version: updated ? `V${updated.toFormat('yyyy.MM.dd')}` : 'V1.0',
+    version: Number.isNaN(updated) ? 'V1.0' : `V${localParts(updated).date.replaceAll('-', '.')}`,
     generator: 'docpack',
     ...extra,
   });

@@ -1,7 +1,7 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
-import { isIsoDate, parseTime } from '../../time.ts';
+import { isIsoDate, localParts, parseDateTime } from '../../time.ts';
 import { dateFormat, formatDate, label as labelOf, type Labels } from '../../labels.ts';
 import { escapeMarkdown } from './escape.ts';
 
@@ -35,17 +35,22 @@ function remembered<T>(compute: (text: string) => T | undefined): (text: string)
   };
 }
 
+/** A time's Asia/Shanghai date, hour and minute, or undefined when the text is not a time. */
+function timeParts(text: string): ReturnType<typeof localParts> | undefined {
+  const ms = parseDateTime(text);
+  return Number.isNaN(ms) ? undefined : localParts(ms);
+}
+
 const isoDateOf = remembered((text) => {
   if (isIsoDate(text)) return text;
-  const time = parseTime(text);
-  return time ? (time.toISODate() ?? '') : undefined;
+  return timeParts(text)?.date;
 });
 
 /** 2026-11-24T09:30:00+08:00 -> 2026年11月24日 09:30; a bare date -> 2026年11月24日. */
 const chineseTimeOf = remembered((text) => {
   if (isIsoDate(text)) return chineseDate(text);
-  const time = parseTime(text);
-  return time ? `${chineseDate(time.toISODate() ?? '')} ${time.toFormat('HH:mm')}` : undefined;
+  const time = timeParts(text);
+  return time ? `${chineseDate(time.date)} ${time.hour}:${time.minute}` : undefined;
 });
 
 /** A record date or time as a calendar date in Asia/Shanghai (YYYY-MM-DD). */
@@ -149,9 +154,9 @@ export function createHelpers(context: HelperContext): Record<string, Helper> {
       if (isEmpty(values[0])) return emptyText(options);
       const value = values[0];
       if (typeof value === 'string' && isIsoDate(value)) return formatDate(value, dateFormat(labels, 'date'));
-      const time = typeof value === 'string' ? parseTime(value) : undefined;
+      const time = typeof value === 'string' ? timeParts(value) : undefined;
       if (!time) throw new DocpackError({ code: 'template-bad-value', message: `dateTime: ${JSON.stringify(value)} is not a time (ISO 8601)` });
-      return formatDate(time.toISODate() ?? '', dateFormat(labels, 'dateTime'), time.toFormat('HH'), time.toFormat('mm'));
+      return formatDate(time.date, dateFormat(labels, 'dateTime'), time.hour, time.minute);
     },
     isoDate(...args) {
       const { values, options } = split(args);

@@ -218,23 +218,24 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     return sum;
   };
   const deltas = [60, 120, 240, 480, 960, 1920];
-  // A column's lines at each candidate width, kept until the column's width changes.
-  const candidateLines: (number[] | undefined)[][] = Array.from({ length: columns }, () => new Array<number[] | undefined>(deltas.length));
+  // A column's lines at each width tried: widths move in steps of 60 twips, so the next step's
+  // candidates are mostly widths already tried.
+  const linesAt: Map<number, number[]>[] = Array.from({ length: columns }, () => new Map<number, number[]>());
   let remaining = total - used;
   let current = objective(-1, []);
   for (let step = 0; step < 100 && remaining > 0; step += 1) {
     let best: { column: number; width: number; lines: number[]; value: number; gain: number } | undefined;
     for (let column = 0; column < columns; column += 1) {
       const width = widths[column] ?? 0;
-      const kept = candidateLines[column] as (number[] | undefined)[];
+      const kept = linesAt[column] as Map<number, number[]>;
       for (let deltaIndex = 0; deltaIndex < deltas.length; deltaIndex += 1) {
         const candidate = width + (deltas[deltaIndex] as number);
         if (candidate - width > remaining) continue;
-        let columnLines = kept[deltaIndex];
+        let columnLines = kept.get(candidate);
         if (!columnLines) {
           columnLines = new Array<number>(rowCount);
           for (let index = 0; index < rowCount; index += 1) columnLines[index] = cellLines((cells[index] as CellTokens[])[column] ?? [], candidate);
-          kept[deltaIndex] = columnLines;
+          kept.set(candidate, columnLines);
         }
         const value = objective(column, columnLines);
         const gain = (current - value) / (candidate - width);
@@ -244,7 +245,6 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     if (!best) break;
     remaining -= best.width - (widths[best.column] ?? 0);
     widths[best.column] = best.width;
-    candidateLines[best.column] = new Array<number[] | undefined>(deltas.length);
     for (let index = 0; index < rowCount; index += 1) {
       const row = lines[index];
       if (row) row[best.column] = best.lines[index] ?? 0;

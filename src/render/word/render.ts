@@ -5,7 +5,7 @@ import type { WorkingCalendar } from '../../calendar/types.ts';
 import { DocpackError } from '../../errors.ts';
 import { dataPath } from '../../package-files.ts';
 import type { ProjectRecord } from '../../records/types.gen.ts';
-import { ZONE } from '../../time.ts';
+import { localParts } from '../../time.ts';
 import { dateFormat, formatDate, loadLabels, type Labels } from '../../labels.ts';
 import { xmlSafe } from '../xml-safe.ts';
 import { DOCUMENT_KINDS, type DocumentInstance, type DocumentKind, type DocumentOptions } from './documents.ts';
@@ -45,8 +45,8 @@ function displayPath(file: string): string {
 
 /** The as-of as documents write it, in the date style of templates/labels.json: 2026年11月25日 09:00. */
 function chineseAsOf(asOf: DateTime, labels: Labels): string {
-  const local = asOf.setZone(ZONE);
-  return formatDate(local.toISODate() ?? '', dateFormat(labels, 'dateTime'), local.toFormat('HH'), local.toFormat('mm'));
+  const local = localParts(asOf.toMillis());
+  return formatDate(local.date, dateFormat(labels, 'dateTime'), local.hour, local.minute);
 }
 
 /** The header and file properties of a record's document. */

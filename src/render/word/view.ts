@@ -73,6 +73,9 @@ function resolve(schema: JsonSchema | undefined, root: JsonSchema): JsonSchema |
  */
 export function toView(value: unknown, schema?: JsonSchema, root: JsonSchema = schema ?? {}): ViewValue {
   if (value === null || value === undefined) return null;
+  // A view already (the record's, inside a document's context): views are never changed, so it is
+  // taken as it is rather than copied again.
+  if (schema === undefined && typeof value === 'object' && Object.getPrototypeOf(value) === VIEW_PROTOTYPE) return value as ViewObject;
   const entry = resolveCached(schema, root);
   const target = entry?.schema;
   if (Array.isArray(value)) return value.map((item) => toView(item, target?.items, root));
@@ -91,10 +94,20 @@ export function toView(value: unknown, schema?: JsonSchema, root: JsonSchema = s
   return null;
 }
 
-/** The view of a whole project record, with every optional field present (null when absent). */
-export function recordView(record: unknown): ViewObject {
-  const schema = loadProjectSchema();
-  return toView(record, schema, schema) as ViewObject;
+const recordViews = new WeakMap<object, ViewObject>();
+
+/**
+ * The view of a whole project record, with every optional field present (null when absent). Made
+ * once per record: every document of a project shows the same record.
+ */
+export function recordView(record: object): ViewObject {
+  let view = recordViews.get(record);
+  if (!view) {
+    const schema = loadProjectSchema();
+    view = toView(record, schema, schema) as ViewObject;
+    recordViews.set(record, view);
+  }
+  return view;
 }
 
 /** The view of one value of a schema definition, e.g. `viewOf(order, 'order')`. */
