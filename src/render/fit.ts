@@ -104,11 +104,18 @@ export function lineTokens(text: string, measure: Measure): number[][] {
  * The lines measured tokens take in `width` (the caller's unit, margins already taken off), filled
  * token by token as a word processor or spreadsheet does: a token that does not fit on the line
  * starts a new one, a token wider than a whole line is cut, every explicit line starts a line.
+ * `lineWidths`, each line's tokens summed, lets a line that fits be counted without filling it.
  */
-export function fillLines(lines: readonly (readonly number[])[], width: number): number {
+export function fillLines(lines: readonly (readonly number[])[], width: number, lineWidths?: readonly number[]): number {
   const available = Math.max(1, width);
   let count = 0;
-  for (const line of lines) {
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] as readonly number[];
+    // A line whose tokens add up to no more than the width (`lineWidths`, when the caller has the sums) is one line.
+    if (lineWidths !== undefined && (lineWidths[index] as number) <= available) {
+      count += 1;
+      continue;
+    }
     let lineCount = 1;
     let total = 0;
     for (const size of line) total += size;

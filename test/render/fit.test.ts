@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitColumnWidths, longestUnbreakable, TOKEN_PATTERN, tokens, wrappedLines } from '../../src/render/fit.ts';
+import { fillLines, fitColumnWidths, longestUnbreakable, TOKEN_PATTERN, tokens, wrappedLines } from '../../src/render/fit.ts';
 import { runs } from '../support/runs.ts';
 
 /** The sheets' measure: CJK 2, others 1. */
@@ -36,6 +36,16 @@ describe('one tokenizer and line filler for Word tables and both Excel writers',
     expect(wrappedLines('一\n二\n三', 10, width)).toBe(3);
     // Wider than a whole line: cut.
     expect(wrappedLines('12345678901234567890', 10, width)).toBe(2);
+  });
+
+  it("counts the same lines when given each line's sum of widths (a line that fits is then not filled)", () => {
+    const line = fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 30 });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), fc.integer({ min: -10, max: 3000 }), (lines, available) => {
+        const sums = lines.map((tokens) => tokens.reduce((sum, size) => sum + size, 0));
+        expect(fillLines(lines, available, sums)).toBe(fillLines(lines, available));
+      }),
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { fillLines, isPrintableAscii, isSpace, longestUnbreakable, tokens } from '../fit.ts';
+import { fillLines, isPrintableAscii, isSpace, tokens } from '../fit.ts';
 
 /**
  * Page and type measures shared by the Markdown converter and the document builder.
@@ -64,11 +64,6 @@ export function unitsToTwips(units: number): number {
   return Math.ceil((units * TABLE_FONT_SIZE * 10) / 2);
 }
 
-/** Width of the longest run that cannot break: Latin words, numbers, phone numbers, e-mail addresses (ids break after '-' and '/'). */
-function longestWord(text: string): number {
-  return longestUnbreakable(text, displayWidth);
-}
-
 /** Dates, times and amounts up to this many half-em units (2026年12月15日 is 21.4) should not wrap. */
 const SHORT_VALUE = 23;
 /** Nor should words up to six Chinese characters (states, levels, names). */
@@ -85,32 +80,74 @@ type CellTokens = number[][];
 
 /**
  * A cell measured once: its lines of token widths in twips (a Latin piece gets the quarter em Word
- * puts between it and Chinese text), and its longest word in half-em units (longestWord).
+ * puts between it and Chinese text) and each line's sum of them, the widest of those, its longest
+ * word in half-em units (the widest piece that cannot break, as fit.ts's longestUnbreakable measures it), and each explicit line's display width and kind (ColumnValue).
  */
 interface MeasuredCell {
   lines: CellTokens;
+  lineTwips: number[];
+  widest: number;
   longest: number;
+  values: ColumnValue[];
 }
 
-const EMPTY_CELL: MeasuredCell = { lines: [[]], longest: 0 };
+/** An explicit line of a cell as a column value: how wide, whether short (a date, a state), whether an identifier. */
+interface ColumnValue {
+  width: number;
+  short: boolean;
+  id: boolean;
+}
+
+const EMPTY_CELL: MeasuredCell = { lines: [[]], lineTwips: [0], widest: 0, longest: 0, values: [columnValue('')] };
+
+/** Cells measured, by text: tables repeat names, units, dates and states within a project and across projects. */
+const measuredCells = new Map<string, MeasuredCell>();
 
 function measureCell(text: string): MeasuredCell {
   if (text === '') return EMPTY_CELL;
+  let cell = measuredCells.get(text);
+  if (cell === undefined) {
+    if (measuredCells.size >= 20_000) measuredCells.clear();
+    cell = measureText(text);
+    measuredCells.set(text, cell);
+  }
+  return cell;
+}
+
+function measureText(text: string): MeasuredCell {
   let longest = 0;
-  const lines = text.split('\n').map((line) =>
-    tokens(line).map((token) => {
+  let widest = 0;
+  const explicit = text.split('\n');
+  const lineTwips: number[] = [];
+  const lines = explicit.map((line) => {
+    let lineWidth = 0;
+    const widths = tokens(line).map((token) => {
       const width = displayWidth(token);
       const first = token.charCodeAt(0);
       if (!isSpace(first) && width > longest) longest = width;
-      return unitsToTwips(width + (isPrintableAscii(first) ? 0.5 : 0));
-    }),
-  );
-  return { lines, longest };
+      const twips = unitsToTwips(width + (isPrintableAscii(first) ? 0.5 : 0));
+      lineWidth += twips;
+      return twips;
+    });
+    lineTwips.push(lineWidth);
+    if (lineWidth > widest) widest = lineWidth;
+    return widths;
+  });
+  return { lines, lineTwips, widest, longest, values: explicit.map(columnValue) };
 }
 
-/** Lines a cell takes at `width` twips, filling lines token by token as a word processor does. */
-function cellLines(cell: CellTokens, width: number): number {
-  return fillLines(cell, width - CELL_PADDING);
+function columnValue(value: string): ColumnValue {
+  const width = displayWidth(value);
+  const id = ID.test(value) && width <= SHORT_ID;
+  return { width, short: width <= SHORT_TEXT || id || (/\d/.test(value) && width <= SHORT_VALUE), id };
+}
+
+/**
+ * Lines a cell takes at `width` twips, filling lines token by token as a word processor does. A cell
+ * whose every line fits takes its explicit lines: what fillLines gives then, without filling.
+ */
+function cellLines(cell: MeasuredCell, width: number): number {
+  return cell.widest <= Math.max(1, width - CELL_PADDING) ? cell.lines.length : fillLines(cell.lines, width - CELL_PADDING, cell.lineTwips);
 }
 
 /**
@@ -127,12 +164,11 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
   if (weights && weights.length === columns && weights.every((weight) => weight > 0)) {
     // The template's shares, but no column narrower than its longest word (a date, an id piece, a number).
     const words = Array.from({ length: columns }, (_, column) =>
-      unitsToTwips(Math.min(Math.max(2, ...sample.map((row) => longestWord(row[column] ?? ''))), (total * 0.3) / unitsToTwips(1))) + CELL_PADDING,
+      unitsToTwips(Math.min(Math.max(2, ...sample.map((row) => measureCell(row[column] ?? '').longest)), (total * 0.3) / unitsToTwips(1))) + CELL_PADDING,
     );
     return atLeast(distribute(weights, total), words, total);
   }
   const measured = sample.map((row) => Array.from({ length: columns }, (_, column) => measureCell(row[column] ?? '')));
-  const cells = measured.map((row) => row.map((cell) => cell.lines));
   const hard = Array.from({ length: columns }, (_, column) => {
     const header = displayWidth(sample[0]?.[column] ?? '');
     const word = Math.min(Math.max(0, ...measured.map((row) => (row[column] as MeasuredCell).longest)), (total * 0.3) / unitsToTwips(1));
@@ -143,14 +179,9 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
   // far as the page allows; then identifier columns (people search for and copy ids), the same way.
   /** A column's values: how wide the widest is, whether all are short, whether all are identifiers. */
   const kinds = hard.map((_, column) => {
-    const values = sample.slice(1).flatMap((row) => (row[column] ?? '').split('\n'));
-    const widths = values.map(displayWidth);
-    const isId = (value: string, width: number): boolean => ID.test(value) && width <= SHORT_ID;
-    const short = values.every((value, index) => {
-      const width = widths[index] as number;
-      return width <= SHORT_TEXT || isId(value, width) || (/\d/.test(value) && width <= SHORT_VALUE);
-    });
-    return { widest: Math.max(0, ...widths), short, id: short && values.length > 0 && values.every((value, index) => isId(value, widths[index] as number)) };
+    const values = measured.slice(1).flatMap((row) => (row[column] as MeasuredCell).values);
+    const short = values.every((value) => value.short);
+    return { widest: Math.max(0, ...values.map((value) => value.width)), short, id: short && values.length > 0 && values.every((value) => value.id) };
   });
   const short = hard.map((width, column) => (kinds[column]!.short ? Math.max(width, unitsToTwips(kinds[column]!.widest) + CELL_PADDING) : width));
   const idColumn = kinds.map((kind) => kind.id);
@@ -169,24 +200,37 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     widths[column] = short[column] ?? 0;
     used += extra;
   }
-  // Table height in lines, plus a little for every wrapped cell so that ties between columns still move:
-  // the sum over rows of the row's tallest cell + 0.2 × its cells' lines / columns. Trying a column at a
-  // new width only changes that column's lines, so each row keeps its lines in total and its two
-  // tallest cells, and a candidate is scored in one pass over the rows.
-  const rowCount = cells.length;
-  const lines = cells.map((row) => row.map((cell, column) => cellLines(cell, widths[column] ?? 0)));
-  const rowSum = new Array<number>(rowCount);
-  const top = new Array<number>(rowCount);
-  const topColumn = new Array<number>(rowCount);
-  const second = new Array<number>(rowCount);
+  return distribute(widenForLines(measured, widths, total - used), total);
+}
+
+/**
+ * Table height in lines, plus a little for every wrapped cell so that ties between columns still move:
+ * the sum over rows of the row's tallest cell + 0.2 × its cells' lines / columns. Step by step, the
+ * column widened by 60 to 1,920 twips that saves the most of it per twip gets the room, while
+ * `remaining` twips last (100 steps at most). Trying a column at a new width only changes that
+ * column's lines, so each row keeps its lines in total and its two tallest cells, and a candidate is
+ * scored in one pass over the rows. Returns `widths`, widened.
+ */
+function widenForLines(measured: readonly (readonly MeasuredCell[])[], widths: number[], remaining: number): number[] {
+  const rowCount = measured.length;
+  const columns = widths.length;
+  // lines[row * columns + column]: the cell's lines at its column's width.
+  const lines = new Int32Array(rowCount * columns);
+  for (let index = 0; index < rowCount; index += 1) {
+    const row = measured[index] as readonly MeasuredCell[];
+    for (let column = 0; column < columns; column += 1) lines[index * columns + column] = cellLines(row[column] as MeasuredCell, widths[column] as number);
+  }
+  const rowSum = new Int32Array(rowCount);
+  const top = new Int32Array(rowCount);
+  const topColumn = new Int32Array(rowCount);
+  const second = new Int32Array(rowCount);
   const summarize = (index: number): void => {
-    const row = lines[index] as number[];
     let sum = 0;
     let first = 0;
     let firstColumn = -1;
     let next = 0;
-    for (let column = 0; column < row.length; column += 1) {
-      const value = row[column] as number;
+    for (let column = 0; column < columns; column += 1) {
+      const value = lines[index * columns + column] as number;
       sum += value;
       if (value > first) {
         next = first;
@@ -202,17 +246,15 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
     second[index] = next;
   };
   for (let index = 0; index < rowCount; index += 1) summarize(index);
-  /** The objective with `column` at `columnLines` (column -1: as the table is). */
-  const objective = (column: number, columnLines: readonly number[]): number => {
+  let current = 0;
+  for (let index = 0; index < rowCount; index += 1) current += Math.max(0, top[index] as number) + (0.2 * (rowSum[index] as number)) / columns;
+  /** The objective with `column` at `columnLines`. */
+  const objective = (column: number, columnLines: Int32Array): number => {
     let sum = 0;
     for (let index = 0; index < rowCount; index += 1) {
-      if (column < 0) {
-        sum += Math.max(0, top[index] as number) + (0.2 * (rowSum[index] as number)) / columns;
-        continue;
-      }
-      const value = columnLines[index] ?? 0;
+      const value = columnLines[index] as number;
       const others = topColumn[index] === column ? (second[index] as number) : (top[index] as number);
-      const all = (rowSum[index] as number) - ((lines[index] as number[])[column] as number) + value;
+      const all = (rowSum[index] as number) - (lines[index * columns + column] as number) + value;
       sum += (value > others ? value : others) + (0.2 * all) / columns;
     }
     return sum;
@@ -220,39 +262,46 @@ export function fitColumns(rows: readonly (readonly string[])[], total: number, 
   const deltas = [60, 120, 240, 480, 960, 1920];
   // A column's lines at each width tried: widths move in steps of 60 twips, so the next step's
   // candidates are mostly widths already tried.
-  const linesAt: Map<number, number[]>[] = Array.from({ length: columns }, () => new Map<number, number[]>());
-  let remaining = total - used;
-  let current = objective(-1, []);
+  const linesAt = Array.from({ length: columns }, () => new Map<number, Int32Array>());
   for (let step = 0; step < 100 && remaining > 0; step += 1) {
-    let best: { column: number; width: number; lines: number[]; value: number; gain: number } | undefined;
+    let bestColumn = -1;
+    let bestWidth = 0;
+    let bestLines: Int32Array | undefined;
+    let bestValue = 0;
+    let bestGain = 0;
     for (let column = 0; column < columns; column += 1) {
-      const width = widths[column] ?? 0;
-      const kept = linesAt[column] as Map<number, number[]>;
-      for (let deltaIndex = 0; deltaIndex < deltas.length; deltaIndex += 1) {
-        const candidate = width + (deltas[deltaIndex] as number);
-        if (candidate - width > remaining) continue;
+      const width = widths[column] as number;
+      const kept = linesAt[column] as Map<number, Int32Array>;
+      for (const delta of deltas) {
+        if (delta > remaining) continue;
+        const candidate = width + delta;
         let columnLines = kept.get(candidate);
         if (!columnLines) {
-          columnLines = new Array<number>(rowCount);
-          for (let index = 0; index < rowCount; index += 1) columnLines[index] = cellLines((cells[index] as CellTokens[])[column] ?? [], candidate);
+          columnLines = new Int32Array(rowCount);
+          for (let index = 0; index < rowCount; index += 1) columnLines[index] = cellLines((measured[index] as readonly MeasuredCell[])[column] as MeasuredCell, candidate);
           kept.set(candidate, columnLines);
         }
         const value = objective(column, columnLines);
-        const gain = (current - value) / (candidate - width);
-        if (gain > 1e-9 && (!best || gain > best.gain)) best = { column, width: candidate, lines: columnLines, value, gain };
+        const gain = (current - value) / delta;
+        if (gain > 1e-9 && (bestLines === undefined || gain > bestGain)) {
+          bestColumn = column;
+          bestWidth = candidate;
+          bestLines = columnLines;
+          bestValue = value;
+          bestGain = gain;
+        }
       }
     }
-    if (!best) break;
-    remaining -= best.width - (widths[best.column] ?? 0);
-    widths[best.column] = best.width;
+    if (bestLines === undefined) break;
+    remaining -= bestWidth - (widths[bestColumn] as number);
+    widths[bestColumn] = bestWidth;
     for (let index = 0; index < rowCount; index += 1) {
-      const row = lines[index];
-      if (row) row[best.column] = best.lines[index] ?? 0;
+      lines[index * columns + bestColumn] = bestLines[index] as number;
       summarize(index);
     }
-    current = best.value;
+    current = bestValue;
   }
-  return distribute(widths, total);
+  return widths;
 }
 
 /**
