@@ -22,8 +22,11 @@ describe('docpack report weekly', () => {
     const dir = path.join(out, 'weekly', '2026-W48');
     expect(readdirSync(dir).sort()).toEqual(['findings.json', 'manifest.json', 'summary.md', '周报-2026-W48.docx', '周报-2026-W48.xlsx']);
     const text = docxText(readFileSync(path.join(dir, '周报-2026-W48.docx')));
-    // The period as dates; escalations before the projects; every project in the overview, most urgent first.
-    expect(text).toContain('报告周期：2026年11月23日至2026年11月29日（2026-W48）');
+    // The week in the title and the period as dates, each short enough for one line (the ISO id wrapped
+    // inside "2026-W48" in the subtitle); escalations before the projects; every project in the
+    // overview, most urgent first.
+    expect(text).toContain('政企客户项目周报（2026年第48周）');
+    expect(text).toContain('报告周期：2026年11月23日至2026年11月29日\n');
     expect(text.indexOf('# 一、升级事项')).toBeLessThan(text.indexOf('# 二、项目概况'));
     expect(text.indexOf('# 二、项目概况')).toBeLessThan(text.indexOf('# 四、各项目进展'));
     const overview = text.slice(text.indexOf('# 二、项目概况'), text.indexOf('# 三、'));
