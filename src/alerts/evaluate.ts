@@ -312,10 +312,13 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
       for (const entry of entries) fire(entry, facts, instance);
     }
   }
+  // A recurring clock (the weekly report's) has a state per occurrence on one subject: its instance once.
+  const instances = new Map<string, SubjectInstance | undefined>();
   for (const [clockId, entries] of ruleSet.byClock) {
     for (const state of input.clocks) {
       if (state.clock !== clockId) continue;
-      const instance = subjectAt(input.record, state.subject);
+      let instance = instances.get(state.subject);
+      if (instance === undefined && !instances.has(state.subject)) instances.set(state.subject, (instance = subjectAt(input.record, state.subject)));
       if (!instance) continue;
       const facts = buildFacts(input, instance, clockIndex.get(state.subject), state, asOf, ruleSet.usesPlanSchedule);
       for (const entry of entries) fire(entry, facts, instance, state.occurrence);
@@ -329,6 +332,8 @@ const timeTexts = new Map<string, string | null>();
 function asTime(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return formatInstant(value);
   if (typeof value !== 'string') return null;
+  // Most are written as formatInstant writes them already (the clocks' dues, the record's times): themselves.
+  if (isInstantText(value)) return value;
   // Remembered: the same dues and times come back for finding after finding.
   let text = timeTexts.get(value);
   if (text === undefined) {
@@ -341,6 +346,14 @@ function asTime(value: unknown): string | null {
     timeTexts.set(value, text);
   }
   return text;
+}
+
+/**
+ * Whether `text` is a time exactly as formatInstant writes it: 2026-10-09T23:59:59+08:00, a real
+ * date and time (parseDateTime checks the fields), whole seconds; formatInstant(parse(text)) is then text.
+ */
+function isInstantText(text: string): boolean {
+  return text.length === 25 && text.charCodeAt(19) === 43 /* + */ && text.endsWith('+08:00') && !Number.isNaN(timeToEpochMs(text));
 }
 
 const existenceByRecord = new WeakMap<ProjectRecord, Map<string, number | undefined>>();

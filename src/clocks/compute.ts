@@ -605,10 +605,13 @@ export function comparePointersBySegments(a: string, b: string): number {
  */
 export function latestClockStates(states: readonly ClockState[], prefix = ''): Map<string, Record<string, ClockState>> {
   const index = new Map<string, Record<string, ClockState>>();
+  const keys = new Map<string, string>();
   for (const state of states) {
     let entry = index.get(state.subject);
     if (!entry) index.set(state.subject, (entry = Object.create(null) as Record<string, ClockState>));
-    const key = `${prefix}${state.clock}`;
+    // One key string per clock id, not one per state: a record has a few ids and many states.
+    let key = keys.get(state.clock);
+    if (key === undefined) keys.set(state.clock, (key = `${prefix}${state.clock}`));
     const previous = entry[key];
     if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[key] = state;
   }

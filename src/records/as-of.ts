@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dayOf, formatDay, timeToEpochMs } from '../time.ts';
+import { dayOf, formatDay, parseDay, startOfDay, timeToEpochMs } from '../time.ts';
 import { recordSchemaPath } from './schema.ts';
 import type { ProjectRecord } from './types.gen.ts';
 
@@ -171,7 +171,8 @@ export function recordAsKnownAt(record: ProjectRecord, asOfMs: number, plan: Nod
 /** Epoch ms of a record date (its start, Asia/Shanghai) or time; NaN when it is neither. */
 function momentOf(value: unknown): number {
   if (typeof value !== 'string') return Number.NaN;
-  return timeToEpochMs(value.length === 10 ? `${value}T00:00:00+08:00` : value);
+  // A date is its 00:00 in Shanghai: what parsing `${value}T00:00:00+08:00` gives, without the text.
+  return value.length === 10 ? startOfDay(parseDay(value)) : timeToEpochMs(value);
 }
 
 /**
