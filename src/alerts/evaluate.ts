@@ -380,7 +380,7 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
   const due = asTime(entry.due?.(facts));
   const openedAt = notBeforeExistence(asTime(entry.openedAt?.(facts)), input.record, instance.pointer);
   const closedAt = asTime(entry.closedAt?.(facts));
-  const escalation = escalate(rule, openedAt, { calendar: input.calendar, asOfMs: closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)) });
+  const escalation = escalateOnce(rule, openedAt, input.calendar, closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)));
   const level = escalation.length > 0 ? (escalation[escalation.length - 1] as EscalationStep).level : rule.level;
   const subjectKey = instance.keys.join('/');
   const id = findingId([input.record.id, rule.id, subjectKey, occurrence ?? ''].join('\u0000'));
@@ -482,6 +482,29 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
     day = lastDay;
   }
   return steps;
+}
+
+const escalations = new WeakMap<WorkingCalendar, WeakMap<AlertRule, Map<string, readonly EscalationStep[]>>>();
+
+/**
+ * escalate, remembered per calendar, rule, opening day and end of the open period (what it depends
+ * on): many findings of a rule open on the same day (a week's report, a batch of circuits). Each
+ * finding gets its own copy of the steps. A count the calendar cannot make throws each time.
+ */
+function escalateOnce(rule: AlertRule, openedAt: string | null, calendar: WorkingCalendar, endMs: number): EscalationStep[] {
+  if (!rule.escalation || openedAt === null) return [];
+  let byRule = escalations.get(calendar);
+  if (!byRule) escalations.set(calendar, (byRule = new WeakMap()));
+  let known = byRule.get(rule);
+  if (!known) byRule.set(rule, (known = new Map()));
+  const key = `${dayOf(timeToEpochMs(openedAt))}/${endMs}`;
+  let steps = known.get(key);
+  if (steps === undefined) {
+    if (known.size >= 10_000) known.clear();
+    steps = escalate(rule, openedAt, { calendar, asOfMs: endMs });
+    known.set(key, steps);
+  }
+  return steps.map((step) => ({ level: step.level, since: step.since }));
 }
 
 /** Findings in a stable order: project, subject, rule, occurrence. */
