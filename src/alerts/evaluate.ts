@@ -168,7 +168,10 @@ export function buildFacts(
   // Assigned one by one in the order (and with the overriding) of an object literal with spreads:
   // spreading the clocks' null-prototype index cost more than the rules that read the facts.
   const facts: Record<string, unknown> = {};
-  if (clocksAtPointer) for (const key in clocksAtPointer) facts[key] = clocksAtPointer[key];
+  if (clocksAtPointer) {
+    // Object.keys, not for-in: the index's objects have no prototype (dictionary mode), where for-in checks each key again.
+    for (const key of Object.keys(clocksAtPointer)) facts[key] = clocksAtPointer[key];
+  }
   for (const key of Object.keys(instance.chain)) facts[key] = instance.chain[key];
   facts.project = input.record;
   facts.subject = instance.value;
@@ -382,8 +385,9 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
   const closedAt = asTime(entry.closedAt?.(facts));
   const escalation = escalateOnce(rule, openedAt, input.calendar, closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)));
   const level = escalation.length > 0 ? (escalation[escalation.length - 1] as EscalationStep).level : rule.level;
-  const subjectKey = instance.keys.join('/');
-  const id = findingId([input.record.id, rule.id, subjectKey, occurrence ?? ''].join('\u0000'));
+  let subjectKey = instance.keys[0] ?? '';
+  for (let index = 1; index < instance.keys.length; index += 1) subjectKey += `/${instance.keys[index]}`;
+  const id = findingId(`${input.record.id}\u0000${rule.id}\u0000${subjectKey}\u0000${occurrence ?? ''}`);
   const provisional = isProvisional(input, rule, facts, openedAt, closedAt);
   const message = renderMessage(rule.message, facts, input.labels, { due, openedAt, closedAt, level });
   return {
