@@ -488,7 +488,7 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
   return steps;
 }
 
-const escalations = new WeakMap<WorkingCalendar, WeakMap<AlertRule, Map<string, readonly EscalationStep[]>>>();
+const escalations = new WeakMap<WorkingCalendar, WeakMap<AlertRule, Map<number, Map<number, readonly EscalationStep[]>>>>();
 
 /**
  * escalate, remembered per calendar, rule, opening day and end of the open period (what it depends
@@ -499,14 +499,20 @@ function escalateOnce(rule: AlertRule, openedAt: string | null, calendar: Workin
   if (!rule.escalation || openedAt === null) return [];
   let byRule = escalations.get(calendar);
   if (!byRule) escalations.set(calendar, (byRule = new WeakMap()));
-  let known = byRule.get(rule);
-  if (!known) byRule.set(rule, (known = new Map()));
-  const key = `${dayOf(timeToEpochMs(openedAt))}/${endMs}`;
-  let steps = known.get(key);
+  let byDay = byRule.get(rule);
+  if (!byDay) byRule.set(rule, (byDay = new Map()));
+  // By numbers, not a text key: a key built per finding would be hashed per finding.
+  const day = dayOf(timeToEpochMs(openedAt));
+  let known = byDay.get(day);
+  if (!known) {
+    if (byDay.size >= 10_000) byDay.clear();
+    byDay.set(day, (known = new Map()));
+  }
+  let steps = known.get(endMs);
   if (steps === undefined) {
     if (known.size >= 10_000) known.clear();
     steps = escalate(rule, openedAt, { calendar, asOfMs: endMs });
-    known.set(key, steps);
+    known.set(endMs, steps);
   }
   return steps.map((step) => ({ level: step.level, since: step.since }));
 }

@@ -184,8 +184,9 @@ export function existedSince(record: ProjectRecord, pointer: string, plan: NodeP
   let since: number | undefined;
   let value: unknown = record;
   let node = plan;
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/');
-  for (let index = 0; ; index += 1) {
+  // The pointer's segments read in place (no split: this runs for every subject with a finding).
+  let start = pointer === '' ? -1 : 1;
+  for (;;) {
     if (node?.kind === 'object' && value !== null && typeof value === 'object') {
       for (const event of node.events) {
         if (!event.exists) continue;
@@ -193,10 +194,18 @@ export function existedSince(record: ProjectRecord, pointer: string, plan: NodeP
         if (!Number.isNaN(ms) && (since === undefined || ms > since)) since = ms;
       }
     }
-    if (index === segments.length || value === null || typeof value !== 'object') return since;
-    const segment = segments[index] as string;
+    if (start === -1 || value === null || typeof value !== 'object') return since;
+    let end = pointer.indexOf('/', start);
+    if (end === -1) end = pointer.length;
+    const segment = pointer.slice(start, end);
+    start = end === pointer.length ? -1 : end + 1;
     value = (value as Record<string, unknown>)[segment];
     if (node?.kind === 'array') node = node.item;
-    else if (node?.kind === 'object') node = node.children.find(([key]) => key === segment)?.[1];
+    else if (node?.kind === 'object') node = childPlan(node, segment);
   }
+}
+
+function childPlan(plan: ObjectPlan, key: string): NodePlan | undefined {
+  for (const [childKey, child] of plan.children) if (childKey === key) return child;
+  return undefined;
 }
