@@ -44,6 +44,8 @@ export { parseSubjectPattern, singular };
 export function expandSubjects(record: ProjectRecord, pattern: string): SubjectInstance[] {
   const steps = parseSubjectPattern(pattern);
   const keyFields = keyFieldsOf(pattern);
+  // The element names ("circuit") once per pattern, not once per element.
+  const names = steps.map((step) => (step.iterate ? singular(step.key) : ''));
   const out: SubjectInstance[] = [];
   const walk = (value: unknown, stepIndex: number, pointer: string, chain: Record<string, unknown>, keys: string[], last: Record<string, boolean>): void => {
     if (stepIndex === steps.length) {
@@ -56,7 +58,7 @@ export function expandSubjects(record: ProjectRecord, pattern: string): SubjectI
     const childPointer = `${pointer}/${step.key}`;
     if (!step.iterate) return walk(child, stepIndex + 1, childPointer, chain, keys, last);
     if (!Array.isArray(child)) return;
-    const name = singular(step.key);
+    const name = names[stepIndex] as string;
     child.forEach((element, index) => {
       walk(element, stepIndex + 1, `${childPointer}/${index}`, { ...chain, [name]: element }, [...keys, elementKey(element, index, keyFields[stepIndex])], { ...last, [name]: index === child.length - 1 });
     });
