@@ -44,6 +44,8 @@ export { parseSubjectPattern, singular };
 export function expandSubjects(record: ProjectRecord, pattern: string): SubjectInstance[] {
   const steps = parseSubjectPattern(pattern);
   const keyFields = keyFieldsOf(pattern);
+  // The element names ("circuit") once per pattern, not once per element.
+  const names = steps.map((step) => (step.iterate ? singular(step.key) : ''));
   const out: SubjectInstance[] = [];
   const walk = (value: unknown, stepIndex: number, pointer: string, chain: Record<string, unknown>, keys: string[], last: Record<string, boolean>): void => {
     if (stepIndex === steps.length) {
@@ -56,7 +58,7 @@ export function expandSubjects(record: ProjectRecord, pattern: string): SubjectI
     const childPointer = `${pointer}/${step.key}`;
     if (!step.iterate) return walk(child, stepIndex + 1, childPointer, chain, keys, last);
     if (!Array.isArray(child)) return;
-    const name = singular(step.key);
+    const name = names[stepIndex] as string;
     child.forEach((element, index) => {
       walk(element, stepIndex + 1, `${childPointer}/${index}`, { ...chain, [name]: element }, [...keys, elementKey(element, index, keyFields[stepIndex])], { ...last, [name]: index === child.length - 1 });
     });
@@ -168,7 +170,10 @@ export function buildFacts(
   // Assigned one by one in the order (and with the overriding) of an object literal with spreads:
   // spreading the clocks' null-prototype index cost more than the rules that read the facts.
   const facts: Record<string, unknown> = {};
-  if (clocksAtPointer) for (const key in clocksAtPointer) facts[key] = clocksAtPointer[key];
+  if (clocksAtPointer) {
+    // Object.keys, not for-in: the index's objects have no prototype (dictionary mode), where for-in checks each key again.
+    for (const key of Object.keys(clocksAtPointer)) facts[key] = clocksAtPointer[key];
+  }
   for (const key of Object.keys(instance.chain)) facts[key] = instance.chain[key];
   facts.project = input.record;
   facts.subject = instance.value;
@@ -312,10 +317,13 @@ export function evaluateAlerts(input: AlertInput, ruleSet: RuleSet): AlertOutput
       for (const entry of entries) fire(entry, facts, instance);
     }
   }
+  // A recurring clock (the weekly report's) has a state per occurrence on one subject: its instance once.
+  const instances = new Map<string, SubjectInstance | undefined>();
   for (const [clockId, entries] of ruleSet.byClock) {
     for (const state of input.clocks) {
       if (state.clock !== clockId) continue;
-      const instance = subjectAt(input.record, state.subject);
+      let instance = instances.get(state.subject);
+      if (instance === undefined && !instances.has(state.subject)) instances.set(state.subject, (instance = subjectAt(input.record, state.subject)));
       if (!instance) continue;
       const facts = buildFacts(input, instance, clockIndex.get(state.subject), state, asOf, ruleSet.usesPlanSchedule);
       for (const entry of entries) fire(entry, facts, instance, state.occurrence);
@@ -329,6 +337,8 @@ const timeTexts = new Map<string, string | null>();
 function asTime(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return formatInstant(value);
   if (typeof value !== 'string') return null;
+  // Most are written as formatInstant writes them already (the clocks' dues, the record's times): themselves.
+  if (isInstantText(value)) return value;
   // Remembered: the same dues and times come back for finding after finding.
   let text = timeTexts.get(value);
   if (text === undefined) {
@@ -341,6 +351,14 @@ function asTime(value: unknown): string | null {
     timeTexts.set(value, text);
   }
   return text;
+}
+
+/**
+ * Whether `text` is a time exactly as formatInstant writes it: 2026-10-09T23:59:59+08:00, a real
+ * date and time (parseDateTime checks the fields), whole seconds; formatInstant(parse(text)) is then text.
+ */
+function isInstantText(text: string): boolean {
+  return text.length === 25 && text.charCodeAt(19) === 43 /* + */ && text.endsWith('+08:00') && !Number.isNaN(timeToEpochMs(text));
 }
 
 const existenceByRecord = new WeakMap<ProjectRecord, Map<string, number | undefined>>();
@@ -367,10 +385,11 @@ function makeFinding(input: AlertInput, entry: CompiledRule, facts: Record<strin
   const due = asTime(entry.due?.(facts));
   const openedAt = notBeforeExistence(asTime(entry.openedAt?.(facts)), input.record, instance.pointer);
   const closedAt = asTime(entry.closedAt?.(facts));
-  const escalation = escalate(rule, openedAt, { calendar: input.calendar, asOfMs: closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)) });
+  const escalation = escalateOnce(rule, openedAt, input.calendar, closedAt === null ? input.asOfMs : Math.min(input.asOfMs, timeToEpochMs(closedAt)));
   const level = escalation.length > 0 ? (escalation[escalation.length - 1] as EscalationStep).level : rule.level;
-  const subjectKey = instance.keys.join('/');
-  const id = findingId([input.record.id, rule.id, subjectKey, occurrence ?? ''].join('\u0000'));
+  let subjectKey = instance.keys[0] ?? '';
+  for (let index = 1; index < instance.keys.length; index += 1) subjectKey += `/${instance.keys[index]}`;
+  const id = findingId(`${input.record.id}\u0000${rule.id}\u0000${subjectKey}\u0000${occurrence ?? ''}`);
   const provisional = isProvisional(input, rule, facts, openedAt, closedAt);
   const message = renderMessage(rule.message, facts, input.labels, { due, openedAt, closedAt, level });
   return {
@@ -469,6 +488,35 @@ export function escalate(rule: AlertRule, openedAt: string | null, input: Pick<A
     day = lastDay;
   }
   return steps;
+}
+
+const escalations = new WeakMap<WorkingCalendar, WeakMap<AlertRule, Map<number, Map<number, readonly EscalationStep[]>>>>();
+
+/**
+ * escalate, remembered per calendar, rule, opening day and end of the open period (what it depends
+ * on): many findings of a rule open on the same day (a week's report, a batch of circuits). Each
+ * finding gets its own copy of the steps. A count the calendar cannot make throws each time.
+ */
+function escalateOnce(rule: AlertRule, openedAt: string | null, calendar: WorkingCalendar, endMs: number): EscalationStep[] {
+  if (!rule.escalation || openedAt === null) return [];
+  let byRule = escalations.get(calendar);
+  if (!byRule) escalations.set(calendar, (byRule = new WeakMap()));
+  let byDay = byRule.get(rule);
+  if (!byDay) byRule.set(rule, (byDay = new Map()));
+  // By numbers, not a text key: a key built per finding would be hashed per finding.
+  const day = dayOf(timeToEpochMs(openedAt));
+  let known = byDay.get(day);
+  if (!known) {
+    if (byDay.size >= 10_000) byDay.clear();
+    byDay.set(day, (known = new Map()));
+  }
+  let steps = known.get(endMs);
+  if (steps === undefined) {
+    if (known.size >= 10_000) known.clear();
+    steps = escalate(rule, openedAt, { calendar, asOfMs: endMs });
+    known.set(endMs, steps);
+  }
+  return steps.map((step) => ({ level: step.level, since: step.since }));
 }
 
 /** Findings in a stable order: project, subject, rule, occurrence. */

@@ -87,16 +87,33 @@ export function renderMessage(message: string, facts: Facts, labels: Labels, ove
 const SENTENCE_END = /[。；！？][。；]/;
 const DOUBLE_STOP = /([。；！？])[。；]/g;
 
+/** Dates and times as the date filters print them, per labels and filter: findings repeat the same few. */
+const filteredDates = new WeakMap<Labels, Record<'date' | 'datetime', Map<string | number, string>>>();
+
 function applyFilter(value: unknown, filter: string | undefined, labels: Labels): string {
   if (filter === undefined) return Array.isArray(value) ? value.join('、') : String(value);
   if (filter === 'date' || filter === 'datetime') {
-    // The documents' date style (templates/labels.json dateFormat): a message is read inside them.
-    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, dateFormat(labels, 'date'));
-    const ms = typeof value === 'number' ? value : timeToEpochMs(String(value));
-    if (Number.isNaN(ms)) return String(value);
-    const iso = formatInstant(ms); // 2026-10-09T23:59:59+08:00
-    return filter === 'date' ? formatDate(iso.slice(0, 10), dateFormat(labels, 'date')) : formatDate(iso.slice(0, 10), dateFormat(labels, 'dateTime'), iso.slice(11, 13), iso.slice(14, 16));
+    if (typeof value !== 'string' && typeof value !== 'number') return formatDateFilter(value, filter, labels);
+    let byFilter = filteredDates.get(labels);
+    if (!byFilter) filteredDates.set(labels, (byFilter = { date: new Map(), datetime: new Map() }));
+    const known = byFilter[filter];
+    let text = known.get(value);
+    if (text === undefined) {
+      if (known.size >= 10_000) known.clear();
+      text = formatDateFilter(value, filter, labels);
+      known.set(value, text);
+    }
+    return text;
   }
   if (filter.startsWith('label:')) return label(labels, filter.slice('label:'.length), value);
   return String(value);
+}
+
+function formatDateFilter(value: unknown, filter: 'date' | 'datetime', labels: Labels): string {
+  // The documents' date style (templates/labels.json dateFormat): a message is read inside them.
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, dateFormat(labels, 'date'));
+  const ms = typeof value === 'number' ? value : timeToEpochMs(String(value));
+  if (Number.isNaN(ms)) return String(value);
+  const iso = formatInstant(ms); // 2026-10-09T23:59:59+08:00
+  return filter === 'date' ? formatDate(iso.slice(0, 10), dateFormat(labels, 'date')) : formatDate(iso.slice(0, 10), dateFormat(labels, 'dateTime'), iso.slice(11, 13), iso.slice(14, 16));
 }

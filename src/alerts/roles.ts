@@ -99,16 +99,27 @@ function parseRolePath(source: string): RolePath {
 /** Every value a path reaches; [] segments fan out over lists. Own properties only. */
 function reach(facts: Readonly<Record<string, unknown>>, steps: RolePath): unknown[] {
   const own = Object.prototype.hasOwnProperty;
-  const [root, ...rest] = steps;
+  const root = steps[0];
   if (!root || !own.call(facts, root.key)) return [];
+  // Loops over arrays of its own (no destructuring, map or flatMap): recipients are found for every finding.
   let values: unknown[] = [facts[root.key]];
-  const fan = (list: unknown[]): unknown[] => list.flatMap((value) => (Array.isArray(value) ? value : []));
-  if (root.fan) values = fan(values);
-  for (const { key, fan: fans } of rest) {
-    values = values.map((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) && own.call(value, key) ? (value as Record<string, unknown>)[key] : undefined));
-    if (fans) values = fan(values);
+  if (root.fan) values = fanOut(values);
+  for (let index = 1; index < steps.length; index += 1) {
+    const { key, fan } = steps[index]!;
+    for (let at = 0; at < values.length; at += 1) {
+      const value = values[at];
+      values[at] = value !== null && typeof value === 'object' && !Array.isArray(value) && own.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    if (fan) values = fanOut(values);
   }
   return values;
+}
+
+/** The elements of the lists among `values`, in order (what flatMap gives; other values give none). */
+function fanOut(values: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const value of values) if (Array.isArray(value)) for (const item of value as unknown[]) out.push(item);
+  return out;
 }
 
 /** A rule's recipients: for each role, the people of its first path that gives anyone. */

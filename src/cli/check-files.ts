@@ -70,16 +70,24 @@ let defaultLabels: Labels | undefined;
 
 /** A finding for people; level names come from the "level" group of templates/labels.json. */
 export function formatFinding(finding: Finding, labels: Labels = (defaultLabels ??= loadLabels())): string {
-  const state = finding.closedAt ? ` closed ${finding.closedAt.slice(0, 16).replace('T', ' ')}` : '';
-  const due = finding.due ? ` due ${finding.due.slice(0, 16).replace('T', ' ')}` : '';
-  const path = finding.escalation.length > 0 ? ` (${['local', ...finding.escalation.map((step) => step.level)].map((level) => label(labels, 'level', level)).join('→')})` : '';
-  return [
-    `${finding.project} ${finding.subject.label}  ${finding.ruleId}  ${finding.type}/${finding.level}${path} ${finding.severity}${due}${state}  [${finding.id}]`,
-    `    ${finding.message}`,
-    finding.recipients.length > 0 ? `    notify: ${finding.recipients.map((recipient) => `${recipient.name}（${recipient.role}）`).join('、')}` : '',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  // Concatenated as it goes (no arrays to join): check formats every finding of every record.
+  let head = `${finding.project} ${finding.subject.label}  ${finding.ruleId}  ${finding.type}/${finding.level}`;
+  if (finding.escalation.length > 0) {
+    head += ` (${label(labels, 'level', 'local')}`;
+    for (const step of finding.escalation) head += `→${label(labels, 'level', step.level)}`;
+    head += ')';
+  }
+  head += ` ${finding.severity}`;
+  if (finding.due) head += ` due ${finding.due.slice(0, 16).replace('T', ' ')}`;
+  if (finding.closedAt) head += ` closed ${finding.closedAt.slice(0, 16).replace('T', ' ')}`;
+  head += `  [${finding.id}]\n    ${finding.message}`;
+  if (finding.recipients.length > 0) {
+    head += '\n    notify: ';
+    finding.recipients.forEach((recipient, index) => {
+      head += `${index > 0 ? '、' : ''}${recipient.name}（${recipient.role}）`;
+    });
+  }
+  return head;
 }
 
 /** What a worker needs to build the same check context as the main thread. */

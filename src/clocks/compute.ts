@@ -549,7 +549,42 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * JSON pointers segment by segment, numeric segments (array positions) as numbers: the same result
+ * as comparing their `split('/')` segments (comparePointersBySegments), without splitting. Findings
+ * and clock states are sorted by it, a few hundred comparisons per record.
+ */
 export function comparePointers(a: string, b: string): number {
+  if (a === b) return 0;
+  // The texts agree up to `at`, so every segment that ends before it is equal in both.
+  const shorter = Math.min(a.length, b.length);
+  let at = 0;
+  while (at < shorter && a.charCodeAt(at) === b.charCodeAt(at)) at += 1;
+  const start = at === 0 ? 0 : a.lastIndexOf('/', at - 1) + 1;
+  let endA = a.indexOf('/', start);
+  if (endA === -1) endA = a.length;
+  let endB = b.indexOf('/', start);
+  if (endB === -1) endB = b.length;
+  if (endA === endB && endA === at) {
+    // One pointer ends where the other's next segment starts: the segments agree, the shorter list comes first.
+    return slashCount(a) - slashCount(b);
+  }
+  const x = a.slice(start, endA);
+  const y = b.slice(start, endB);
+  const numeric = DIGITS.test(x) && DIGITS.test(y);
+  return numeric ? Number(x) - Number(y) : compareText(x, y);
+}
+
+const DIGITS = /^\d+$/;
+
+function slashCount(pointer: string): number {
+  let count = 0;
+  for (let index = pointer.indexOf('/'); index !== -1; index = pointer.indexOf('/', index + 1)) count += 1;
+  return count;
+}
+
+/** comparePointers as it reads: the pointers split into segments (the reference its tests compare it with). */
+export function comparePointersBySegments(a: string, b: string): number {
   if (a === b) return 0;
   const left = a.split('/');
   const right = b.split('/');
@@ -570,10 +605,13 @@ export function comparePointers(a: string, b: string): number {
  */
 export function latestClockStates(states: readonly ClockState[], prefix = ''): Map<string, Record<string, ClockState>> {
   const index = new Map<string, Record<string, ClockState>>();
+  const keys = new Map<string, string>();
   for (const state of states) {
     let entry = index.get(state.subject);
     if (!entry) index.set(state.subject, (entry = Object.create(null) as Record<string, ClockState>));
-    const key = `${prefix}${state.clock}`;
+    // One key string per clock id, not one per state: a record has a few ids and many states.
+    let key = keys.get(state.clock);
+    if (key === undefined) keys.set(state.clock, (key = `${prefix}${state.clock}`));
     const previous = entry[key];
     if (!previous || (state.occurrence ?? '') >= (previous.occurrence ?? '')) entry[key] = state;
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dayOf, formatDay, timeToEpochMs } from '../time.ts';
+import { dayOf, formatDay, parseDay, startOfDay, timeToEpochMs } from '../time.ts';
 import { recordSchemaPath } from './schema.ts';
 import type { ProjectRecord } from './types.gen.ts';
 
@@ -171,7 +171,8 @@ export function recordAsKnownAt(record: ProjectRecord, asOfMs: number, plan: Nod
 /** Epoch ms of a record date (its start, Asia/Shanghai) or time; NaN when it is neither. */
 function momentOf(value: unknown): number {
   if (typeof value !== 'string') return Number.NaN;
-  return timeToEpochMs(value.length === 10 ? `${value}T00:00:00+08:00` : value);
+  // A date is its 00:00 in Shanghai: what parsing `${value}T00:00:00+08:00` gives, without the text.
+  return value.length === 10 ? startOfDay(parseDay(value)) : timeToEpochMs(value);
 }
 
 /**
@@ -183,8 +184,9 @@ export function existedSince(record: ProjectRecord, pointer: string, plan: NodeP
   let since: number | undefined;
   let value: unknown = record;
   let node = plan;
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/');
-  for (let index = 0; ; index += 1) {
+  // The pointer's segments read in place (no split: this runs for every subject with a finding).
+  let start = pointer === '' ? -1 : 1;
+  for (;;) {
     if (node?.kind === 'object' && value !== null && typeof value === 'object') {
       for (const event of node.events) {
         if (!event.exists) continue;
@@ -192,10 +194,18 @@ export function existedSince(record: ProjectRecord, pointer: string, plan: NodeP
         if (!Number.isNaN(ms) && (since === undefined || ms > since)) since = ms;
       }
     }
-    if (index === segments.length || value === null || typeof value !== 'object') return since;
-    const segment = segments[index] as string;
+    if (start === -1 || value === null || typeof value !== 'object') return since;
+    let end = pointer.indexOf('/', start);
+    if (end === -1) end = pointer.length;
+    const segment = pointer.slice(start, end);
+    start = end === pointer.length ? -1 : end + 1;
     value = (value as Record<string, unknown>)[segment];
     if (node?.kind === 'array') node = node.item;
-    else if (node?.kind === 'object') node = node.children.find(([key]) => key === segment)?.[1];
+    else if (node?.kind === 'object') node = childPlan(node, segment);
   }
+}
+
+function childPlan(plan: ObjectPlan, key: string): NodePlan | undefined {
+  for (const [childKey, child] of plan.children) if (childKey === key) return child;
+  return undefined;
 }

@@ -199,9 +199,10 @@ function loadFile(file: string, options: LoadOptions): InternalOutcome {
  * The bytes of a regular file, at most `maxBytes`: a FIFO, a device (a link to /dev/zero) or a
  * folder is refused without being read, and the limit holds while reading, whatever the size the
  * file system reported. Opened without blocking (a FIFO would wait for a writer) and checked on the
- * open descriptor, so a file swapped after a check is still caught.
+ * open descriptor, so a file swapped after a check is still caught. The bytes are the reader's own
+ * buffer's: decode them before the next read (exported for its tests).
  */
-function readRegularFile(file: string, maxBytes: number): Buffer | Omit<Problem, 'file' | 'severity'> {
+export function readRegularFile(file: string, maxBytes: number): Buffer | Omit<Problem, 'file' | 'severity'> {
   const tooLarge = (size: string): Omit<Problem, 'file' | 'severity'> => ({
     code: 'too-large',
     message: `the file is ${size}; a record may be at most ${formatBytes(maxBytes)}`,
@@ -217,23 +218,45 @@ function readRegularFile(file: string, maxBytes: number): Buffer | Omit<Problem,
     }
     if (info.size > maxBytes) return tooLarge(formatBytes(info.size));
     // The size is only a first guess: a file may grow while read, and some report 0 (/proc): the
-    // limit is checked on what was read.
-    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, info.size + 1));
+    // limit is checked on what was read. Read into one buffer kept between files (its bytes are
+    // decoded before the next file is read): no allocation per file.
+    let buffer = scratchOf(Math.min(maxBytes + 1, info.size + 1));
+    // Never more than one byte over the limit is read, however large the buffer.
+    let capacity = Math.min(buffer.length, maxBytes + 1);
     let length = 0;
     for (;;) {
-      if (length === buffer.length) {
+      if (length === capacity) {
         if (length > maxBytes) return tooLarge(`over ${formatBytes(maxBytes)}`);
-        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2 + 65_536));
-        buffer.copy(bigger, 0, 0, length);
-        buffer = bigger;
+        buffer = scratchOf(Math.min(maxBytes + 1, capacity * 2 + 65_536), buffer, length);
+        capacity = Math.min(buffer.length, maxBytes + 1);
       }
-      const count = readSync(fd, buffer, length, buffer.length - length, null);
+      const count = readSync(fd, buffer, length, capacity - length, null);
       if (count === 0) return buffer.subarray(0, length);
       length += count;
+      // All the bytes fstat reported, with room for more left: a regular file read in full, without
+      // a last read to see the end (a file whose size is not what fstat says, one that grew or one
+      // of /proc or /sys, reads on until a read gives nothing).
+      if (length === info.size && length < capacity) return buffer.subarray(0, length);
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** Bytes up to this size stay in the reader's buffer between files; a larger file gets its own. */
+const SCRATCH_KEPT = 1024 * 1024;
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A buffer of at least `size` bytes: the reader's own when large enough, else a larger one that
+ * holds the first `keep` bytes of `current` (what was read so far).
+ */
+function scratchOf(size: number, current: Buffer = scratch, keep = 0): Buffer {
+  if (current.length >= size) return current;
+  const bigger = Buffer.allocUnsafe(Math.max(size, Math.min(SCRATCH_KEPT, current.length * 2)));
+  current.copy(bigger, 0, 0, keep);
+  if (bigger.length <= SCRATCH_KEPT) scratch = bigger;
+  return bigger;
 }
 
 function describeFsError(error: unknown): Omit<Problem, 'file' | 'severity'> {

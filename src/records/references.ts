@@ -19,10 +19,17 @@ export interface PatternStep {
   iterate: boolean;
 }
 
-/** "orders[].circuits[]" -> [{ key: orders, iterate }, { key: circuits, iterate }]. */
-export function parseSubjectPattern(pattern: string): PatternStep[] {
-  if (pattern === '') return [];
-  return pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') }));
+const patternSteps = new Map<string, readonly PatternStep[]>();
+
+/** "orders[].circuits[]" -> [{ key: orders, iterate }, { key: circuits, iterate }]; read once per pattern (frozen: shared by every caller). */
+export function parseSubjectPattern(pattern: string): readonly PatternStep[] {
+  let steps = patternSteps.get(pattern);
+  if (!steps) {
+    steps = Object.freeze(pattern === '' ? [] : pattern.split('.').map((part) => Object.freeze({ key: part.replace(/\[\]$/, ''), iterate: part.endsWith('[]') })));
+    if (patternSteps.size >= 10_000) patternSteps.clear();
+    patternSteps.set(pattern, steps);
+  }
+  return steps;
 }
 
 /** "orders" -> "order", "propertyIssues" -> "propertyIssue", "afterSale.faults" -> "fault". */

@@ -8,8 +8,8 @@ import { main } from '../../src/cli/main.ts';
 import type { Finding } from '../../src/alerts/types.ts';
 import { PINNED_ALERTS } from '../shipped.ts';
 
-/** The rule cases' base record with one open problem planned for `plannedResolution`. */
-function problemRecord(plannedResolution: string): string {
+/** The rule cases' base record with one open problem planned for `plannedResolution` (more: each planned for its date). */
+function problemRecord(plannedResolution: string, ...more: string[]): string {
   const base = JSON.parse(readFileSync(`${PINNED_ALERTS}/_test-base.json`, 'utf8')) as Record<string, unknown>;
   delete base.$comment;
   delete base.$schema;
@@ -25,6 +25,10 @@ function problemRecord(plannedResolution: string): string {
       status: 'open',
     },
   ];
+  more.forEach((planned, index) => {
+    const problems = base.problems as Record<string, unknown>[];
+    problems.push({ ...problems[0], id: `PRB-0${index + 2}`, plannedResolution: planned });
+  });
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'docpack-escalation-')), 'record.json');
   writeFileSync(file, JSON.stringify(base, null, 2));
   return file;
@@ -68,6 +72,20 @@ describe('escalation and the calendar years', () => {
     expect(result.code).toBe(0);
     expect(result.problems).toEqual([]);
     expect(result.findings.find((finding) => finding.ruleId === 'problem-overdue')).toMatchObject({ level: 'local', type: 'warning' });
+  });
+
+  it('findings that open on the same day climb alike, one opened a day later a day later; a count past the calendar is a problem of each', async () => {
+    // The steps are worked out once per rule, opening day and end of the open period: the same for all three.
+    const file = problemRecord('2026-12-01', '2026-12-01', '2026-12-02');
+    const result = await check(file, '2026-12-16T09:00:00+08:00');
+    const found = result.findings.filter((finding) => finding.ruleId === 'problem-overdue');
+    expect(found.map((finding) => [finding.subject.label, finding.level, finding.escalation])).toEqual([
+      ['PRB-01', 'group', [{ level: 'province', since: '2026-12-09T00:00:00+08:00' }, { level: 'group', since: '2026-12-16T00:00:00+08:00' }]],
+      ['PRB-02', 'group', [{ level: 'province', since: '2026-12-09T00:00:00+08:00' }, { level: 'group', since: '2026-12-16T00:00:00+08:00' }]],
+      ['PRB-03', 'province', [{ level: 'province', since: '2026-12-10T00:00:00+08:00' }]],
+    ]);
+    const late = await check(problemRecord('2026-12-28', '2026-12-28'), '2027-01-08T09:00:00+08:00');
+    expect(late.problems.filter((problem) => problem.code === 'calendar-coverage').map((problem) => problem.message.slice(0, problem.message.indexOf(':')))).toEqual(['rule problem-overdue, RULE-TEST PRB-01', 'rule problem-overdue, RULE-TEST PRB-02']);
   });
 
   it('raises a level at 00:00 after its last working day, not a second later', async () => {

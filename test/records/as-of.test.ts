@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.ts';
 import { loadCheckContext } from '../../src/cli/context.ts';
 import { renderProject, type ProjectJob } from '../../src/pack/project.ts';
 import { loadPackSpec } from '../../src/pack/spec.ts';
-import { recordAsKnownAt } from '../../src/records/as-of.ts';
+import { compileAsOfPlan, existedSince, recordAsKnownAt } from '../../src/records/as-of.ts';
 import { loadRecordFile } from '../../src/records/load.ts';
 import { recordSchemaPath } from '../../src/records/schema.ts';
 import type { ProjectRecord } from '../../src/records/types.gen.ts';
@@ -260,6 +260,52 @@ describe('the record as known at the as-of', () => {
       }),
       { numRuns: runs(400, 100) },
     );
+  });
+});
+
+describe('when a part of the record came to exist', () => {
+  type Plan = { kind: 'array'; item: Plan } | { kind: 'object'; events: { field: string; exists: boolean }[]; children: [string, Plan][] };
+  const plan = compileAsOfPlan(JSON.parse(readFileSync(recordSchemaPath, 'utf8')) as Record<string, unknown>) as unknown as Plan;
+
+  /** existedSince as it read before it walked the pointer in place: split into segments. */
+  function bySegments(record: ProjectRecord, pointer: string): number | undefined {
+    let since: number | undefined;
+    let value: unknown = record;
+    let node: Plan | undefined = plan;
+    const segments = pointer === '' ? [] : pointer.slice(1).split('/');
+    for (let index = 0; ; index += 1) {
+      if (node?.kind === 'object' && value !== null && typeof value === 'object') {
+        for (const event of node.events) {
+          if (!event.exists) continue;
+          const raw = (value as Record<string, unknown>)[event.field];
+          const ms = typeof raw !== 'string' ? Number.NaN : timeToEpochMs(raw.length === 10 ? `${raw}T00:00:00+08:00` : raw);
+          if (!Number.isNaN(ms) && (since === undefined || ms > since)) since = ms;
+        }
+      }
+      if (index === segments.length || value === null || typeof value !== 'object') return since;
+      const segment = segments[index] as string;
+      value = (value as Record<string, unknown>)[segment];
+      if (node?.kind === 'array') node = node.item;
+      else if (node?.kind === 'object') node = node.children.find(([key]) => key === segment)?.[1];
+    }
+  }
+
+  it('is the latest creating event on the way to the part, as the pointer split into segments gives, for every fixture and pointer', () => {
+    const segment = fc.oneof(fc.constantFrom('orders', 'circuits', 'afterSale', 'faults', 'problems', 'resourceChecks', 'progressReports', 'warnings', 'survey', 'propertyIssues', 'id', ''), fc.nat(3).map(String));
+    const pointer = fc.oneof(fc.constant(''), fc.array(segment, { minLength: 1, maxLength: 5 }).map((segments) => `/${segments.join('/')}`));
+    let found = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...fixtureFiles), pointer, (name, at) => {
+        const record = fixture(name);
+        const since = existedSince(record, at);
+        if (since !== undefined) found += 1;
+        expect(since).toBe(bySegments(record, at));
+      }),
+      { numRuns: runs(5_000, 1_000) },
+    );
+    // Orders and circuits of the fixtures say when they were received: some pointers reach them.
+    expect(found).toBeGreaterThan(0);
+    expect(existedSince(fixture(fixtureFiles[0]!), '/orders/0/circuits/0')).toBe(bySegments(fixture(fixtureFiles[0]!), '/orders/0/circuits/0'));
   });
 });
 

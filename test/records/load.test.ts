@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIZES_FIRST_FROM, checkRecordText, loadRecords } from '../../src/records/load.ts';
+import { SIZES_FIRST_FROM, checkRecordText, loadRecords, readRegularFile } from '../../src/records/load.ts';
 import { scanStructure } from '../../src/records/json-text.ts';
 
 const base = readFileSync('fixtures/invalid/bad-enum.json', 'utf8').replace('"presale"', '"in-sale"');
@@ -174,6 +174,48 @@ describe('inputs that are not regular files, and huge bad files', () => {
   it('holds the size limit while reading, whatever size the file system reports (/proc files say 0)', async () => {
     const result = await loadRecords(['/proc/self/status'], { maxFileBytes: 16 });
     expect(result.problems).toMatchObject([{ code: 'too-large', message: 'the file is over 16 bytes; a record may be at most 16 bytes' }]);
+  });
+
+  it('reads a /proc file that says it is empty in full, up to its end', async () => {
+    // /proc/self/status is about 1.4 KB and reports size 0: read until a read gives nothing, then not JSON.
+    const result = await loadRecords(['/proc/self/status']);
+    expect(result.problems).toMatchObject([{ code: 'not-json', line: 1, column: 1 }]);
+  });
+
+  it('reads a file that says it is empty and is larger than its first buffer through to its end, each byte once', () => {
+    // /proc/self/smaps reports size 0 and holds well over 64 KiB in a test worker: the buffer grows while reading.
+    const bytes = readRegularFile('/proc/self/smaps', 16 * 1024 * 1024);
+    if (!Buffer.isBuffer(bytes)) throw new Error(`not read: ${bytes.message}`);
+    const text = bytes.toString('utf8');
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.split('\n').filter((line) => line !== '' && !/^[0-9a-f]+-[0-9a-f]+ |^[A-Z][A-Za-z_]+:/.test(line))).toEqual([]);
+  });
+
+  it('reads files one after the other through one buffer: a large one, then small ones, each whole and its own', async () => {
+    const dir = tempDir();
+    // 2.5 MiB: more than the buffer the reader keeps between files (1 MiB), read in more than one read.
+    const large = path.join(dir, 'a-large.json');
+    writeFileSync(large, `[${'1,'.repeat(1_300_000)}1]`);
+    const limit = path.join(dir, 'b-limit.json');
+    writeFileSync(limit, `[${'2,'.repeat(9)}2]`);
+    const small = path.join(dir, 'c-small.json');
+    writeFileSync(small, base);
+    const record = path.join(dir, 'd-record.json');
+    writeFileSync(record, base.replace('"in-sale"', '"presale"').replace('"INV-BAD-ENUM"', '"INV-BAD-ENUM-2"'));
+    const result = await loadRecords([dir], { maxFileBytes: 3 * 1024 * 1024 });
+    expect(result.files.map((file) => [path.basename(file.file), file.problems.map((problem) => problem.code)])).toEqual([
+      ['a-large.json', ['not-a-record']],
+      ['b-limit.json', ['not-a-record']],
+      ['c-small.json', []],
+      ['d-record.json', ['bad-enum']],
+    ]);
+    expect(result.problems.find((problem) => problem.file === large)?.message).toBe('expected one project record (a JSON object), got an array');
+    // A file exactly at the limit is read; one byte more is refused.
+    const exact = await loadRecords([limit], { maxFileBytes: 21 });
+    expect(exact.problems.map((problem) => problem.code)).toEqual(['not-a-record']);
+    const over = await loadRecords([limit], { maxFileBytes: 20 });
+    expect(over.problems).toMatchObject([{ code: 'too-large', message: 'the file is 21 bytes; a record may be at most 20 bytes' }]);
   });
 
   it('refuses a list over its limit before the schema looks at its items (each of 10,001 circuits missing a field: one problem)', () => {
