@@ -520,7 +520,8 @@ export async function writePortfolio(
         const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => {
           const collected = collecting.sheets[sheetIndex] as SortedRows;
           collected.sort();
-          return { collected, problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
+          const measured = collecting.measured[sheetIndex];
+          return { collected, ...(measured ? { measured } : {}), problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
         });
         const rendered = await renderWorkbookToFile({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels, mode: 'stream' }, out.stagedPath(relativePath));
         out.recordStagedFile(relativePath, spec.file, sources);
