@@ -370,6 +370,8 @@ function measure(plan: SheetPlan): Measured {
   const widths = plan.columns.map(() => 0);
   const autoWidth = plan.columns.map((column) => column.spec.width === undefined);
   const wraps = plan.columns.filter((column) => column.spec.wrap === true && column.spec.width === undefined);
+  /** Per column, whether this row's cell width was measured with its wrapped text. */
+  const widthDone = plan.columns.map(() => false);
   const longestWords = plan.columns.map((column) => longestUnbreakable(column.header, displayWidth));
   const content = plan.columns.map(() => 0);
   const caps = plan.columns.map((column) => column.spec.maxWidth ?? DEFAULT_MAX_WIDTH);
@@ -388,16 +390,32 @@ function measure(plan: SheetPlan): Measured {
     let settled = false;
     for (const column of wraps) {
       const value = plan.cell(column, row);
-      if (typeof value !== 'string' || value === '') continue;
       const i = column.index - 1;
+      // A wrapped column's cell width is its text's display width (cellWidth), measured here once; a blank's is 0.
+      const text = typeof value === 'string' || value === null;
+      widthDone[i] = text;
+      if (typeof value !== 'string' || value === '') {
+        if (text && autoWidth[i]) widths[i] = Math.max(widths[i]!, 2);
+        continue;
+      }
       const known = plan.textMeasures(column, row);
+      const width = known ? known.content : displayWidth(value);
       longestWords[i] = Math.max(longestWords[i]!, known ? known.longest : longestUnbreakable(value, displayWidth));
-      content[i] = content[i]! + (known ? known.content : displayWidth(value));
+      content[i] = content[i]! + width;
+      if (autoWidth[i]) widths[i] = Math.max(widths[i]!, width + 2);
     }
     for (const column of needed) {
-      const value = plan.cell(column, row);
       const i = column.index - 1;
       const tally = counts.get(column.spec.key);
+      if (widthDone[i] && !tally) {
+        // Its width went up with the wrapped texts above; it settles at its cap.
+        if (autoWidth[i] && widths[i]! >= caps[i]!) {
+          autoWidth[i] = false;
+          settled = true;
+        }
+        continue;
+      }
+      const value = plan.cell(column, row);
       if (autoWidth[i]) {
         widths[i] = Math.max(widths[i]!, cellWidth(column.spec, value) + 2);
         if (!tally && (widths[i]! >= caps[i]! || value instanceof Date)) {
