@@ -779,18 +779,31 @@ function withTextMeasures(cells: CellValue[], wrapColumns: readonly PreparedColu
       row.push(null, null, null);
       continue;
     }
-    // One tokenizing for both: longestUnbreakable's widest piece (white space aside) and lineTokens' widths.
+    // One tokenizing for all three: longestUnbreakable's widest piece (white space aside), lineTokens'
+    // widths, and displayWidth's widest line (the tokens of a line are the whole line).
     let longest = 0;
-    const lines = value.split('\n').map((line) =>
-      tokens(line).map((token) => {
-        const width = displayWidth(token);
-        if (width > longest && !/^\s/.test(token)) longest = width;
-        return width;
-      }),
-    );
-    row.push(longest, displayWidth(value), encodeLines(lines));
+    let widest = 0;
+    const lines = value.split('\n').map((line) => {
+      let width = 0;
+      const widths = tokens(line).map((token) => {
+        const tokenWidth = displayWidth(token);
+        width += tokenWidth;
+        if (tokenWidth > longest && !startsWithSpace(token)) longest = tokenWidth;
+        return tokenWidth;
+      });
+      if (width > widest) widest = width;
+      return widths;
+    });
+    row.push(longest, widest, encodeLines(lines));
   }
   return row;
+}
+
+/** /^\s/.test(text), without a regular expression for the printable ASCII and CJK most tokens start with. */
+function startsWithSpace(text: string): boolean {
+  const code = text.charCodeAt(0);
+  if (code > 0x20 && code < 0x7f) return false;
+  return /^\s/.test(text);
 }
 
 /**
