@@ -81,6 +81,41 @@ describe('portfolio documents from per-project parts', () => {
     }
   });
 
+  it('uses the merged measures as they are, and measures the rows again where a summary value is not among its labels', async () => {
+    const records = await fixtures();
+    const facts = factsOf(records, ruleFindings(records));
+    const spec = specs.find((candidate) => candidate.name === 'warning-summary')!;
+    const whole = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: facts, labels }), asOf: AS_OF, calendar, labels });
+    const render = async (change: (measured: Measured) => void): Promise<Buffer> => {
+      const collected = spec.spec.sheets.map((sheet) => collectedSheet(sheet));
+      const measured: (Measured | undefined)[] = spec.spec.sheets.map(() => undefined);
+      for (const project of facts) {
+        encodedSheetRows({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: [project], labels }), asOf: AS_OF, calendar, labels }).forEach((part, index) => {
+          addEncodedRows(collected[index]!, part);
+          measured[index] = mergeMeasured(measured[index], part.measured);
+        });
+      }
+      change(measured[0]!);
+      const sheets = collected.map((rows, index) => {
+        rows.sort();
+        return { collected: rows, measured: measured[index]!, problems: [] };
+      });
+      const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed: sheets, asOf: AS_OF, calendar, labels });
+      for (const rows of collected) rows.close();
+      return rendered.data;
+    };
+    // Used as they are: a width changed in them changes the sheet.
+    expect((await render((measured) => measured.widths.fill(3))).equals(whole.data)).toBe(false);
+    // A summary value not among the labels of its column (whose place in the list follows the rows' order): measured again.
+    const withUnknown = await render((measured) => {
+      measured.widths.fill(3);
+      const [column, tally] = [...measured.counts.entries()].find(([key]) => key === 'severity')!;
+      expect(column).toBe('severity');
+      tally.set('string:未知', { value: '未知', count: 1 });
+    });
+    expect(withUnknown.equals(whole.data)).toBe(true);
+  });
+
   it('counts a conversion problem met in several projects once, with every occurrence, as one pass does', async () => {
     const records = await fixtures();
     // A circuit bandwidth that is not text breaks no sheet; a date that is not a date does: every project gets one.
