@@ -10,7 +10,6 @@ import { DocpackError, type Problem } from '../errors.ts';
 import { buildRowSources, ROW_SOURCES } from '../render/excel/sources.ts';
 import type { SortedRows } from '../render/excel/sorted-rows.ts';
 import { loadSheetSpecs, type LoadedSpec } from '../render/excel/spec.ts';
-import { renderWorkbook } from '../render/excel/render.ts';
 import { findDocumentKind } from '../render/word/documents.ts';
 import { parseIsoWeek, weekOf, type IsoWeek } from '../time.ts';
 import { portfolioWeeklyDetailed } from '../render/word/portfolio.ts';
@@ -21,12 +20,13 @@ import { performance } from 'node:perf_hooks';
 import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type FileOutcome } from '../records/load.ts';
 import { formatTime } from '../time.ts';
 import { PackOutput, type JsonArrayWriter, type ManifestEntry } from './output.ts';
+import { renderWorkbookToFile } from './workbooks.ts';
 import { workerEntry } from '../worker-entry.ts';
 import { PortfolioAssembly, projectPortfolioPart, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
 import type { PackSpec } from './spec.ts';
-import { calendarHorizonWarnings, mergeTallies, renderSummary, type FindingTally } from './summary.ts';
+import { calendarHorizonWarnings, mergeTallies, renderSummary, SUMMARY_ESCALATIONS, type FindingTally } from './summary.ts';
 
 export interface Shard {
   /** 1-based index of this slice. */
@@ -163,7 +163,8 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
       findings = out.openJsonArray('findings.json', { asOf: formatTime(asOf) }, 'findings');
       assembly = sharded ? undefined : new PortfolioAssembly(options.pack, portfolioSpecs(options.context), detailed);
       const overlap: StageTimes = {};
-      const consume = collectParts(findings, assembly, overlap);
+      const projectTimes: StageTimes = {};
+      const consume = collectParts(findings, assembly, overlap, projectTimes);
       const rendered = await renderProjects(valid, out.staging, isoWeek, options, pool, sharded ? undefined : { detailed }, consume);
       const { results } = rendered;
       for (const result of results) for (const document of result.documents) out.add(document);
@@ -189,7 +190,7 @@ export async function buildPack(options: BuildOptions): Promise<BuildResult> {
         timings: {
           wallMs: performance.now() - startedMs,
           threads: rendered.threads,
-          project: results.reduce((sum, result) => addTimes(sum, result.timings), {} as StageTimes),
+          project: projectTimes,
           main,
           overlap,
           portfolio,
@@ -217,10 +218,14 @@ function portfolioSpecs(context: CheckContext): Map<string, LoadedSpec> {
 /**
  * What the main thread does with each project's result, in project order, while the others render:
  * its findings go on to findings.json and its portfolio part into the assembly, and the result lets
- * go of both (the run keeps counts, not a province's findings).
+ * go of both (the run keeps counts, not a province's findings). What the run keeps of each result
+ * is slimmed too (slimResult): its stage times are added up here, its escalations kept only while
+ * summary.md still lists more.
  */
-function collectParts(findings: JsonArrayWriter, assembly: PortfolioAssembly | undefined, times: StageTimes): (result: ProjectResult) => void {
+function collectParts(findings: JsonArrayWriter, assembly: PortfolioAssembly | undefined, times: StageTimes, projectTimes: StageTimes): (result: ProjectResult) => void {
+  const slim = slimResult(projectTimes);
   return (result) => {
+    slim(result);
     if (result.findings) {
       const chunk = result.findings;
       timed(times, 'findings.json', () => findings.add(chunk));
@@ -232,6 +237,27 @@ function collectParts(findings: JsonArrayWriter, assembly: PortfolioAssembly | u
       timed(times, 'portfolio parts', () => assembly.add(part));
       delete result.portfolio;
     }
+  };
+}
+
+/** Stage times of a result whose times were added up as it came back (slimResult): shared, never written to. */
+const ADDED_UP: StageTimes = Object.freeze({}) as StageTimes;
+
+/**
+ * Lets go of what the run no longer needs of each result, in project order as they come back: a
+ * project's stage times go into `projectTimes`, and its open escalations (each project's tally keeps
+ * up to SUMMARY_ESCALATIONS of them, message and all: about 10 KB a project) only while the run's
+ * first SUMMARY_ESCALATIONS are not all in, which is all that mergeTallies keeps of them. The run's
+ * tally and timings are the same; 10,000 results no longer hold a province's escalations.
+ */
+export function slimResult(projectTimes: StageTimes, cap = SUMMARY_ESCALATIONS): (result: Pick<ProjectResult, 'tally' | 'timings'>) => void {
+  let escalations = 0;
+  return (result) => {
+    addTimes(projectTimes, result.timings);
+    result.timings = ADDED_UP;
+    const wanted = Math.max(0, cap - escalations);
+    if (result.tally.escalations.length > wanted) result.tally = { ...result.tally, escalations: result.tally.escalations.slice(0, wanted) };
+    escalations += result.tally.escalations.length;
   };
 }
 
@@ -482,21 +508,27 @@ export async function writePortfolio(
   const specs = portfolioSpecs(context);
   const startedMs = performance.now();
   // The documents are put together at the same time: while one waits for zlib (a sheet's XML is
-  // deflated on the thread pool), the main thread builds another's; they are written in pack order.
-  const render = async (entry: PackSpec['portfolio'][number], index: number): Promise<{ path: string; data: Uint8Array; template: string; problems: Problem[] }> => {
+  // deflated on the thread pool), the main thread builds another's. A workbook is streamed into its
+  // file in the staging folder as it is deflated (30 MB and more at 10,000 projects: never held
+  // whole); the 周报 is written once rendered. Problems are reported in pack order.
+  const render = async (entry: PackSpec['portfolio'][number], index: number): Promise<Problem[]> => {
     const collecting = assembly.entries[index];
     if (entry.kind === 'excel' && collecting?.kind === 'excel') {
       const spec = specs.get(entry.template) as LoadedSpec;
-      const rendered = await timedAsync(parts, `portfolio: ${entry.template}`, () => {
+      const relativePath = `portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`;
+      const report = await timedAsync(parts, `portfolio: ${entry.template}`, async () => {
         const precomputed = spec.spec.sheets.map((sheet, sheetIndex) => {
           const collected = collecting.sheets[sheetIndex] as SortedRows;
           collected.sort();
-          return { collected, problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
+          const measured = collecting.measured[sheetIndex];
+          return { collected, ...(measured ? { measured } : {}), problems: results.flatMap((project) => (project.portfolioProblems?.[String(index)] ?? []).filter((problem) => problem.sheet === sheet.name)) };
         });
-        return renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels });
+        const rendered = await renderWorkbookToFile({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed, asOf, calendar: context.calendar, labels: context.labels, mode: 'stream' }, out.stagedPath(relativePath));
+        out.recordStagedFile(relativePath, spec.file, sources);
+        return rendered;
       });
       // Clock problems of the records were reported, with their files, when each project was rendered.
-      return { path: `portfolio/${documentFileName(`${spec.spec.fileName ?? spec.spec.title}.xlsx`)}`, data: rendered.data, template: spec.file, problems: rendered.report.problems };
+      return report.problems;
     }
     if (entry.kind === 'word' && collecting?.kind === 'word') {
       const document = await timedAsync(parts, `portfolio: ${entry.template}`, async () => {
@@ -504,18 +536,13 @@ export async function writePortfolio(
         const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: options.referenceDoc ? readReferenceDoc(options.referenceDoc) : undefined });
         return word.renderPortfolio(instance, asOf, '政企客户项目');
       });
-      return { path: `portfolio/${documentFileName(document.fileName)}`, data: document.bytes, template: document.template, problems: [] };
+      timed(parts, 'portfolio: write', () => out.write(`portfolio/${documentFileName(document.fileName)}`, document.bytes, document.template, sources));
+      return [];
     }
     throw new Error(`portfolio entry ${index}: the assembly does not match the pack definition`);
   };
   try {
-    const documents = await Promise.all(options.pack.portfolio.map(render));
-    const problems: Problem[] = [];
-    for (const document of documents) {
-      problems.push(...document.problems);
-      timed(parts, 'portfolio: write', () => out.write(document.path, document.data, document.template, sources));
-    }
-    return problems;
+    return (await Promise.all(options.pack.portfolio.map(render))).flat();
   } finally {
     assembly.close();
     times['portfolio documents'] = (times['portfolio documents'] ?? 0) + performance.now() - startedMs;

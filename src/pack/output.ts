@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DocpackError } from '../errors.ts';
@@ -49,12 +49,18 @@ function writeStagedFile(staging: string, file: string, bytes: Uint8Array): void
   }
 }
 
-/** Writes one file of a pack below `staging` (a staging folder, swapped in whole by PackOutput.commit) and describes it for the manifest. */
-export function writePackFile(staging: string, relativePath: string, data: Uint8Array | string, template: string, sources: string[]): ManifestEntry {
+/** The segments of a path inside the pack; one that would lead outside it is refused. */
+function packSegments(relativePath: string): string[] {
   const segments = relativePath.split('/');
   if (segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\'))) {
     throw new Error(`refusing to write outside the pack: ${relativePath}`);
   }
+  return segments;
+}
+
+/** Writes one file of a pack below `staging` (a staging folder, swapped in whole by PackOutput.commit) and describes it for the manifest. */
+export function writePackFile(staging: string, relativePath: string, data: Uint8Array | string, template: string, sources: string[]): ManifestEntry {
+  const segments = packSegments(relativePath);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   writeStagedFile(staging, path.join(staging, ...segments), bytes);
   return { path: relativePath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength, template, sources: [...sources].sort() };
@@ -226,6 +232,31 @@ export class PackOutput {
       },
       abort: () => file.abort(),
     };
+  }
+
+  /**
+   * Where a file of the pack is written by a streaming writer (a portfolio workbook of 10,000
+   * projects, 30 MB and more, is never held whole); recordStagedFile then adds it to the manifest.
+   */
+  stagedPath(relativePath: string): string {
+    return path.join(this.staging, ...packSegments(relativePath));
+  }
+
+  /** Records a file already written at stagedPath(relativePath), hashing it in chunks. */
+  recordStagedFile(relativePath: string, template: string, sources: string[]): ManifestEntry {
+    const hash = createHash('sha256');
+    const fd = openSync(this.stagedPath(relativePath), 'r');
+    let bytes = 0;
+    try {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      for (let got = readSync(fd, buffer); got > 0; got = readSync(fd, buffer)) {
+        hash.update(buffer.subarray(0, got));
+        bytes += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return this.add({ path: relativePath, sha256: hash.digest('hex'), bytes, template, sources: [...sources].sort() });
   }
 
   /** Records a file written into the staging directory elsewhere (by a worker thread). */

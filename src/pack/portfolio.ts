@@ -5,7 +5,7 @@
 import type { DateTime } from 'luxon';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { ProjectFacts } from '../facts/facts.ts';
-import { addEncodedRows, collectedSheet, encodedSheetRows, type EncodedSheetRows, type LoggedProblem } from '../render/excel/render.ts';
+import { addEncodedRows, collectedSheet, encodedSheetRows, mergeMeasured, type EncodedSheetRows, type LoggedProblem, type Measured } from '../render/excel/render.ts';
 import type { SortedRows } from '../render/excel/sorted-rows.ts';
 import type { RowSources } from '../render/excel/sources.ts';
 import type { LoadedSpec } from '../render/excel/spec.ts';
@@ -54,7 +54,7 @@ export function projectPortfolioPart(input: ProjectPortfolioInput): { part: Proj
       const sheets = encodedSheetRows({ spec: spec.spec, specFile: spec.file, sources: input.sources, asOf, calendar: context.calendar, labels: context.labels });
       const logged = sheets.flatMap((sheet) => sheet.problems);
       if (logged.length > 0) problems[String(index)] = logged;
-      return { kind: 'excel', sheets: sheets.map(({ lines, keys }) => ({ lines, ...(keys ? { keys } : {}) })) };
+      return { kind: 'excel', sheets: sheets.map(({ lines, keys, measured }) => ({ lines, measured, ...(keys ? { keys } : {}) })) };
     }
     const open = openFindingsOfWeek(facts.findings, input.week);
     // As JSON, as it was kept in a scratch file: what goes in is exactly what JSON keeps of the entry.
@@ -64,7 +64,7 @@ export function projectPortfolioPart(input: ProjectPortfolioInput): { part: Proj
 }
 
 /** What one portfolio document collects of the projects' parts. */
-type Collecting = { kind: 'excel'; sheets: SortedRows[] } | { kind: 'word'; weekly: PortfolioWeeklyAssembly };
+type Collecting = { kind: 'excel'; sheets: SortedRows[]; measured: (Measured | undefined)[] } | { kind: 'word'; weekly: PortfolioWeeklyAssembly };
 
 /**
  * Every portfolio document being put together from the projects' parts, added in project order as
@@ -80,7 +80,7 @@ export class PortfolioAssembly {
       if (entry.kind === 'word') return { kind: 'word', weekly: new PortfolioWeeklyAssembly(detailed) };
       const spec = specs.get(entry.template);
       if (!spec) throw new Error(`pack: no excel template "${entry.template}"`);
-      return { kind: 'excel', sheets: spec.spec.sheets.map((sheet) => collectedSheet(sheet)) };
+      return { kind: 'excel', sheets: spec.spec.sheets.map((sheet) => collectedSheet(sheet)), measured: spec.spec.sheets.map(() => undefined) };
     });
   }
 
@@ -93,6 +93,7 @@ export class PortfolioAssembly {
           const rows = entry.sheets[sheetIndex];
           if (!rows) throw new Error(`portfolio entry ${index}: a project's part has no rows for sheet ${sheetIndex + 1}`);
           addEncodedRows(sheet, rows);
+          collecting.measured[sheetIndex] = mergeMeasured(collecting.measured[sheetIndex], rows.measured);
         }
       } else if (collecting.kind === 'word' && entry?.kind === 'word') {
         collecting.weekly.add(JSON.parse(entry.weekly) as PortfolioWeeklyEntry);

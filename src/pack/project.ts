@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { CheckContext } from '../alerts/pipeline.ts';
 import type { Finding } from '../alerts/types.ts';
 import { loadCheckContext, type RulesOptions } from '../facts/context.ts';
@@ -110,6 +111,8 @@ export function readFindings(staging: string, id: string): Finding[] {
 /** What a process sets up once and reuses for every project it renders. */
 interface Environment {
   key: string;
+  /** The job's as-of, parsed once (about half a millisecond a project otherwise). */
+  asOf: DateTime;
   context: CheckContext;
   word: WordRenderer;
   specs: Map<string, LoadedSpec>;
@@ -143,7 +146,7 @@ function environmentFor(job: Pick<ProjectJob, 'asOf' | 'rules' | 'referenceDoc'>
     const context = loadCheckContext(asOf, job.rules);
     const specs = new Map(loadSheetSpecs({ labels: context.labels, sources: ROW_SOURCES }).map((spec) => [spec.name, spec]));
     const word = new WordRenderer({ calendar: context.calendar, labels: context.labels, reference: job.referenceDoc ? readReferenceDoc(job.referenceDoc) : undefined });
-    environment = { key, context, word, specs };
+    environment = { key, asOf, context, word, specs };
   }
   return environment;
 }
@@ -166,9 +169,7 @@ export async function renderProject(job: ProjectJob): Promise<ProjectResult> {
   const startupMs = started ? undefined : (readyMs ?? performance.now());
   started = true;
   const env = timed(timings, 'set-up', () => environmentFor(job));
-  const { context } = env;
-  const asOf = parseAsOf(job.asOf);
-  if (!asOf) throw new Error(`bad as-of ${job.asOf}`);
+  const { context, asOf } = env;
   const loaded = timed(timings, 'load+validate', () => loadRecordFile(job.file));
   if (!loaded.record) throw new Error(`${job.file} changed while the pack was being built`);
   const week = parseIsoWeek(job.week);

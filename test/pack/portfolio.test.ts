@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { memoryIo } from '../../src/cli/io.ts';
-import { renderWorkbook, sheetRows, type PrecomputedSheet } from '../../src/render/excel/render.ts';
+import { addEncodedRows, collectedSheet, encodedSheetRows, mergeMeasured, renderWorkbook, sheetRows, type Measured, type PrecomputedSheet } from '../../src/render/excel/render.ts';
 import { decodeCell, encodeCell } from '../../src/render/excel/sorted-rows.ts';
 import { buildRowSources } from '../../src/render/excel/sources.ts';
 import { portfolioWeeklyEntry, portfolioWeeklyFromEntries, portfolioWeeklyInstance, type PortfolioWeeklyEntry } from '../../src/render/word/portfolio.ts';
@@ -49,6 +49,71 @@ describe('portfolio documents from per-project parts', () => {
       expect(parts.data.equals(whole.data), spec.name).toBe(true);
       expect(parts.report).toEqual(whole.report);
     }
+  });
+
+  it('gives the same workbooks from rows collected part by part, measured part by part, as rendering over every project', async () => {
+    const records = await fixtures();
+    const withLong = [...records.slice(0, 3).map(longTexts), ...records.slice(3)];
+    const facts = factsOf(withLong, ruleFindings(withLong));
+    for (const spec of specs.filter((candidate) => candidate.spec.scope === 'portfolio')) {
+      const whole = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: facts, labels }), asOf: AS_OF, calendar, labels });
+      const collected = spec.spec.sheets.map((sheet) => collectedSheet(sheet));
+      const measured: (Measured | undefined)[] = spec.spec.sheets.map(() => undefined);
+      const problems: PrecomputedSheet['problems'][number][][] = spec.spec.sheets.map(() => []);
+      for (const project of facts) {
+        // As a worker thread sends it: structured-cloned.
+        const parts = structuredClone(encodedSheetRows({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: [project], labels }), asOf: AS_OF, calendar, labels }));
+        parts.forEach((part, index) => {
+          addEncodedRows(collected[index]!, part);
+          measured[index] = mergeMeasured(measured[index], part.measured);
+          problems[index]!.push(...part.problems);
+        });
+      }
+      const precomputedSheets = collected.map((rows, index) => {
+        rows.sort();
+        return { collected: rows, measured: measured[index]!, problems: problems[index]! };
+      });
+      const parts = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed: precomputedSheets, asOf: AS_OF, calendar, labels });
+      for (const rows of collected) rows.close();
+      expect(parts.data.equals(whole.data), spec.name).toBe(true);
+      expect(parts.report).toEqual(whole.report);
+      expect(measured.every((sheet) => sheet !== undefined && sheet.rows > 0), spec.name).toBe(true);
+    }
+  });
+
+  it('uses the merged measures as they are, and measures the rows again where a summary value is not among its labels', async () => {
+    const records = await fixtures();
+    const facts = factsOf(records, ruleFindings(records));
+    const spec = specs.find((candidate) => candidate.name === 'warning-summary')!;
+    const whole = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: facts, labels }), asOf: AS_OF, calendar, labels });
+    const render = async (change: (measured: Measured) => void): Promise<Buffer> => {
+      const collected = spec.spec.sheets.map((sheet) => collectedSheet(sheet));
+      const measured: (Measured | undefined)[] = spec.spec.sheets.map(() => undefined);
+      for (const project of facts) {
+        encodedSheetRows({ spec: spec.spec, specFile: spec.file, sources: buildRowSources({ projects: [project], labels }), asOf: AS_OF, calendar, labels }).forEach((part, index) => {
+          addEncodedRows(collected[index]!, part);
+          measured[index] = mergeMeasured(measured[index], part.measured);
+        });
+      }
+      change(measured[0]!);
+      const sheets = collected.map((rows, index) => {
+        rows.sort();
+        return { collected: rows, measured: measured[index]!, problems: [] };
+      });
+      const rendered = await renderWorkbook({ spec: spec.spec, specFile: spec.file, sources: {}, precomputed: sheets, asOf: AS_OF, calendar, labels });
+      for (const rows of collected) rows.close();
+      return rendered.data;
+    };
+    // Used as they are: a width changed in them changes the sheet.
+    expect((await render((measured) => measured.widths.fill(3))).equals(whole.data)).toBe(false);
+    // A summary value not among the labels of its column (whose place in the list follows the rows' order): measured again.
+    const withUnknown = await render((measured) => {
+      measured.widths.fill(3);
+      const [column, tally] = [...measured.counts.entries()].find(([key]) => key === 'severity')!;
+      expect(column).toBe('severity');
+      tally.set('string:未知', { value: '未知', count: 1 });
+    });
+    expect(withUnknown.equals(whole.data)).toBe(true);
   });
 
   it('counts a conversion problem met in several projects once, with every occurrence, as one pass does', async () => {

@@ -140,7 +140,17 @@ export interface LoggedProblem {
  * the way: as an iterable read on each pass, or already collected (and sorted, when the sheet sorts)
  * in a SortedRows (collectedSheet, filled by addEncodedRows as the parts arrive).
  */
-export type PrecomputedSheet = { rows: Iterable<CellValue[]>; problems: readonly LoggedProblem[] } | { collected: SortedRows; problems: readonly LoggedProblem[] };
+export type PrecomputedSheet =
+  | { rows: Iterable<CellValue[]>; problems: readonly LoggedProblem[] }
+  | {
+      collected: SortedRows;
+      problems: readonly LoggedProblem[];
+      /**
+       * The collected rows' measures, merged from each part's as the parts were added (mergeMeasured):
+       * the rows are then read once, to be written, instead of once more to be measured first.
+       */
+      measured?: Measured;
+    };
 
 /** Collects conversion problems, one per distinct message, with a count. */
 class ProblemLog {
@@ -337,7 +347,8 @@ function sortValue(value: CellValue): SortValue {
   return value instanceof Date ? value.getTime() : value;
 }
 
-interface Measured {
+/** What one pass over a sheet's rows finds out before the first row is written (measure); plain data, it crosses threads. */
+export interface Measured {
   rows: number;
   /** Rows the summary counts (summary.where). */
   counted: number;
@@ -359,6 +370,8 @@ function measure(plan: SheetPlan): Measured {
   const widths = plan.columns.map(() => 0);
   const autoWidth = plan.columns.map((column) => column.spec.width === undefined);
   const wraps = plan.columns.filter((column) => column.spec.wrap === true && column.spec.width === undefined);
+  /** Per column, whether this row's cell width was measured with its wrapped text. */
+  const widthDone = plan.columns.map(() => false);
   const longestWords = plan.columns.map((column) => longestUnbreakable(column.header, displayWidth));
   const content = plan.columns.map(() => 0);
   const caps = plan.columns.map((column) => column.spec.maxWidth ?? DEFAULT_MAX_WIDTH);
@@ -377,16 +390,32 @@ function measure(plan: SheetPlan): Measured {
     let settled = false;
     for (const column of wraps) {
       const value = plan.cell(column, row);
-      if (typeof value !== 'string' || value === '') continue;
       const i = column.index - 1;
+      // A wrapped column's cell width is its text's display width (cellWidth), measured here once; a blank's is 0.
+      const text = typeof value === 'string' || value === null;
+      widthDone[i] = text;
+      if (typeof value !== 'string' || value === '') {
+        if (text && autoWidth[i]) widths[i] = Math.max(widths[i]!, 2);
+        continue;
+      }
       const known = plan.textMeasures(column, row);
+      const width = known ? known.content : displayWidth(value);
       longestWords[i] = Math.max(longestWords[i]!, known ? known.longest : longestUnbreakable(value, displayWidth));
-      content[i] = content[i]! + (known ? known.content : displayWidth(value));
+      content[i] = content[i]! + width;
+      if (autoWidth[i]) widths[i] = Math.max(widths[i]!, width + 2);
     }
     for (const column of needed) {
-      const value = plan.cell(column, row);
       const i = column.index - 1;
       const tally = counts.get(column.spec.key);
+      if (widthDone[i] && !tally) {
+        // Its width went up with the wrapped texts above; it settles at its cap.
+        if (autoWidth[i] && widths[i]! >= caps[i]!) {
+          autoWidth[i] = false;
+          settled = true;
+        }
+        continue;
+      }
+      const value = plan.cell(column, row);
       if (autoWidth[i]) {
         widths[i] = Math.max(widths[i]!, cellWidth(column.spec, value) + 2);
         if (!tally && (widths[i]! >= caps[i]! || value instanceof Date)) {
@@ -675,7 +704,8 @@ async function fill(book: Book, input: RenderInput, yieldEvery: number): Promise
     const source = collected ? [] : precomputed && 'rows' in precomputed ? precomputed.rows : sheetSource(input, sheet);
     const plan = new SheetPlan(sheet, source, env, log, true, collected);
     try {
-      const measured = measure(plan);
+      const merged = precomputed && 'measured' in precomputed ? precomputed.measured : undefined;
+      const measured = merged && mergedMeasureHolds(plan, merged, input.labels) ? merged : measure(plan);
       const options: SheetOptions = {
         paper: sheet.print?.paper ?? 'A4',
         orientation: sheet.print?.orientation ?? 'landscape',
@@ -749,18 +779,31 @@ function withTextMeasures(cells: CellValue[], wrapColumns: readonly PreparedColu
       row.push(null, null, null);
       continue;
     }
-    // One tokenizing for both: longestUnbreakable's widest piece (white space aside) and lineTokens' widths.
+    // One tokenizing for all three: longestUnbreakable's widest piece (white space aside), lineTokens'
+    // widths, and displayWidth's widest line (the tokens of a line are the whole line).
     let longest = 0;
-    const lines = value.split('\n').map((line) =>
-      tokens(line).map((token) => {
-        const width = displayWidth(token);
-        if (width > longest && !/^\s/.test(token)) longest = width;
-        return width;
-      }),
-    );
-    row.push(longest, displayWidth(value), encodeLines(lines));
+    let widest = 0;
+    const lines = value.split('\n').map((line) => {
+      let width = 0;
+      const widths = tokens(line).map((token) => {
+        const tokenWidth = displayWidth(token);
+        width += tokenWidth;
+        if (tokenWidth > longest && !startsWithSpace(token)) longest = tokenWidth;
+        return tokenWidth;
+      });
+      if (width > widest) widest = width;
+      return widths;
+    });
+    row.push(longest, widest, encodeLines(lines));
   }
   return row;
+}
+
+/** /^\s/.test(text), without a regular expression for the printable ASCII and CJK most tokens start with. */
+function startsWithSpace(text: string): boolean {
+  const code = text.charCodeAt(0);
+  if (code > 0x20 && code < 0x7f) return false;
+  return /^\s/.test(text);
 }
 
 /**
@@ -784,6 +827,8 @@ export function sheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'sub
 /** One sheet's rows as sheetRows works them out, each encoded as its JSON line (encodeCell), with its sort keys: plain data that crosses threads. */
 export interface EncodedSheetRows {
   lines: string[];
+  /** The rows' measures (measure), merged with the other parts' where the rows are collected (mergeMeasured). */
+  measured: Measured;
   /** Each row's sort keys; absent when the sheet does not sort. */
   keys?: SortValue[][];
   problems: LoggedProblem[];
@@ -797,9 +842,11 @@ export interface EncodedSheetRows {
 export function encodedSheetRows(input: Omit<RenderInput, 'precomputed' | 'mode' | 'subtitle' | 'yieldEvery' | 'deflateLevel'>): EncodedSheetRows[] {
   const env: ValueEnv = { asOf: input.asOf, calendar: input.calendar, labels: input.labels };
   return sheetRows(input).map((sheet, index) => {
-    const keysOf = new SheetPlan(input.spec.sheets[index]!, [], env, new ProblemLog(input.specFile), false).sortKeys();
+    const spec = input.spec.sheets[index]!;
+    const keysOf = new SheetPlan(spec, [], env, new ProblemLog(input.specFile), false).sortKeys();
     return {
       lines: sheet.rows.map((cells) => JSON.stringify(cells.map(encodeCell))),
+      measured: measure(new SheetPlan(spec, sheet.rows, env, new ProblemLog(input.specFile), false)),
       ...(keysOf ? { keys: sheet.rows.map(keysOf) } : {}),
       problems: sheet.problems,
     };
@@ -809,6 +856,64 @@ export function encodedSheetRows(input: Omit<RenderInput, 'precomputed' | 'mode'
 /** Where a sheet's rows are collected, in the order given, to be sorted (stable) by the sheet's sort keys, if any. */
 export function collectedSheet(sheet: SheetSpec): SortedRows {
   return new SortedRows((sheet.sort ?? []).map((key) => ({ descending: key.descending === true })));
+}
+
+/**
+ * Adds a part's measures to those of the parts before it (undefined: none yet), as measure would
+ * have found them over all their rows: rows and content add up, widths and longest words are the
+ * larger. Each summary count adds up, its values in the order first met part by part (which
+ * mergedMeasureHolds checks does not matter).
+ */
+export function mergeMeasured(into: Measured | undefined, part: Measured): Measured {
+  if (!into) return part;
+  into.rows += part.rows;
+  into.counted += part.counted;
+  for (let i = 0; i < into.widths.length; i++) {
+    into.widths[i] = Math.max(into.widths[i]!, part.widths[i] ?? 0);
+    into.longestWords[i] = Math.max(into.longestWords[i]!, part.longestWords[i] ?? 0);
+    into.content[i] = into.content[i]! + (part.content[i] ?? 0);
+  }
+  for (const [key, counts] of part.counts) {
+    let tally = into.counts.get(key);
+    if (!tally) into.counts.set(key, (tally = new Map()));
+    for (const [valueKey, entry] of counts) {
+      const known = tally.get(valueKey);
+      if (known) known.count += entry.count;
+      else tally.set(valueKey, { ...entry });
+    }
+  }
+  return into;
+}
+
+/**
+ * Whether measures merged part by part (mergeMeasured) are exactly what one pass over the sorted
+ * rows finds. The widths, longest words, content and counts always are: the larger of the larger,
+ * sums of sums. Where widths differ (a column measure stopped reading once at its cap, or at its
+ * first date), the sheet's final widths do not: a capped column is as wide as its cap, and every date
+ * of a column has one width. What could differ is the order of a summary's values, which follows
+ * the order they were first met in: not for a column of labels, listed in the labels' order, unless
+ * a value is not among them; nor for values of one kind, listed sorted; but for a column mixing
+ * kinds (text and numbers that sort alike). Then the rows are measured again, in one more pass.
+ */
+function mergedMeasureHolds(plan: SheetPlan, measured: Measured, labels: Labels): boolean {
+  if (measured.widths.length !== plan.columns.length) return false;
+  for (const [key, tally] of measured.counts) {
+    const column = plan.column(key);
+    const group = labelGroup(column.spec);
+    if (group !== undefined) {
+      const known = new Set(Object.values(labels[group] ?? {}).map((text) => `string:${text}`));
+      for (const valueKey of tally.keys()) if (valueKey !== '' && !known.has(valueKey)) return false;
+      continue;
+    }
+    let kind: string | undefined;
+    for (const entry of tally.values()) {
+      if (entry.value === null) continue;
+      const of = entry.value instanceof Date ? 'date' : typeof entry.value;
+      if (kind !== undefined && of !== kind) return false;
+      kind = of;
+    }
+  }
+  return true;
 }
 
 /** Adds a part of a sheet's rows (encodedSheetRows) to its collectedSheet. */

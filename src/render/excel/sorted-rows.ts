@@ -24,6 +24,53 @@ export function compareSortValues(a: SortValue, b: SortValue, descending: boolea
   return descending ? -order : order;
 }
 
+/**
+ * One sort key of every row, by row index. Numbers (dates as their time) and blanks go into a
+ * Float64Array (a blank as NaN), 8 bytes a row instead of a boxed number in an array of each row's
+ * keys; the first value of another kind (text, or a number that is NaN) moves the column to a plain
+ * array. Compared as compareSortValues compares.
+ */
+class KeyColumn {
+  private numbers: Float64Array | undefined = new Float64Array(256);
+  private values: SortValue[] | undefined;
+  private count = 0;
+
+  constructor(private readonly descending: boolean) {}
+
+  push(value: SortValue): void {
+    const numbers = this.numbers;
+    if (numbers) {
+      const blank = value === null;
+      if (blank || (typeof value === 'number' && !Number.isNaN(value))) {
+        if (this.count === numbers.length) {
+          this.numbers = new Float64Array(numbers.length * 2);
+          this.numbers.set(numbers);
+        }
+        this.numbers![this.count++] = blank ? Number.NaN : value;
+        return;
+      }
+      const values: SortValue[] = new Array<SortValue>(this.count);
+      for (let i = 0; i < this.count; i++) values[i] = Number.isNaN(numbers[i]!) ? null : numbers[i]!;
+      this.values = values;
+      this.numbers = undefined;
+    }
+    this.values!.push(value);
+    this.count += 1;
+  }
+
+  /** The order of rows a and b by this key (compareSortValues). */
+  compare(a: number, b: number): number {
+    const numbers = this.numbers;
+    if (!numbers) return compareSortValues(this.values![a]!, this.values![b]!, this.descending);
+    const x = numbers[a]!;
+    const y = numbers[b]!;
+    if (x === y) return 0;
+    if (x !== x) return y !== y ? 0 : 1;
+    if (y !== y) return -1;
+    return this.descending ? y - x : x - y;
+  }
+}
+
 /** Rows held in memory up to `inMemoryRows`; past it, the cells go to a scratch file and only the sort keys stay. (Tests lower it.) */
 export const sortLimits = { inMemoryRows: 5_000 };
 
@@ -49,18 +96,27 @@ export function decodeCell(value: unknown): CellValue {
  * memory grows by a few dozen bytes per row instead of by the records behind it.
  */
 export class SortedRows {
-  private readonly keys: SortValue[][] = [];
+  private readonly keys: KeyColumn[];
+  private count = 0;
   private memory: CellValue[][] | undefined = [];
   private file: { dir: string; fd: number; offsets: number[]; lengths: number[]; size: number; pending: string[]; pendingBytes: number } | undefined;
   private order: Uint32Array | undefined;
 
   constructor(
-    private readonly directions: readonly SortKey[],
+    directions: readonly SortKey[],
     private readonly limit = sortLimits.inMemoryRows,
-  ) {}
+  ) {
+    this.keys = directions.map((direction) => new KeyColumn(direction.descending));
+  }
 
   get length(): number {
-    return this.keys.length;
+    return this.count;
+  }
+
+  /** Keeps a row's sort keys (a missing one is blank). */
+  private pushKeys(keys: readonly SortValue[]): void {
+    for (let k = 0; k < this.keys.length; k++) this.keys[k]!.push(keys[k] ?? null);
+    this.count += 1;
   }
 
   /** The scratch file the rows went to, if they spilled (until `close`). */
@@ -70,7 +126,7 @@ export class SortedRows {
 
   add(cells: CellValue[], keys: SortValue[]): void {
     if (this.order) throw new Error('rows added after sorting');
-    this.keys.push(keys);
+    this.pushKeys(keys);
     if (this.memory) {
       this.memory.push(cells);
       if (this.memory.length > this.limit) this.spill();
@@ -90,7 +146,7 @@ export class SortedRows {
       this.add((JSON.parse(line) as unknown[]).map(decodeCell), keys);
       return;
     }
-    this.keys.push(keys);
+    this.pushKeys(keys);
     this.appendLine(line);
   }
 
@@ -129,13 +185,11 @@ export class SortedRows {
   /** Sorts (stable: equal keys keep the order they were added in). */
   sort(): void {
     if (this.file) this.flush();
-    const { keys, directions } = this;
-    const order = Uint32Array.from({ length: keys.length }, (_, index) => index);
+    const { keys } = this;
+    const order = Uint32Array.from({ length: this.count }, (_, index) => index);
     order.sort((a, b) => {
-      const x = keys[a]!;
-      const y = keys[b]!;
-      for (let k = 0; k < directions.length; k++) {
-        const compared = compareSortValues(x[k] ?? null, y[k] ?? null, directions[k]!.descending);
+      for (let k = 0; k < keys.length; k++) {
+        const compared = keys[k]!.compare(a, b);
         if (compared !== 0) return compared;
       }
       return a - b;

@@ -9,7 +9,7 @@ import type { Book, BookProperties, BookSheet, CellStyle, HighlightFormat, RowOp
 import { BORDER_COLOUR, PAPER_SIZES, literalText } from './book.ts';
 import type { CellValue } from './values.ts';
 import { xmlAttribute, xmlText } from '../xml-safe.ts';
-import { STREAM_DEFLATE_LEVEL, ZipStream, type ZipEntry } from '../zip.ts';
+import { deflateEntry, STREAM_DEFLATE_LEVEL, ZipStream, type DeflatedEntry, type ZipEntry } from '../zip.ts';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -289,12 +289,33 @@ function isoSeconds(date: Date): string {
 }
 
 /**
+ * The package parts every workbook of a spec has alike (styles, workbook, relationships, content
+ * types, app properties), deflated once per thread and level instead of once per workbook: a pack
+ * writes 10,000 问题治理表 with the same parts. Looked up by their text, so only the same bytes are
+ * reused; deflated as ZipStream.addFile deflates them (same level), so the file is the same.
+ */
+const packageParts = new Map<string, DeflatedEntry>();
+const PACKAGE_PARTS_KEPT = 64;
+
+function packagePart(zip: ZipStream, level: number, name: string, text: string): void {
+  const key = `${level}\u0000${name}\u0000${text}`;
+  let entry = packageParts.get(key);
+  if (!entry) {
+    if (packageParts.size >= PACKAGE_PARTS_KEPT) packageParts.clear();
+    entry = deflateEntry(name, Buffer.from(text, 'utf8'), level);
+    packageParts.set(key, entry);
+  }
+  zip.addDeflated(entry);
+}
+
+/**
  * Writes an .xlsx into `sink` front to back: the worksheets as they are written, then styles,
  * workbook and package parts at close(). The zip entry times are placeholders: fix them with
  * fixZipTimes / fixZipTimesInFile.
  */
 export class XlsxStreamWriter implements Book {
   private readonly zip: ZipStream;
+  private readonly level: number;
   private readonly styles = new StyleSheet();
   private readonly sheets: { name: string; headerRow: number }[] = [];
   /** The entry of the sheet being written. */
@@ -303,6 +324,7 @@ export class XlsxStreamWriter implements Book {
 
   constructor(sink: (chunk: Uint8Array) => void, level = STREAM_DEFLATE_LEVEL) {
     this.zip = new ZipStream(sink, level);
+    this.level = level;
   }
 
   setProperties(properties: BookProperties): void {
@@ -330,23 +352,24 @@ export class XlsxStreamWriter implements Book {
     if (this.current) throw new Error('the last sheet was not finished');
     const { sheets, properties } = this;
     const zip = this.zip;
-    zip.addFile('xl/styles.xml', this.styles.xml());
+    const addFile = (name: string, text: string): void => packagePart(zip, this.level, name, text);
+    addFile('xl/styles.xml', this.styles.xml());
     const definedNames = sheets
       .map((sheet, index) => (sheet.headerRow > 0 ? `<definedName name="_xlnm.Print_Titles" localSheetId="${index}">${xmlText(`${quotedSheet(sheet.name)}!$${sheet.headerRow}:$${sheet.headerRow}`)}</definedName>` : ''))
       .join('');
-    zip.addFile(
+    addFile(
       'xl/workbook.xml',
       `${DECLARATION}<workbook xmlns="${MAIN_NS}" xmlns:r="${DOC_RELS_NS}"><bookViews><workbookView/></bookViews><sheets>` +
         sheets.map((sheet, index) => `<sheet name="${xmlAttribute(sheet.name)}" sheetId="${index + 1}" r:id="rId${index + 1}"/>`).join('') +
         `</sheets>${definedNames ? `<definedNames>${definedNames}</definedNames>` : ''}</workbook>`,
     );
-    zip.addFile(
+    addFile(
       'xl/_rels/workbook.xml.rels',
       `${DECLARATION}<Relationships xmlns="${PACKAGE_RELS_NS}">` +
         sheets.map((_, index) => `<Relationship Id="rId${index + 1}" Type="${REL_TYPE}/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`).join('') +
         `<Relationship Id="rId${sheets.length + 1}" Type="${REL_TYPE}/styles" Target="styles.xml"/></Relationships>`,
     );
-    zip.addFile(
+    addFile(
       '[Content_Types].xml',
       `${DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
@@ -356,7 +379,7 @@ export class XlsxStreamWriter implements Book {
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
         `<Override PartName="/docProps/app.xml" ContentType="${CONTENT_TYPE}.extended-properties+xml"/></Types>`,
     );
-    zip.addFile(
+    addFile(
       '_rels/.rels',
       `${DECLARATION}<Relationships xmlns="${PACKAGE_RELS_NS}"><Relationship Id="rId1" Type="${REL_TYPE}/officeDocument" Target="xl/workbook.xml"/>` +
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
@@ -369,7 +392,7 @@ export class XlsxStreamWriter implements Book {
         `<dc:creator>docpack</dc:creator><dc:title>${xmlText(properties.title)}</dc:title><dc:subject>${xmlText(properties.subject)}</dc:subject>` +
         `<cp:lastModifiedBy>docpack</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified></cp:coreProperties>`,
     );
-    zip.addFile(
+    addFile(
       'docProps/app.xml',
       `${DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">` +
         `<Application>docpack</Application><HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>${sheets.length}</vt:i4></vt:variant></vt:vector></HeadingPairs>` +

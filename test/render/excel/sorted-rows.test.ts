@@ -67,6 +67,38 @@ describe('sorted rows', () => {
     );
   });
 
+  it('sorts number keys (dates as their time, -0, NaN, blanks, missing keys) as compareSortValues does, past the first few hundred rows too', () => {
+    const numberKey: fc.Arbitrary<SortValue> = fc.oneof(fc.integer({ min: -2, max: 2 }), fc.double(), fc.constantFrom(-0, 0, Number.NaN, 1.7e12, 1.7e12 + 1), fc.constant(null));
+    fc.assert(
+      fc.property(
+        // Some rows with text in the second key: that key moves from numbers to plain values midway.
+        fc.array(fc.tuple(fc.array(numberKey, { maxLength: 3 }), fc.option(fc.constantFrom('a', 'b'), { freq: 20 })), { minLength: 0, maxLength: 700 }),
+        fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()),
+        (rows, [first, second, third]) => {
+          const directions = [first, second, third].map((descending) => ({ descending }));
+          const keyed = rows.map(([keys, text]) => (text === null ? keys : [keys[0] ?? null, text, ...keys.slice(2)]));
+          const at = (keys: readonly SortValue[], k: number): SortValue => keys[k] ?? null;
+          const expected = keyed
+            .map((keys, index) => ({ keys, index }))
+            .sort((a, b) => {
+              for (let k = 0; k < 3; k++) {
+                const compared = compareSortValues(at(a.keys, k), at(b.keys, k), directions[k]!.descending);
+                if (compared !== 0) return compared;
+              }
+              return a.index - b.index;
+            })
+            .map(({ index }) => index);
+          const sorted = new SortedRows(directions);
+          keyed.forEach((keys, index) => sorted.add([index], keys));
+          sorted.sort();
+          expect([...sorted.rows()].map((cells) => cells[0])).toEqual(expected);
+          sorted.close();
+        },
+      ),
+      { numRuns: runs(100, 25) },
+    );
+  });
+
   it('spills past the in-memory limit and removes its scratch file when closed', () => {
     const sorted = new SortedRows([{ descending: false }], 2);
     sorted.add(['row 0', new Date(Date.UTC(2026, 10, 25))], [0]);
