@@ -21,7 +21,7 @@ import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type Fil
 import { formatTime } from '../time.ts';
 import { PackOutput, type JsonArrayWriter, type ManifestEntry } from './output.ts';
 import { renderWorkbookToFile } from './workbooks.ts';
-import { workerEntry } from '../worker-entry.ts';
+import { workerEntry, workerExecArgv } from '../worker-entry.ts';
 import { PortfolioAssembly, projectPortfolioPart, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
@@ -328,8 +328,10 @@ async function startPool(options: BuildOptions): Promise<WorkerPool | undefined>
   // the heap (peak RSS), and is still far above what the largest project needs.
   const heapMb = workerHeapMb();
   const warmUp: WorkerWarmUp = { asOf: formatTime(options.asOf), rules: options.rules ?? {}, ...(options.referenceDoc ? { referenceDoc: options.referenceDoc } : {}) };
+  const filename = workerEntry(import.meta.url, './worker.mjs', './worker.js', 'pack/worker.js');
   const pool = new Piscina<ProjectJob, ProjectResult>({
-    filename: workerEntry(import.meta.url, './worker.mjs', './worker.js', 'pack/worker.js'),
+    filename,
+    execArgv: workerExecArgv(filename),
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,

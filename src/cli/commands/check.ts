@@ -11,7 +11,7 @@ import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarPr
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
-import { workerEntry } from '../../worker-entry.ts';
+import { workerEntry, workerExecArgv } from '../../worker-entry.ts';
 
 export { formatFinding } from '../check-files.ts';
 
@@ -127,8 +127,10 @@ export function registerCheck(program: Command, io: CliIo, setExit: SetExit): vo
  */
 async function checkOnWorkers(files: readonly string[], task: Omit<CheckTask, 'files'>, threads: number, keep: (index: number, result: FileCheck) => void, onMainThread: (file: string) => FileCheck, io: CliIo): Promise<void> {
   const { Piscina } = await import('piscina');
+  const filename = workerEntry(import.meta.url, '../check-worker.mjs', '../check-worker.js', 'cli/check-worker.js');
   const pool = new Piscina<CheckTask, FileCheck[]>({
-    filename: workerEntry(import.meta.url, '../check-worker.mjs', '../check-worker.js', 'cli/check-worker.js'),
+    filename,
+    execArgv: workerExecArgv(filename),
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,
