@@ -20,33 +20,41 @@ export function workerEntry(caller: string, sources: string, compiled: string, i
 }
 
 /**
- * The Node options a pool's worker threads start with: the process's own, less tsx's loader when the
- * workers run a compiled entry. Worker threads take the parent's options by default, so a compiled pool
- * started from a process running under tsx (the benchmark, a script, the test suite) would load tsx in
- * every worker and run about 10% slower for nothing (measured on `docpack build` of 2,000 projects).
+ * The Node options a pool's worker threads start with, or undefined to take the process's own (the
+ * default). A compiled entry started from a process running under tsx (the benchmark, a script, a
+ * library user's tool) would load tsx in every worker and run about 10% slower for nothing (measured on
+ * `docpack build` of 2,000 projects), so then the workers get the process's options less tsx's loader.
+ * Options given explicitly must be ones a worker accepts: V8 and process-wide options (such as
+ * --max-old-space-size) make Node refuse the worker, and apply to the whole process anyway, so only
+ * module loading, conditions, source maps, warnings and experimental features are passed on.
  */
-export function workerExecArgv(entry: string, execArgv: readonly string[] = process.execArgv): string[] {
-  if (!entry.endsWith('.js')) return [...execArgv];
+export function workerExecArgv(entry: string, execArgv: readonly string[] = process.execArgv): string[] | undefined {
+  if (!entry.endsWith('.js')) return undefined;
   const out: string[] = [];
+  let tsx = false;
   for (let index = 0; index < execArgv.length; index += 1) {
     const option = execArgv[index] as string;
-    const joined = /^--(import|loader|experimental-loader|require)=(.*)$/.exec(option);
-    if (joined) {
-      if (!isTsx(joined[2] as string)) out.push(option);
+    const joined = /^(--import|--loader|--experimental-loader|--require|--conditions)=(.*)$/.exec(option);
+    const separate = /^(--import|--loader|--experimental-loader|--require|-r|--conditions|-C)$/.test(option) && index + 1 < execArgv.length;
+    if (joined || separate) {
+      const value = joined ? (joined[2] as string) : (execArgv[index + 1] as string);
+      if (separate) index += 1;
+      if (isTsx(value)) tsx = true;
+      else out.push(...(joined ? [option] : [option, value]));
       continue;
     }
-    if (/^(--import|--loader|--experimental-loader|--require|-r)$/.test(option) && index + 1 < execArgv.length) {
-      const value = execArgv[index + 1] as string;
-      if (!isTsx(value)) out.push(option, value);
-      index += 1;
-      continue;
-    }
-    out.push(option);
+    if (/^--(enable-source-maps|no-warnings|trace-warnings|(no-)?experimental-[a-z-]+)(=.*)?$/.test(option)) out.push(option);
   }
-  return out;
+  return tsx ? out : undefined;
 }
 
 /** tsx's entry points (tsx, tsx/esm, tsx/cjs), by name or by path into node_modules/tsx. */
 function isTsx(specifier: string): boolean {
   return /^tsx(\/|$)/.test(specifier) || /[\\/]node_modules[\\/]tsx[\\/]/.test(specifier);
+}
+
+/** `{ execArgv }` for a pool's constructor when workerExecArgv gives options, else nothing (the process's own). */
+export function workerOptions(entry: string): { execArgv?: string[] } {
+  const execArgv = workerExecArgv(entry);
+  return execArgv ? { execArgv } : {};
 }

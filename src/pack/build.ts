@@ -21,7 +21,7 @@ import { expandInputs, inputLevelProblems, loadRecordFile, scanRecords, type Fil
 import { formatTime } from '../time.ts';
 import { PackOutput, type JsonArrayWriter, type ManifestEntry } from './output.ts';
 import { renderWorkbookToFile } from './workbooks.ts';
-import { workerEntry, workerExecArgv } from '../worker-entry.ts';
+import { workerEntry, workerOptions } from '../worker-entry.ts';
 import { PortfolioAssembly, projectPortfolioPart, type PortfolioProblems } from './portfolio.ts';
 import { documentFileName, readFindings, readFormattedFindings, renderProject, type ProjectJob, type ProjectResult, type WorkerWarmUp } from './project.ts';
 import { addTimes, timed, timedAsync, type BuildTimings, type StageTimes } from './timings.ts';
@@ -331,7 +331,7 @@ async function startPool(options: BuildOptions): Promise<WorkerPool | undefined>
   const filename = workerEntry(import.meta.url, './worker.mjs', './worker.js', 'pack/worker.js');
   const pool = new Piscina<ProjectJob, ProjectResult>({
     filename,
-    execArgv: workerExecArgv(filename),
+    ...workerOptions(filename),
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,

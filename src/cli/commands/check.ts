@@ -11,7 +11,7 @@ import { asOfOption, loadCheckContext, calendarProvisionalOption, withCalendarPr
 import { ExitCode } from '../exit-codes.ts';
 import type { CliIo, SetExit } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
-import { workerEntry, workerExecArgv } from '../../worker-entry.ts';
+import { workerEntry, workerOptions } from '../../worker-entry.ts';
 
 export { formatFinding } from '../check-files.ts';
 
@@ -130,7 +130,7 @@ async function checkOnWorkers(files: readonly string[], task: Omit<CheckTask, 'f
   const filename = workerEntry(import.meta.url, '../check-worker.mjs', '../check-worker.js', 'cli/check-worker.js');
   const pool = new Piscina<CheckTask, FileCheck[]>({
     filename,
-    execArgv: workerExecArgv(filename),
+    ...workerOptions(filename),
     maxThreads: threads,
     minThreads: threads,
     idleTimeout: 1000,
