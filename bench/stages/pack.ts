@@ -1,6 +1,7 @@
 // The whole pack: docpack build over a sample of the synthetic portfolio, into a temporary folder,
 // with the pipeline's stage timers (BuildResult.timings): at the default concurrency, and once more
 // on one core (concurrency 1) as the reference the parallel efficiency is measured against.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,7 @@ export async function benchPack(files: string[], run: 'parallel' | 'one-core' = 
   const asOf = parseAsOf('2026-11-25T09:00:00+08:00');
   if (!asOf) throw new Error('bad as-of');
   const out = mkdtempSync(path.join(tmpdir(), 'docpack-bench-pack-'));
+  settleDisk();
   try {
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
@@ -55,7 +57,17 @@ export async function benchPack(files: string[], run: 'parallel' | 'one-core' = 
     ];
   } finally {
     rmSync(out, { recursive: true, force: true });
+    settleDisk();
   }
+}
+
+/**
+ * Flushes what earlier stages wrote and deleted (`sync`) before a timed run and after a pack is removed:
+ * on this machine's disk (ext4 mounted with discard) creating files took 5–10x longer for a minute after a
+ * 1.3 GB pack was deleted, and the next run's writing stage paid for it.
+ */
+function settleDisk(): void {
+  spawnSync('sync', { stdio: 'ignore' });
 }
 
 const sum = (times: Readonly<Record<string, number>>): number => Object.values(times).reduce((total, ms) => total + ms, 0);
