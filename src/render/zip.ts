@@ -315,13 +315,17 @@ export class ZipEntryCache {
   private readonly entries = new Map<string, Map<string, DeflatedEntry>>();
   private size = 0;
 
-  constructor(private readonly capacity = 256) {}
+  /** `level`: the deflate level of every entry (6, what docx's parts use; the stream writer's workbooks use their own). */
+  constructor(
+    private readonly capacity = 256,
+    private readonly level = 6,
+  ) {}
 
   entry(path: string, text: string): DeflatedEntry {
     let byText = this.entries.get(path);
     const cached = byText?.get(text);
     if (cached) return cached;
-    const entry = deflateEntry(path, Buffer.from(text, 'utf8'));
+    const entry = deflateEntry(path, Buffer.from(text, 'utf8'), this.level);
     if (this.size >= this.capacity) {
       this.entries.clear();
       this.size = 0;

@@ -9,7 +9,7 @@ import type { Book, BookProperties, BookSheet, CellStyle, HighlightFormat, RowOp
 import { BORDER_COLOUR, PAPER_SIZES, literalText } from './book.ts';
 import type { CellValue } from './values.ts';
 import { xmlAttribute, xmlText } from '../xml-safe.ts';
-import { deflateEntry, STREAM_DEFLATE_LEVEL, ZipStream, type DeflatedEntry, type ZipEntry } from '../zip.ts';
+import { STREAM_DEFLATE_LEVEL, ZipEntryCache, ZipStream, type ZipEntry } from '../zip.ts';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -292,20 +292,14 @@ function isoSeconds(date: Date): string {
  * The package parts every workbook of a spec has alike (styles, workbook, relationships, content
  * types, app properties), deflated once per thread and level instead of once per workbook: a pack
  * writes 10,000 问题治理表 with the same parts. Looked up by their text, so only the same bytes are
- * reused; deflated as ZipStream.addFile deflates them (same level), so the file is the same.
+ * reused; deflated at the workbook's level, as ZipStream.addFile would, so the file is the same.
  */
-const packageParts = new Map<string, DeflatedEntry>();
-const PACKAGE_PARTS_KEPT = 64;
+const packageParts = new Map<number, ZipEntryCache>();
 
 function packagePart(zip: ZipStream, level: number, name: string, text: string): void {
-  const key = `${level}\u0000${name}\u0000${text}`;
-  let entry = packageParts.get(key);
-  if (!entry) {
-    if (packageParts.size >= PACKAGE_PARTS_KEPT) packageParts.clear();
-    entry = deflateEntry(name, Buffer.from(text, 'utf8'), level);
-    packageParts.set(key, entry);
-  }
-  zip.addDeflated(entry);
+  let cache = packageParts.get(level);
+  if (!cache) packageParts.set(level, (cache = new ZipEntryCache(64, level)));
+  zip.addDeflated(cache.entry(name, text));
 }
 
 /**
